@@ -1,0 +1,91 @@
+"""``Annotated`` dependency aliases the routes use: the request's unit of work, the settings,
+the caller.
+
+The unit of work is function-scoped: it commits when the route function returns, *before* the
+response is sent, so a client never gets a 2xx for a write that did not commit. Reads (GET,
+HEAD) open a plain transaction; writes take the write lock up front on SQLite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
+
+from api.settings import Settings
+from persistence.unit_of_work import UnitOfWork
+from services.errors import Unauthorized
+from services.principal import Principal
+
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
+    """The request's unit of work: committed when the route returns, rolled back on error.
+
+    Async so that it costs no threadpool hop: creating a unit of work does no I/O, and the
+    commit of a write runs in the threadpool so the event loop never waits on the database.
+    """
+    write = request.method not in _READ_METHODS
+    # At most as many requests hold a unit of work as the pool has connections. Without this
+    # bound, requests holding connections could wait for threadpool threads while every thread
+    # waits for a connection: a deadlock until the pool times out.
+    slots: asyncio.Semaphore = request.app.state.db_slots
+    async with slots:
+        uow = UnitOfWork(
+            request.app.state.engine,
+            write=write,
+            request_id=getattr(request.state, "request_id", None),
+        )
+        try:
+            yield uow
+        except BaseException:
+            await run_in_threadpool(uow.rollback)
+            raise
+        else:
+            if write:
+                await run_in_threadpool(uow.commit)
+            else:
+                uow.commit()  # ends a read transaction: nothing to write
+        finally:
+            uow.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+UowDep = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
+
+_bearer = HTTPBearer(auto_error=False, description="An access token or a personal API token")
+
+
+def get_principal(
+    request: Request,
+    uow: UowDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthorized("a bearer token is required")
+    authenticator = request.app.state.authenticator
+    principal: Principal = authenticator(uow, credentials.credentials)
+    request.state.principal_id = principal.subject
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+async def get_clock(request: Request) -> Callable[[], datetime]:
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock
+
+
+ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]

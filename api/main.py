@@ -1,0 +1,79 @@
+"""``create_app()``: routers, error handlers, stable operation ids, start-up work.
+
+Operation ids are the route functions' names (``get_unit_score``), so generated clients keep
+their method names when paths or tags change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import anyio.to_thread
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy.engine import Engine
+
+from api.errors import install_error_handlers
+from api.settings import Settings, get_settings
+from persistence.db import make_engine, pool_capacity
+from persistence.types import utcnow
+
+API_PREFIX = "/api/v1"
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None, migrate: bool = True
+) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(
+        settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from services.bootstrap import on_start
+
+        on_start(engine, settings, migrate_schema=migrate)
+        # Fewer, busier threads: past a handful, more threads only add GIL hand-offs.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        worker = None
+        if settings.webhook_worker_enabled:  # deliver outbox events as signed webhooks
+            from services.webhooks import WebhookWorker
+
+            worker = WebhookWorker(engine, allow_hosts=settings.webhook_allow_hosts,
+                                   interval=settings.webhook_worker_interval_seconds)
+            worker.start()
+        yield
+        if worker is not None:
+            await worker.stop()
+
+    app = FastAPI(
+        title="Service Quality Standard API",
+        version="1.0.0",
+        summary="Indicators, rounds, reports, evidence and exact scores for public-service units.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/docs",
+        redoc_url="/redoc",
+        generate_unique_id_function=_operation_id,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.db_slots = asyncio.Semaphore(pool_capacity(engine))
+    app.state.clock = utcnow  # tests replace it to stand at a deadline
+    from api.security import make_authenticator
+
+    app.state.authenticator = make_authenticator(settings)
+    install_error_handlers(app)
+
+    from api.v1 import router as v1_router
+
+    app.include_router(v1_router.router, prefix=API_PREFIX)
+    return app

@@ -1,0 +1,52 @@
+"""Personal API tokens for scripts: make, list and revoke your own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+
+from api.deps import CurrentPrincipal, UowDep
+from api.errors import problem_responses
+from api.idempotency import IdempotencyDep
+from api.v1.api_tokens.schemas import ApiTokenCreatedOut, ApiTokenIn, ApiTokenOut
+from api.v1.auth.shown_once import create_shown_once
+from services import api_tokens
+
+router = APIRouter(prefix="/me/api-tokens", tags=["api tokens"])
+
+
+@router.post(
+    "",
+    response_model=ApiTokenCreatedOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 422),
+)
+def create_api_token(
+    body: ApiTokenIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep
+) -> Any:
+    """Make a token that acts as you (read-only or read-write) until it expires or is revoked.
+    The answer holds the token, the only time it is shown; the server keeps its SHA-256."""
+
+    def produce() -> ApiTokenCreatedOut:
+        view, token = api_tokens.create_token(uow, principal, **body.model_dump())
+        return ApiTokenCreatedOut(**view.__dict__, token=token)
+
+    return create_shown_once(idem, body.model_dump(), produce, "token")
+
+
+@router.get("", response_model=list[ApiTokenOut], responses=problem_responses(401, 403))
+def list_api_tokens(uow: UowDep, principal: CurrentPrincipal) -> list[ApiTokenOut]:
+    """Your tokens, revoked and expired ones included, without the tokens themselves."""
+    return [ApiTokenOut(**v.__dict__) for v in api_tokens.list_tokens(uow, principal)]
+
+
+@router.delete(
+    "/{token_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404),
+)
+def revoke_api_token(token_id: int, uow: UowDep, principal: CurrentPrincipal) -> Response:
+    """Revoke one of your tokens; it stops working at once."""
+    api_tokens.revoke_token(uow, principal, token_id)
+    return Response(status_code=204)

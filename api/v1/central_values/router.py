@@ -1,0 +1,126 @@
+"""Central values: a provider's values for many units at once, as a JSON list or CSV."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from api.deps import ClockDep, CurrentPrincipal, UowDep
+from api.errors import problem_responses
+from services import central_values
+from services.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, Unprocessable
+
+router = APIRouter(tags=["central values"])
+
+MAX_BODY_BYTES = 32 * 1024 * 1024
+
+
+class ImportResultOut(BaseModel):
+    dry_run: bool
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+class CentralValueOut(BaseModel):
+    unit_code: str
+    indicator_no: int
+    provider_code: str
+    value: str | None
+    steps: int | None
+    score: str | None
+    updated_by: str
+    updated_at: str
+
+
+_ROW_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["unit_code", "indicator_no"],
+    "properties": {
+        "unit_code": {"type": "string"},
+        "indicator_no": {"type": "integer"},
+        "value": {"type": ["string", "number", "null"]},
+        "steps": {"type": ["integer", "null"]},
+        "score": {"type": ["string", "number", "null"]},
+    },
+}
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"type": "array", "items": _ROW_SCHEMA, "minItems": 1}},
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": "unit_code,indicator_no,value\nBKK01,1,92.5\n",
+            },
+        },
+    }
+}
+
+
+async def _read_body(request: Request) -> bytes:
+    """Read the body with a cap, so a huge upload cannot exhaust memory."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"the body is larger than {MAX_BODY_BYTES} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise PayloadTooLarge(f"the body is larger than {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _rows(request: Request) -> list[Any]:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    raw = await _read_body(request)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest("the body is not valid UTF-8") from exc
+    if media == "application/json":
+        try:
+            data = json.loads(text, parse_float=str, parse_constant=_reject_constant)
+        except (ValueError, RecursionError) as exc:
+            raise BadRequest(f"the body is not valid JSON: {exc}") from exc
+        if not isinstance(data, list):
+            raise Unprocessable("the body must be a JSON list of indicator values with unit_code")
+        return data
+    if media in ("text/csv", "application/csv"):
+        return central_values.parse_csv(text)
+    raise UnsupportedMediaType("send application/json (a list) or text/csv")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number this API accepts")
+
+
+@router.put(
+    "/rounds/{round_id}/central-values",
+    response_model=ImportResultOut,
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 422),
+    openapi_extra=_BODY,
+)
+async def put_central_values(
+    round_id: int,
+    request: Request,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    clock: ClockDep,
+    dry_run: bool = False,
+) -> ImportResultOut:
+    """Supply values for the indicators your bureau owns, for many units at once.
+
+    JSON: a list of `{"unit_code", "indicator_no", "value" | "steps" | "score"}`. CSV: a header
+    with `unit_code,indicator_no` and the value column(s). A bad row rejects the whole batch with
+    per-row errors; `dry_run=true` validates everything and writes nothing.
+    """
+    rows = await _rows(request)
+    result = central_values.import_values(uow, principal, round_id, rows, dry_run=dry_run, clock=clock)
+    return ImportResultOut(**result.__dict__)

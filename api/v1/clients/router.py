@@ -1,0 +1,76 @@
+"""Portal clients (admin): systems that sign in with client credentials."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from api.deps import CurrentPrincipal, SettingsDep, UowDep
+from api.errors import problem_responses
+from api.idempotency import IdempotencyDep
+from api.v1.auth.shown_once import create_shown_once
+from api.v1.clients.schemas import ClientCreatedOut, ClientIn, ClientOut
+from api.v1.common.schemas import Page, decode_cursor, encode_cursor
+from services import clients
+
+router = APIRouter(prefix="/clients", tags=["portal clients"])
+
+
+@router.post(
+    "",
+    response_model=ClientCreatedOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 409, 422),
+)
+def create_client(
+    body: ClientIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep
+) -> Any:
+    """Register a portal (admin). The answer holds ``client_secret``, the only time it is shown;
+    the server keeps only an argon2id hash of it."""
+
+    def produce() -> ClientCreatedOut:
+        view, secret = clients.create_client(uow, principal, **body.model_dump())
+        return ClientCreatedOut(**view.__dict__, client_secret=secret)
+
+    return create_shown_once(idem, body.model_dump(), produce, "client_secret")
+
+
+@router.get("", response_model=Page[ClientOut], responses=problem_responses(400, 401, 403, 422))
+def list_clients(
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    cursor: str | None = None,
+    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Page[ClientOut]:
+    """Portal clients in order of registration (admin), without secrets."""
+    after = decode_cursor(cursor)
+    size = min(page_size, settings.page_size_max)
+    found = clients.list_clients(
+        uow, principal, after_id=after if isinstance(after, int) else None, limit=size + 1
+    )
+    nxt = encode_cursor(found[size - 1][0]) if len(found) > size else None
+    return Page[ClientOut](
+        items=[ClientOut(**v.__dict__) for _, v in found[:size]], next_cursor=nxt
+    )
+
+
+@router.get("/{client_id}", response_model=ClientOut, responses=problem_responses(401, 403, 404))
+def get_client(client_id: str, uow: UowDep, principal: CurrentPrincipal) -> ClientOut:
+    return ClientOut(**clients.get_client(uow, principal, client_id).__dict__)
+
+
+@router.post(
+    "/{client_id}/disable", response_model=ClientOut, responses=problem_responses(401, 403, 404)
+)
+def disable_client(client_id: str, uow: UowDep, principal: CurrentPrincipal) -> ClientOut:
+    """Disable a portal (admin); its access tokens stop working at once."""
+    return ClientOut(**clients.set_active(uow, principal, client_id, False).__dict__)
+
+
+@router.post(
+    "/{client_id}/enable", response_model=ClientOut, responses=problem_responses(401, 403, 404)
+)
+def enable_client(client_id: str, uow: UowDep, principal: CurrentPrincipal) -> ClientOut:
+    return ClientOut(**clients.set_active(uow, principal, client_id, True).__dict__)

@@ -1,0 +1,1 @@
+"""Evidence files: streamed uploads, metadata, downloads, listings and deletion."""

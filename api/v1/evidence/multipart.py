@@ -1,0 +1,225 @@
+"""Streaming ``multipart/form-data`` for uploads: the file part goes to a sink chunk by chunk.
+
+Why not ``UploadFile`` / ``Form``: Starlette parses the whole body before the route runs and
+spools file parts to memory and then to a temporary file, with no size cap of ours. Here the
+body is parsed as it arrives with python-multipart's streaming ``MultipartParser``: the cap
+applies while streaming (413 the moment it is passed, the rest never read), and the bytes go
+straight to the evidence store in ~1 MiB pieces, handed to a worker thread so that a slow disk
+or database never blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Protocol
+
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from services.errors import BadRequest, Unprocessable, UnsupportedMediaType
+
+FLUSH_BYTES = 1024 * 1024  # hand the file to the store in pieces of about this size
+MAX_FIELD_BYTES = 8 * 1024  # a text field (the title) — far more than 300 Thai characters
+MAX_PARTS = 16
+BODY_OVERHEAD = 64 * 1024  # multipart framing and text fields on top of the file itself
+
+
+class FileSink(Protocol):
+    """Where the file part goes; both methods block, so they run in a worker thread."""
+
+    def describe(self, filename: str | None, content_type: str | None) -> None: ...
+
+    def write(self, data: bytes) -> None: ...
+
+
+def boundary_of(request: Request) -> bytes:
+    """The multipart boundary, or 415 when the request is not ``multipart/form-data``."""
+    media_type, params = parse_options_header(request.headers.get("content-type", ""))
+    boundary = params.get(b"boundary")
+    if media_type != b"multipart/form-data" or not boundary:
+        raise UnsupportedMediaType(
+            "send the file as multipart/form-data (field 'file', optional 'title')",
+            kind="multipart_required",
+        )
+    return boundary
+
+
+def declared_length(request: Request) -> int | None:
+    value = request.headers.get("content-length")
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise BadRequest("Content-Length is not a number") from None
+
+
+def _decode(raw: bytes) -> str:
+    """Header bytes: UTF-8 as browsers and httpx send it, else Latin-1 (never an error)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _filename(disposition: str, options: dict[bytes, bytes]) -> str | None:
+    if b"filename" in options:
+        return _decode(options[b"filename"])
+    # RFC 7578 forbids filename*, but some clients send only that: accept its UTF-8 form.
+    for segment in disposition.split(";"):
+        key, _, value = segment.strip().partition("=")
+        if key.lower() == "filename*" and "''" in value:
+            charset, _, encoded = value.strip('"').partition("''")
+            return urllib.parse.unquote(encoded, encoding=charset or "utf-8", errors="replace")
+    return None
+
+
+class _Parts:
+    """The parser's callbacks: collects part headers, text fields and pending file bytes."""
+
+    def __init__(self, file_field: str, text_fields: frozenset[str], max_file_bytes: int) -> None:
+        self.file_field = file_field
+        self.text_fields = text_fields
+        self.max_file_bytes = max_file_bytes
+        self.fields: dict[str, str] = {}
+        self.file_seen = False
+        self.file_bytes = 0
+        self.pending = bytearray()
+        self.describe: tuple[str | None, str | None] | None = None
+        self.ended = False
+        self._parts = 0
+        self._headers: dict[str, str] = {}
+        self._field = bytearray()
+        self._value = bytearray()
+        self._current: str | None = None  # "file", a text field's name, or None (ignored)
+        self._text = bytearray()
+
+    def callbacks(self) -> dict[str, object]:
+        return {
+            "on_part_begin": self.on_part_begin,
+            "on_header_field": self.on_header_field,
+            "on_header_value": self.on_header_value,
+            "on_header_end": self.on_header_end,
+            "on_headers_finished": self.on_headers_finished,
+            "on_part_data": self.on_part_data,
+            "on_part_end": self.on_part_end,
+            "on_end": self.on_end,
+        }
+
+    def on_part_begin(self) -> None:
+        self._parts += 1
+        if self._parts > MAX_PARTS:
+            raise Unprocessable(f"at most {MAX_PARTS} form fields are accepted")
+        self._headers = {}
+        self._current = None
+        self._text = bytearray()
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self._field += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self._value += data[start:end]
+
+    def on_header_end(self) -> None:
+        self._headers[self._field.decode("latin-1").lower()] = self._value.decode("latin-1")
+        self._field, self._value = bytearray(), bytearray()
+
+    def on_headers_finished(self) -> None:
+        disposition = self._headers.get("content-disposition", "")
+        kind, options = parse_options_header(disposition)
+        name = _decode(options.get(b"name", b""))
+        if kind != b"form-data" or not name:
+            raise BadRequest("every multipart part needs 'Content-Disposition: form-data; name=…'")
+        if name == self.file_field:
+            if self.file_seen:
+                raise Unprocessable(
+                    f"send one file per request (field '{self.file_field}' given twice)",
+                    kind="evidence_one_file",
+                )
+            self.file_seen = True
+            self._current = name
+            self.describe = (_filename(disposition, options), self._headers.get("content-type"))
+        elif name in self.text_fields:
+            if name in self.fields:
+                raise Unprocessable(f"field '{name}' given twice")
+            self._current = name
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        n = end - start
+        if self._current == self.file_field:
+            self.file_bytes += n
+            if self.file_bytes > self.max_file_bytes:
+                raise _CapPassed
+            self.pending += memoryview(data)[start:end]
+        elif self._current is not None:
+            if len(self._text) + n > MAX_FIELD_BYTES:
+                raise Unprocessable(f"field '{self._current}' is too long")
+            self._text += data[start:end]
+
+    def on_part_end(self) -> None:
+        if self._current is not None and self._current != self.file_field:
+            try:
+                self.fields[self._current] = self._text.decode("utf-8")
+            except UnicodeDecodeError:
+                raise Unprocessable(f"field '{self._current}' is not UTF-8 text") from None
+        self._current = None
+
+    def on_end(self) -> None:
+        self.ended = True
+
+
+class _CapPassed(Exception):
+    """Raised from inside the parser the moment the file passes the cap."""
+
+
+async def receive(
+    request: Request,
+    sink: FileSink,
+    *,
+    max_file_bytes: int,
+    too_large: Exception,
+    file_field: str = "file",
+    text_fields: frozenset[str] = frozenset({"title"}),
+) -> dict[str, str]:
+    """Stream the request body: the file part into ``sink``, text fields returned.
+
+    Raises ``too_large`` as soon as the file passes ``max_file_bytes`` (or the whole body passes
+    it plus the framing allowance); the remaining body is never read.
+    """
+    parts = _Parts(file_field, text_fields, max_file_bytes)
+    parser = MultipartParser(boundary_of(request), parts.callbacks())  # type: ignore[arg-type]
+    max_body = max_file_bytes + BODY_OVERHEAD
+    received = 0
+
+    async def drain(final: bool) -> None:
+        if parts.describe is not None:
+            filename, content_type = parts.describe
+            parts.describe = None
+            await run_in_threadpool(sink.describe, filename, content_type)
+        if parts.pending and (final or len(parts.pending) >= FLUSH_BYTES):
+            data = bytes(parts.pending)
+            parts.pending.clear()
+            await run_in_threadpool(sink.write, data)
+
+    try:
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > max_body:
+                raise too_large
+            parser.write(chunk)
+            await drain(final=False)
+        parser.finalize()
+    except _CapPassed:
+        raise too_large from None
+    except FormParserError as exc:
+        raise BadRequest(f"the multipart body is malformed: {exc}") from None
+    if not parts.ended:
+        raise BadRequest("the multipart body ended before its closing boundary")
+    if not parts.file_seen:
+        raise Unprocessable(
+            f"the form needs a file in field '{file_field}'", kind="evidence_file_missing"
+        )
+    await drain(final=True)
+    return parts.fields

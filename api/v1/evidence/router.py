@@ -1,0 +1,285 @@
+"""Evidence files over HTTP (SPEC §5): streamed multipart uploads, metadata, downloads, deletion.
+
+Uploads are ``async`` routes that read ``request.stream()`` themselves (see ``multipart``) and
+hand every blocking step — access checks, storage writes, the finishing transaction — to a
+worker thread. They authenticate in a short read transaction of their own instead of the
+request-wide unit of work, so no database transaction (nor SQLite's write lock) is held while
+a slow client sends its file; the evidence service opens the writing transaction it needs.
+
+Status codes: a new file answers 201; the same bytes already stored at the same place answer
+200 with the existing record (nothing new was created). An empty file is 422 (there is no
+content whose type could be judged, so it is a validation failure, not a media type one); a
+file whose bytes, declared type and extension disagree, or are not on the list, is 415.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import urllib.parse
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import ClockDep, CurrentPrincipal, SettingsDep, UowDep, _bearer, get_principal
+from api.errors import problem_responses
+from api.idempotency import Idempotency
+from api.settings import Settings
+from api.v1.evidence import multipart
+from api.v1.evidence.schemas import MULTIPART_UPLOAD, EvidenceOut
+from persistence.unit_of_work import UnitOfWork
+from services import content_types, evidence
+from services.principal import Principal
+
+router = APIRouter(tags=["evidence"])
+
+API_PREFIX = "/api/v1"
+UPLOAD_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 415, 422)
+UPLOAD_RESPONSES = UPLOAD_ERRORS | {
+    200: {
+        "model": EvidenceOut,
+        "description": "These bytes were already there: the existing record",
+    },
+}
+READ_ERRORS = problem_responses(401, 403, 404)
+
+
+def _config(settings: Settings) -> evidence.StoreConfig:
+    return evidence.StoreConfig(
+        settings.evidence_backend, settings.evidence_dir, settings.upload_max_bytes
+    )
+
+
+def upload_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller, authenticated in its own short transaction (see the module docstring)."""
+    with UnitOfWork(
+        request.app.state.engine, request_id=getattr(request.state, "request_id", None)
+    ) as uow:
+        return get_principal(request, uow, credentials)
+
+
+UploadPrincipal = Annotated[Principal, Depends(upload_principal)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=255,
+        description="Retry-safe creation: the same key and file replay the first answer.",
+    ),
+]
+
+
+def _out(view: evidence.EvidenceView) -> EvidenceOut:
+    return EvidenceOut(**view.__dict__, content_url=f"{API_PREFIX}/evidence/{view.id}/content")
+
+
+def _complete(
+    request: Request,
+    principal: Principal,
+    key: str | None,
+    upload: evidence.EvidenceUpload,
+    title: str | None,
+) -> JSONResponse:
+    """The finishing transaction (in a worker thread): duplicate → 200, new → 201."""
+    with upload.completing() as done:
+        status = 200 if done.duplicate() is not None else 201
+        idem = Idempotency(request, done.uow, principal, key)
+        return idem.run(
+            upload.fingerprint(title),
+            status,
+            lambda: _out(done.create(title)),
+            headers=lambda out: {"Location": f"{API_PREFIX}/evidence/{out.id}"},
+        )
+
+
+async def _upload(
+    request: Request,
+    principal: Principal,
+    target: evidence.Target,
+    clock: ClockDep,
+    key: str | None,
+) -> Response:
+    settings: Settings = request.app.state.settings
+    config = _config(settings)
+    too_large = evidence.too_large(config.max_bytes)
+    length = multipart.declared_length(request)
+    if length is not None and length > config.max_bytes + multipart.BODY_OVERHEAD:
+        raise too_large  # declared too large: refuse before reading a byte
+    multipart.boundary_of(request)
+    upload = await run_in_threadpool(
+        evidence.begin_upload,
+        request.app.state.engine,
+        config,
+        principal,
+        target,
+        clock=clock,
+        request_id=getattr(request.state, "request_id", None),
+    )
+    try:
+        fields = await multipart.receive(
+            request, upload, max_file_bytes=config.max_bytes, too_large=too_large
+        )
+        title = evidence.clean_title(fields.get("title"))
+        return await run_in_threadpool(_complete, request, principal, key, upload, title)
+    except BaseException:
+        with anyio.CancelScope(shield=True):  # a client that went away still gets cleaned up
+            await run_in_threadpool(upload.abort)
+        raise
+
+
+@router.post(
+    "/rounds/{round_id}/units/{unit_code}/report/indicators/{indicator_no}/evidence",
+    status_code=201,
+    response_model=EvidenceOut,
+    responses=UPLOAD_RESPONSES,
+    openapi_extra=MULTIPART_UPLOAD,
+)
+async def upload_indicator_evidence(
+    round_id: int,
+    unit_code: str,
+    indicator_no: int,
+    request: Request,
+    principal: UploadPrincipal,
+    clock: ClockDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Upload one evidence document for an indicator of the unit's report (streamed, capped).
+
+    Allowed while the report is a draft or returned and the round is open. Bumps the report's
+    version (its ETag).
+    """
+    target = evidence.IndicatorTarget(round_id, unit_code, indicator_no)
+    return await _upload(request, principal, target, clock, idempotency_key)
+
+
+@router.get(
+    "/rounds/{round_id}/units/{unit_code}/report/indicators/{indicator_no}/evidence",
+    response_model=list[EvidenceOut],
+    responses=READ_ERRORS,
+)
+def list_indicator_evidence(
+    round_id: int, unit_code: str, indicator_no: int, uow: UowDep, principal: CurrentPrincipal
+) -> list[EvidenceOut]:
+    """The evidence documents of one indicator of the unit's report, oldest first."""
+    views = evidence.list_for_indicator(uow, principal, round_id, unit_code, indicator_no)
+    return [_out(v) for v in views]
+
+
+@router.post(
+    "/fiscal-years/{year_be}/units/{unit_code}/working-group-order",
+    status_code=201,
+    response_model=EvidenceOut,
+    responses=UPLOAD_RESPONSES,
+    openapi_extra=MULTIPART_UPLOAD,
+)
+async def upload_working_group_order(
+    year_be: int,
+    unit_code: str,
+    request: Request,
+    principal: UploadPrincipal,
+    clock: ClockDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Upload the order appointing the unit's working group (คำสั่งแต่งตั้งคณะทำงาน) for a
+    fiscal year; the 12-month round requires it at submission."""
+    target = evidence.OrderTarget(year_be, unit_code)
+    return await _upload(request, principal, target, clock, idempotency_key)
+
+
+@router.get(
+    "/fiscal-years/{year_be}/units/{unit_code}/working-group-order",
+    response_model=list[EvidenceOut],
+    responses=READ_ERRORS,
+)
+def list_working_group_orders(
+    year_be: int, unit_code: str, uow: UowDep, principal: CurrentPrincipal
+) -> list[EvidenceOut]:
+    """The unit's working-group order documents for the fiscal year, oldest first."""
+    return [_out(v) for v in evidence.list_orders(uow, principal, year_be, unit_code)]
+
+
+@router.get("/evidence/{evidence_id}", response_model=EvidenceOut, responses=READ_ERRORS)
+def get_evidence(evidence_id: str, uow: UowDep, principal: CurrentPrincipal) -> EvidenceOut:
+    """An evidence document's metadata (the same object rules as the report it belongs to)."""
+    return _out(evidence.get_evidence(uow, principal, evidence_id))
+
+
+_FALLBACK_UNSAFE = re.compile(r"[^A-Za-z0-9._() -]+")
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with the UTF-8 name (RFC 6266 / 8187) and an ASCII fallback."""
+    ext = content_types.extension(filename)
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    ascii_name = _FALLBACK_UNSAFE.sub("_", ascii_name).strip(" ._")
+    if not ascii_name or ascii_name.lower() == ext.lstrip("."):
+        ascii_name = "evidence" + ext
+    elif not ascii_name.lower().endswith(ext):
+        ascii_name += ext
+    encoded = urllib.parse.quote(filename, safe="")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"
+
+
+DOWNLOAD_RESPONSES = READ_ERRORS | {
+    200: {
+        "description": "The bytes, as the type judged at upload",
+        "content": {
+            t: {"schema": {"type": "string", "format": "binary"}} for t in content_types.ALLOWED
+        },
+    },
+    304: {"description": "Not modified (If-None-Match named the current ETag)"},
+}
+
+
+@router.get(
+    "/evidence/{evidence_id}/content",
+    response_class=StreamingResponse,
+    responses=DOWNLOAD_RESPONSES,
+)
+def get_evidence_content(
+    evidence_id: str,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+) -> Response:
+    """Download the bytes (streamed). ``ETag`` is the quoted SHA-256; always an attachment and
+    ``nosniff``, so a browser never renders a stored file as a page."""
+    download = evidence.open_download(uow, _config(settings), principal, evidence_id)
+    view = download.view
+    etag = f'"{view.sha256}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "private, no-cache",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    }
+    if if_none_match and etag in {t.strip().removeprefix("W/") for t in if_none_match.split(",")}:
+        return Response(status_code=304, headers=headers)
+    headers |= {
+        "Content-Disposition": content_disposition(view.filename),
+        "Content-Length": str(view.size),
+    }
+    return StreamingResponse(download.open(), media_type=view.content_type, headers=headers)
+
+
+@router.delete(
+    "/evidence/{evidence_id}", status_code=204, responses=problem_responses(401, 403, 404, 409)
+)
+def delete_evidence(
+    evidence_id: str,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> Response:
+    """Delete while its report is editable (draft or returned, round open); else 409."""
+    evidence.delete_evidence(uow, _config(settings), principal, evidence_id, clock=clock)
+    return Response(status_code=204)

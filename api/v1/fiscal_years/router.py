@@ -1,0 +1,141 @@
+"""Fiscal years with their rounds, round status and deadlines, not-applicable marks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+
+from api.deps import CurrentPrincipal, UowDep
+from api.errors import problem_responses
+from api.idempotency import IdempotencyDep
+from api.v1.fiscal_years.schemas import (
+    DeadlineIn,
+    FiscalYearIn,
+    FiscalYearOut,
+    NotApplicableIn,
+    NotApplicableOut,
+    RoundOut,
+    RoundStatusIn,
+)
+from services import reference
+from services.access import REFERENCE_READERS, require_role
+
+router = APIRouter(tags=["fiscal years"])
+
+
+def _fy_out(view: reference.FiscalYearView) -> FiscalYearOut:
+    return FiscalYearOut(
+        year_be=view.year_be,
+        framework_id=view.framework_id,
+        period_start=view.period_start,
+        period_end=view.period_end,
+        default_budget=view.default_budget,
+        participating_units=view.participating_units,
+        rounds=[RoundOut(**r.__dict__) for r in view.rounds],
+    )
+
+
+@router.get("/fiscal-years", response_model=list[FiscalYearOut], responses=problem_responses(401, 403))
+def list_fiscal_years(uow: UowDep, principal: CurrentPrincipal) -> list[FiscalYearOut]:
+    require_role(principal, *REFERENCE_READERS)
+    return [_fy_out(v) for v in reference.list_fiscal_years(uow)]
+
+
+@router.get(
+    "/fiscal-years/{year_be}", response_model=FiscalYearOut, responses=problem_responses(401, 403, 404)
+)
+def get_fiscal_year(year_be: int, uow: UowDep, principal: CurrentPrincipal) -> FiscalYearOut:
+    """A fiscal year with its framework and its 6-, 9- and 12-month rounds."""
+    require_role(principal, *REFERENCE_READERS)
+    return _fy_out(reference.get_fiscal_year(uow, year_be))
+
+
+@router.post(
+    "/fiscal-years",
+    response_model=FiscalYearOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 409, 422),
+)
+def create_fiscal_year(
+    body: FiscalYearIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep
+) -> Any:
+    """Create a fiscal year on a framework version (admin); its three rounds open at once."""
+
+    def produce() -> FiscalYearOut:
+        view = reference.create_fiscal_year(
+            uow,
+            principal,
+            year_be=body.year_be,
+            framework_id=body.framework_id,
+            deadlines={int(k): v for k, v in (body.deadlines or {}).items()},
+            unit_codes=body.unit_codes,
+            budget=str(body.budget),
+            rewards={k: str(v) for k, v in body.rewards.items()} if body.rewards is not None else None,
+        )
+        return _fy_out(view)
+
+    return idem.run(body.model_dump(mode="json"), 201, produce)
+
+
+@router.put(
+    "/rounds/{round_id}/status", response_model=RoundOut, responses=problem_responses(401, 403, 404, 422)
+)
+def set_round_status(
+    round_id: int, body: RoundStatusIn, uow: UowDep, principal: CurrentPrincipal
+) -> RoundOut:
+    """Close a round (units can no longer write; the missing-value policy applies) or reopen it."""
+    return RoundOut(**reference.set_round_status(uow, principal, round_id, body.status).__dict__)
+
+
+@router.put(
+    "/rounds/{round_id}/deadline", response_model=RoundOut, responses=problem_responses(401, 403, 404, 422)
+)
+def set_round_deadline(
+    round_id: int, body: DeadlineIn, uow: UowDep, principal: CurrentPrincipal
+) -> RoundOut:
+    return RoundOut(**reference.set_deadline(uow, principal, round_id, body.deadline).__dict__)
+
+
+@router.get(
+    "/fiscal-years/{year_be}/units/{unit_code}/not-applicable",
+    response_model=list[NotApplicableOut],
+    responses=problem_responses(401, 403, 404),
+)
+def list_not_applicable(
+    year_be: int, unit_code: str, uow: UowDep, principal: CurrentPrincipal
+) -> list[NotApplicableOut]:
+    from services.access import check_score_read
+
+    check_score_read(principal, unit_code)
+    return [NotApplicableOut(**r) for r in reference.list_not_applicable(uow, year_be, unit_code)]  # type: ignore[arg-type]
+
+
+@router.put(
+    "/fiscal-years/{year_be}/units/{unit_code}/not-applicable/{indicator_no}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def set_not_applicable(
+    year_be: int,
+    unit_code: str,
+    indicator_no: int,
+    body: NotApplicableIn,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    """Mark an indicator not applicable to a unit for the year (admin), with a reason."""
+    reference.mark_not_applicable(uow, principal, year_be, unit_code, indicator_no, body.reason)
+    return Response(status_code=204)
+
+
+@router.delete(
+    "/fiscal-years/{year_be}/units/{unit_code}/not-applicable/{indicator_no}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404),
+)
+def clear_not_applicable(
+    year_be: int, unit_code: str, indicator_no: int, uow: UowDep, principal: CurrentPrincipal
+) -> Response:
+    reference.clear_not_applicable(uow, principal, year_be, unit_code, indicator_no)
+    return Response(status_code=204)

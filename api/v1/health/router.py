@@ -1,0 +1,43 @@
+"""Liveness and readiness: no authentication, nothing but what an orchestrator needs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from api.errors import problem_responses
+from services.errors import AppError
+
+router = APIRouter(tags=["health"])
+
+
+class HealthOut(BaseModel):
+    status: str
+
+
+class ServiceUnavailable(AppError):
+    status, kind, title = 503, "service_unavailable", "Service unavailable"
+
+
+@router.get("/health", response_model=HealthOut)
+def get_health() -> HealthOut:
+    """The process is up. Does not touch the database, so it stays cheap."""
+    return HealthOut(status="ok")
+
+
+def _engine(request: Request):  # type: ignore[no-untyped-def]
+    return request.app.state.engine
+
+
+@router.get("/ready", response_model=HealthOut, responses=problem_responses(503))
+def get_ready(engine: Annotated[object, Depends(_engine)]) -> HealthOut:
+    """The database answers. Used by load balancers before sending traffic."""
+    try:
+        with engine.connect() as conn:  # type: ignore[attr-defined]
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        raise ServiceUnavailable("the database does not answer") from exc
+    return HealthOut(status="ok")

@@ -1,0 +1,141 @@
+"""A unit's report for a round (SPEC §5): read, write entries, submit, return, approve, reopen.
+
+Reports carry an ``ETag`` (their version); writes honour ``If-Match`` and answer 412 when it
+is stale, so two editors cannot silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Response
+
+from api.deps import ClockDep, CurrentPrincipal, UowDep
+from api.errors import problem_responses
+from api.v1.reports.schemas import EntryIn, ReportIn, ReportOut, ReturnIn
+from services import reports
+from services.errors import Unprocessable
+
+router = APIRouter(prefix="/rounds/{round_id}/units/{unit_code}/report", tags=["reports"])
+
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", description="The ETag you read; a stale one answers 412"),
+]
+WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422)
+
+
+def _out(view: reports.ReportView, response: Response) -> ReportOut:
+    response.headers["ETag"] = view.etag
+    data: dict[str, Any] = {k: v for k, v in view.__dict__.items()}
+    data["entries"] = [e.__dict__ for e in view.entries]
+    data["comments"] = [c.__dict__ for c in view.comments]
+    return ReportOut(**data)
+
+
+@router.get("", response_model=ReportOut, responses=problem_responses(401, 403, 404))
+def get_report(
+    round_id: int, unit_code: str, response: Response, uow: UowDep, principal: CurrentPrincipal
+) -> ReportOut:
+    """The report with its state, entries and review comments; never written reads as an empty draft."""
+    return _out(reports.get_report(uow, principal, round_id, unit_code), response)
+
+
+@router.put("", response_model=ReportOut, responses=WRITE_ERRORS)
+def put_report(
+    round_id: int,
+    unit_code: str,
+    body: ReportIn,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    clock: ClockDep,
+    if_match: IfMatch = None,
+) -> ReportOut:
+    """Write several entries at once; all are saved or none."""
+    entries = [e.model_dump(exclude_unset=True) for e in body.entries]
+    view = reports.put_report(uow, principal, round_id, unit_code, entries, if_match=if_match, clock=clock)
+    return _out(view, response)
+
+
+@router.put("/indicators/{indicator_no}", response_model=ReportOut, responses=WRITE_ERRORS)
+def put_report_entry(
+    round_id: int,
+    unit_code: str,
+    indicator_no: int,
+    body: EntryIn,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    clock: ClockDep,
+    if_match: IfMatch = None,
+) -> ReportOut:
+    """Write one indicator entry; answers the whole report with its new ETag."""
+    if body.indicator_no is not None and body.indicator_no != indicator_no:
+        raise Unprocessable("indicator_no in the body does not match the path")
+    data = body.model_dump(exclude_unset=True, exclude={"indicator_no"})
+    view = reports.put_entry(
+        uow, principal, round_id, unit_code, indicator_no, data, if_match=if_match, clock=clock
+    )
+    return _out(view, response)
+
+
+@router.post("/submit", response_model=ReportOut, responses=WRITE_ERRORS)
+def submit_report(
+    round_id: int,
+    unit_code: str,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    clock: ClockDep,
+    if_match: IfMatch = None,
+) -> ReportOut:
+    """Submit for review; a 422 lists every unmet requirement of the round at once."""
+    return _out(reports.submit(uow, principal, round_id, unit_code, if_match=if_match, clock=clock), response)
+
+
+@router.post("/return", response_model=ReportOut, responses=WRITE_ERRORS)
+def return_report(
+    round_id: int,
+    unit_code: str,
+    body: ReturnIn,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    clock: ClockDep,
+    if_match: IfMatch = None,
+) -> ReportOut:
+    """Return to the unit with comments per indicator (inspector)."""
+    comments = [c.model_dump() for c in body.comments]
+    view = reports.return_report(
+        uow, principal, round_id, unit_code, comments, if_match=if_match, clock=clock
+    )
+    return _out(view, response)
+
+
+@router.post("/approve", response_model=ReportOut, responses=WRITE_ERRORS)
+def approve_report(
+    round_id: int,
+    unit_code: str,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    clock: ClockDep,
+    if_match: IfMatch = None,
+) -> ReportOut:
+    """Approve and lock the report (inspector)."""
+    return _out(reports.approve(uow, principal, round_id, unit_code, if_match=if_match, clock=clock), response)
+
+
+@router.post("/reopen", response_model=ReportOut, responses=WRITE_ERRORS)
+def reopen_report(
+    round_id: int,
+    unit_code: str,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    clock: ClockDep,
+    if_match: IfMatch = None,
+) -> ReportOut:
+    """Reopen a submitted, returned or approved report as a draft (admin)."""
+    return _out(reports.reopen(uow, principal, round_id, unit_code, if_match=if_match, clock=clock), response)

@@ -1,0 +1,66 @@
+"""Rewards and budget per fiscal year: the award list (admin, viewer), reward rates and unit
+budgets (admin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from api.deps import CurrentPrincipal, UowDep
+from api.errors import problem_responses
+from api.v1.rewards.schemas import (
+    BudgetIn,
+    ParticipantOut,
+    RateOut,
+    RatesIn,
+    RewardListOut,
+    money_text,
+)
+from services import rewards
+
+router = APIRouter(prefix="/fiscal-years/{year_be}", tags=["rewards"])
+
+
+@router.get("/rewards", response_model=RewardListOut, responses=problem_responses(401, 403, 404))
+def get_rewards(year_be: int, uow: UowDep, principal: CurrentPrincipal) -> Any:
+    """Participating units with their budget and, once their 12-month report is approved, their
+    final level and award; totals per level (``pending`` for units not approved yet) and for
+    the year."""
+    return rewards.reward_list(uow, principal, year_be)
+
+
+@router.put(
+    "/reward-rates", response_model=list[RateOut], responses=problem_responses(401, 403, 404, 422)
+)
+def set_reward_rates(
+    year_be: int, body: RatesIn, uow: UowDep, principal: CurrentPrincipal
+) -> list[RateOut]:
+    """Replace the reward amount per level (admin); audited with before and after."""
+    views = rewards.set_reward_rates(
+        uow, principal, year_be, [(r.level, money_text(r.amount)) for r in body.rates]
+    )
+    return [RateOut(**v.__dict__) for v in views]
+
+
+@router.put(
+    "/participants/{unit_code}",
+    response_model=ParticipantOut,
+    responses=problem_responses(401, 403, 404, 422)
+    | {201: {"model": ParticipantOut, "description": "The unit joined"}},
+)
+def set_participant_budget(
+    year_be: int,
+    unit_code: str,
+    body: BudgetIn,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+) -> ParticipantOut:
+    """Set a unit's budget for the year (admin). A unit not taking part yet joins (201)."""
+    view, created = rewards.set_participant_budget(
+        uow, principal, year_be, unit_code, money_text(body.budget)
+    )
+    if created:
+        response.status_code = 201
+    return ParticipantOut(**view.__dict__)

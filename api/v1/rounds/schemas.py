@@ -1,0 +1,58 @@
+"""Round monitoring: per-unit report states and the round's reporting and on-time rates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+State = Literal["draft", "submitted", "returned", "approved"]
+
+
+class UnitStatusOut(BaseModel):
+    unit_code: str
+    name_th: str
+    name_en: str
+    kind: Literal["central", "regional"]
+    state: State
+    reported: bool = Field(
+        description="Submitted, returned or approved: the unit has sent its report"
+    )
+    submitted_at: datetime | None = Field(
+        description="The latest submission (null when not reported)"
+    )
+    on_time: bool | None = Field(
+        description="The latest submission was on or before the deadline (Bangkok calendar date)"
+    )
+    approved_at: datetime | None
+
+
+class RatesOut(BaseModel):
+    participating: int
+    reported: int
+    not_reported: int
+    on_time: int
+    late: int
+    reporting_rate: str | None = Field(
+        description='reported / participating, percent with 2 decimals half-up, e.g. "66.67"; '
+        "null when there is no participating unit",
+        examples=["66.67"],
+    )
+    on_time_rate: str | None = Field(
+        description="on time / reported, percent with 2 decimals half-up; null when none reported",
+        examples=["50.00"],
+    )
+    states: dict[State, int]
+
+
+class MonitoringOut(BaseModel):
+    round_id: int
+    year_be: int
+    months: Literal[6, 9, 12]
+    deadline: date
+    status: Literal["open", "closed"]
+    closed_at: datetime | None
+    units: list[UnitStatusOut]
+    overall: RatesOut
+    by_kind: dict[Literal["central", "regional"], RatesOut]

@@ -1,0 +1,129 @@
+"""Scores: a unit's explained score, the round scoreboard (JSON pages or CSV), history,
+and stateless simulations."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, Response
+
+from api.deps import CurrentPrincipal, SettingsDep, UowDep
+from api.errors import problem_responses
+from api.v1.common.schemas import decode_cursor, encode_cursor
+from api.v1.scores.schemas import HistoryItem, ScoreboardPage, ScoreDocument, SimulationIn, UnitScoreOut
+from services import scores
+
+router = APIRouter(tags=["scores"])
+
+
+def _json(doc: Any) -> Response:
+    # The score document is already JSON-ready (strings for every decimal); skipping a second
+    # validation pass keeps the most-read endpoint cheap. Its schema is still declared.
+    return Response(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), media_type="application/json")
+
+
+@router.get(
+    "/rounds/{round_id}/units/{unit_code}/score",
+    response_model=UnitScoreOut,
+    responses=problem_responses(401, 403, 404),
+)
+def get_unit_score(round_id: int, unit_code: str, uow: UowDep, principal: CurrentPrincipal) -> Any:
+    """The unit's overall, level, per-indicator and per-dimension scores with their working,
+    and what separates it from the next level."""
+    return Response(scores.unit_score(uow, principal, round_id, unit_code), media_type="application/json")
+
+
+CSV_HEADER = ["unit_code", "name_th", "name_en", "kind", "province", "overall", "level"]
+
+
+@router.get(
+    "/rounds/{round_id}/scores",
+    response_model=ScoreboardPage,
+    responses=problem_responses(400, 401, 403, 404, 422)
+    | {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+def get_round_scoreboard(
+    round_id: int,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    level: Literal["best_practice", "standard", "below_standard", "incomplete"] | None = None,
+    kind: Literal["central", "regional"] | None = None,
+    cursor: str | None = None,
+    page_size: Annotated[int, Query(ge=1, le=10_000)] = 100,
+    format: Literal["json", "csv"] = "json",  # noqa: A002 - the pinned query parameter name
+) -> Any:
+    """Every participating unit's score. JSON is paginated by cursor (``page_size`` capped by
+    the server); ``format=csv`` answers the whole round as UTF-8 CSV with a BOM for Excel."""
+    if format == "csv":
+        rows, _ = scores.scoreboard(uow, principal, round_id, level=level, kind=kind)
+        return _csv(rows)
+    after = decode_cursor(cursor)
+    size = min(page_size, settings.page_size_max)
+    rows, nxt = scores.scoreboard(
+        uow, principal, round_id, level=level, kind=kind,
+        after=after if isinstance(after, str) else None, page_size=size,
+    )
+    body = {
+        "round_id": round_id,
+        "items": [
+            r.__dict__ | {"submitted_at": r.submitted_at.isoformat() if r.submitted_at else None}
+            for r in rows
+        ],
+        "next_cursor": encode_cursor(nxt) if nxt else None,
+    }
+    return _json(body)
+
+
+def _csv(rows: list[scores.ScoreRow]) -> Response:
+    numbers = sorted({int(k) for r in rows for k in r.indicator_scores})
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER + [f"indicator_{n}" for n in numbers] + ["report_state", "on_time"])
+    for r in rows:
+        writer.writerow(
+            [r.unit_code, r.name_th, r.name_en, r.kind, r.province or "", r.overall or "", r.level]
+            + [r.indicator_scores.get(str(n)) or "" for n in numbers]
+            + [r.report_state, "" if r.on_time is None else str(r.on_time).lower()]
+        )
+    return Response(
+        buf.getvalue().encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="scores.csv"'},
+    )
+
+
+@router.get(
+    "/units/{unit_code}/score-history",
+    response_model=list[HistoryItem],
+    responses=problem_responses(401, 403, 404),
+)
+def get_unit_score_history(unit_code: str, uow: UowDep, principal: CurrentPrincipal) -> Any:
+    """The unit's overall and level in every round of every fiscal year, oldest first."""
+    return _json(scores.score_history(uow, principal, unit_code))
+
+
+@router.post(
+    "/score-simulations",
+    response_model=ScoreDocument,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def simulate_score(body: SimulationIn, uow: UowDep, principal: CurrentPrincipal) -> Any:
+    """What-if scoring: values in, the same score document out; nothing is stored."""
+    from services.access import REFERENCE_READERS, require_role
+
+    require_role(principal, *REFERENCE_READERS)
+    doc = scores.simulate(
+        uow,
+        framework_id=body.framework_id,
+        framework_doc=body.framework.model_dump(mode="json") if body.framework else None,
+        values=[v.model_dump(mode="json", exclude_none=True) for v in body.values],
+        not_applicable=body.not_applicable,
+        round_closed=body.round_closed,
+    )
+    return JSONResponse(doc)

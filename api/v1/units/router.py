@@ -1,0 +1,62 @@
+"""Units: the service units that report (reference data every role may read)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, status
+
+from api.deps import CurrentPrincipal, SettingsDep, UowDep
+from api.errors import problem_responses
+from api.idempotency import IdempotencyDep
+from api.v1.common.schemas import Page, decode_cursor, encode_cursor
+from api.v1.units.schemas import UnitIn, UnitOut
+from services import reference
+from services.access import REFERENCE_READERS, require_role
+
+router = APIRouter(prefix="/units", tags=["units"])
+
+
+@router.get("", response_model=Page[UnitOut], responses=problem_responses(400, 401, 403, 422))
+def list_units(
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    kind: Literal["central", "regional"] | None = None,
+    cursor: str | None = None,
+    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Page[UnitOut]:
+    """Units ordered by code; cursor pagination."""
+    require_role(principal, *REFERENCE_READERS)
+    after = decode_cursor(cursor)
+    if after is not None and not isinstance(after, str):
+        after = None
+    size = min(page_size, settings.page_size_max)
+    rows = reference.list_units(uow, kind=kind, after=after, limit=size + 1)
+    items = [UnitOut(**r.__dict__) for r in rows[:size]]
+    nxt = encode_cursor(rows[size - 1].code) if len(rows) > size else None
+    return Page[UnitOut](items=items, next_cursor=nxt)
+
+
+@router.get("/{unit_code}", response_model=UnitOut, responses=problem_responses(401, 403, 404))
+def get_unit(unit_code: str, uow: UowDep, principal: CurrentPrincipal) -> UnitOut:
+    require_role(principal, *REFERENCE_READERS)
+    return UnitOut(**reference.get_unit(uow, unit_code).__dict__)
+
+
+@router.post(
+    "",
+    response_model=UnitOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 409, 422),
+)
+def create_unit(
+    body: UnitIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep
+) -> Any:
+    """Add a unit (admin)."""
+
+    def produce() -> UnitOut:
+        view = reference.create_unit(uow, principal, reference.UnitView(**body.model_dump()))
+        return UnitOut(**view.__dict__)
+
+    return idem.run(body.model_dump(), 201, produce)

@@ -1,0 +1,126 @@
+"""Webhook endpoints (admin): register with the events wanted, list, remove, and follow the
+deliveries. Delivery itself is the worker's (``services.webhooks.deliver_due``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response, status
+
+from api.deps import ClockDep, CurrentPrincipal, SettingsDep, UowDep
+from api.errors import problem_responses
+from api.idempotency import IdempotencyDep
+from api.v1.auth.shown_once import create_shown_once
+from api.v1.common.schemas import decode_cursor, encode_cursor
+from api.v1.webhooks.schemas import (
+    DeliveryOut,
+    DeliveryPage,
+    WebhookCreatedOut,
+    WebhookIn,
+    WebhookOut,
+)
+from services import webhooks
+
+router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+
+
+def _out(view: webhooks.EndpointView) -> WebhookOut:
+    return WebhookOut(**{k: v for k, v in view.__dict__.items() if k != "secret"})
+
+
+@router.post(
+    "",
+    response_model=WebhookCreatedOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 422),
+)
+def create_webhook(
+    body: WebhookIn,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    idem: IdempotencyDep,
+) -> Any:
+    """Register an endpoint (admin). The answer holds the signing ``secret``, the only time it
+    is shown. Deliveries carry ``webhook-id``, ``webhook-timestamp`` and ``webhook-signature``
+    (``v1,`` + base64 HMAC-SHA256 of ``{id}.{timestamp}.{body}``)."""
+
+    def produce() -> WebhookCreatedOut:
+        view = webhooks.create_endpoint(
+            uow,
+            principal,
+            url=body.url,
+            events=list(body.events),
+            allow_hosts=settings.webhook_allow_hosts,
+        )
+        return WebhookCreatedOut(**view.__dict__)
+
+    return create_shown_once(idem, body.model_dump(), produce, "secret")
+
+
+@router.get("", response_model=list[WebhookOut], responses=problem_responses(401, 403))
+def list_webhooks(uow: UowDep, principal: CurrentPrincipal) -> list[WebhookOut]:
+    """Active endpoints, without their secrets (admin)."""
+    return [_out(v) for v in webhooks.list_endpoints(uow, principal)]
+
+
+@router.get("/{webhook_id}", response_model=WebhookOut, responses=problem_responses(401, 403, 404))
+def get_webhook(webhook_id: int, uow: UowDep, principal: CurrentPrincipal) -> WebhookOut:
+    return _out(webhooks.get_endpoint(uow, principal, webhook_id))
+
+
+@router.delete(
+    "/{webhook_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404),
+)
+def delete_webhook(webhook_id: int, uow: UowDep, principal: CurrentPrincipal) -> Response:
+    """Stop delivering to the endpoint (admin); what it still had pending is cancelled. Its
+    delivery history stays readable."""
+    webhooks.delete_endpoint(uow, principal, webhook_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{webhook_id}/deliveries",
+    response_model=DeliveryPage,
+    responses=problem_responses(400, 401, 403, 404, 422),
+)
+def list_webhook_deliveries(
+    webhook_id: int,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    status: Literal["pending", "delivered", "failed", "cancelled"] | None = None,
+    cursor: str | None = None,
+    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> DeliveryPage:
+    """The endpoint's deliveries, newest first: attempts, status, last status code or error,
+    and when the next attempt is due (admin)."""
+    before = decode_cursor(cursor)
+    size = min(page_size, settings.page_size_max)
+    views, nxt = webhooks.list_deliveries(
+        uow,
+        principal,
+        webhook_id,
+        status=status,
+        before_id=before if isinstance(before, int) else None,
+        limit=size,
+    )
+    return DeliveryPage(
+        items=[DeliveryOut(**v.__dict__) for v in views],
+        next_cursor=encode_cursor(nxt) if nxt is not None else None,
+    )
+
+
+@router.post(
+    "/{webhook_id}/deliveries/{delivery_id}/retry",
+    response_model=DeliveryOut,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def retry_webhook_delivery(
+    webhook_id: int, delivery_id: int, uow: UowDep, principal: CurrentPrincipal, clock: ClockDep
+) -> DeliveryOut:
+    """Send a failed or cancelled delivery again, with a fresh set of attempts (admin)."""
+    view = webhooks.retry_delivery(uow, principal, webhook_id, delivery_id, clock())
+    return DeliveryOut(**view.__dict__)

@@ -1,0 +1,186 @@
+"""Exact number handling shared by the domain: parsing decimals and 4-decimal half-up rounding.
+
+WHY: SPEC §2 "All arithmetic is exact: decimal.Decimal (or fractions.Fraction for weights),
+never binary floats. Scores are shown with 4 decimals, rounded half-up." Scores are carried
+internally as integers counting ten-thousandths (``q`` = score × 10 000), which makes the
+rounding and the aggregation exact integer arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import (
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+)
+from fractions import Fraction
+
+SCORE_SCALE = 10_000
+"""Scores are integers in units of 0.0001 internally."""
+
+EXACT = Context(
+    prec=200,
+    rounding=ROUND_HALF_UP,
+    Emin=-999_999,
+    Emax=999_999,
+    traps=[InvalidOperation, DivisionByZero, Overflow, Inexact],
+)
+"""The context of every ``Decimal`` operation in the domain that could round.
+
+WHY: ``Decimal`` arithmetic uses the *thread's* context; another layer lowering
+``getcontext().prec`` must never change a score. Values are limited to 28 digits, so 200
+digits are exact, and ``Inexact`` is trapped to prove it."""
+
+FOUR_PLACES = Decimal("0.0001")
+
+_ROUNDING = Context(prec=200, rounding=ROUND_HALF_UP, Emin=-999_999, Emax=999_999)
+"""Like :data:`EXACT` but rounding is the point (quantize to 4 decimals), so no Inexact trap."""
+
+_DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+MAX_ADJUSTED_EXPONENT = 15
+"""Values are limited to |x| < 10**16 so that exact integer arithmetic stays cheap."""
+
+MAX_FRACTION_DIGITS = 12
+"""At most 12 significant decimals after the point (after removing trailing zeros)."""
+
+DEC4_TABLE: list[Decimal] = []
+"""``DEC4_TABLE[q]`` is the 4-decimal ``Decimal`` of ``q`` for 0 ≤ q ≤ 50 000 (every possible
+rounded score), filled by :func:`fill_dec4_table` before the first evaluation."""
+
+
+class NotADecimal(ValueError):
+    """Raised by :func:`to_decimal` with a short reason (``rule``) for the caller's problem."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+def to_decimal(raw: object) -> Decimal:
+    """Convert a decimal string, int, Decimal or JSON float to an exact finite ``Decimal``.
+
+    WHY: SPEC §5 "numbers as decimal strings (plain JSON numbers accepted too)". A JSON float
+    is taken by its shortest repr (``92.5`` → ``Decimal("92.5")``), never by its binary value.
+    NaN and infinities are rejected; booleans are not numbers.
+    """
+    if isinstance(raw, bool):
+        raise NotADecimal("not_a_number", f"{raw!r} is not a number")
+    if isinstance(raw, Decimal):
+        value = raw
+    elif isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise NotADecimal("not_finite", f"{raw!r} is not a finite number")
+        value = Decimal(repr(raw))
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if not _DECIMAL_TEXT.match(text):
+            raise NotADecimal("not_a_number", f"{raw!r} is not a decimal number")
+        try:
+            value = Decimal(text)
+        except InvalidOperation as exc:  # pragma: no cover - the regex already guards
+            raise NotADecimal("not_a_number", f"{raw!r} is not a decimal number") from exc
+    else:
+        raise NotADecimal("not_a_number", f"{raw!r} is not a number")
+    if not value.is_finite():
+        raise NotADecimal("not_finite", f"{raw!r} is not a finite number")
+    if value and value.adjusted() > MAX_ADJUSTED_EXPONENT:
+        raise NotADecimal("out_of_range", f"{raw!r} is too large")
+    if value and _fraction_digits(value) > MAX_FRACTION_DIGITS:
+        raise NotADecimal("too_precise", f"{raw!r} has more than {MAX_FRACTION_DIGITS} decimals")
+    return value
+
+
+def _fraction_digits(value: Decimal) -> int:
+    """Significant digits after the decimal point (trailing zeros do not count)."""
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    end = len(digits)
+    while exponent < 0 and end > 1 and digits[end - 1] == 0:
+        end -= 1
+        exponent += 1
+    return max(0, -exponent)
+
+
+def q_of_fraction(num: int, den: int) -> int:
+    """Round ``num/den`` (≥ 0, ``den`` > 0) half-up to 4 decimals; result in units of 0.0001.
+
+    round_half_up(x) = floor(x·10⁴ + ½), computed with integers only.
+    """
+    return (2 * SCORE_SCALE * num + den) // (2 * den)
+
+
+def q_of_decimal(value: Decimal) -> int:
+    """Round a non-negative ``Decimal`` half-up to 4 decimals, as an integer of 0.0001 units."""
+    num, den = value.as_integer_ratio()
+    return (2 * SCORE_SCALE * num + den) // (2 * den)
+
+
+def q_ceil(value: Decimal) -> int:
+    """Smallest integer ``q`` with ``q / 10⁴ ≥ value`` (thresholds with more than 4 decimals)."""
+    num, den = value.as_integer_ratio()
+    return -((-num * SCORE_SCALE) // den)
+
+
+def fill_dec4_table() -> None:
+    """Pre-build the 50 001 possible rounded scores once (about 5 MB, a few tens of ms).
+
+    WHY: turning an integer score into its ``Decimal`` is then one list index on the hot path.
+    """
+    if not DEC4_TABLE:
+        DEC4_TABLE.extend(scaled(q, -4) for q in range(5 * SCORE_SCALE + 1))
+
+
+def dec4(q: int) -> Decimal:
+    """The ``Decimal`` with exactly 4 decimals for ``q`` ten-thousandths."""
+    if 0 <= q < len(DEC4_TABLE):
+        return DEC4_TABLE[q]
+    return scaled(q, -4)
+
+
+def scaled(n: int, exponent: int) -> Decimal:
+    """``n × 10**exponent`` as a ``Decimal``, exactly (``scaled(35000, -4)`` → ``3.5000``)."""
+    return Decimal(n).scaleb(exponent, EXACT)
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    """Σ of decimals in the exact context (independent of the thread's context)."""
+    total = Decimal(0)
+    for v in values:
+        total = EXACT.add(total, v)
+    return total
+
+
+def round4(value: Decimal | Fraction | int) -> Decimal:
+    """Round to 4 decimals half-up (away from zero on a tie), exactly."""
+    if isinstance(value, Fraction):
+        mag = abs(value)
+        q = q_of_fraction(mag.numerator, mag.denominator)
+        return scaled(-q if value < 0 else q, -4)
+    return Decimal(value).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP, context=_ROUNDING)
+
+
+def fmt4(value: Decimal | None) -> str | None:
+    """A score as a string with exactly 4 decimals (SPEC §5 "Scores travel as strings")."""
+    if value is None:
+        return None
+    return str(value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP, context=_ROUNDING))
+
+
+def fraction_text(value: Fraction) -> str:
+    """``Fraction(1, 3)`` → ``"1/3"``; whole numbers without a denominator."""
+    return str(value)
+
+
+def decimal_text(value: Decimal) -> str:
+    """A decimal as plain text without exponent notation (``Decimal("1E+2")`` → ``"100"``)."""
+    text = format(value, "f")
+    return text

@@ -1,0 +1,106 @@
+"""Evidence metadata rows (the bytes live behind ``persistence.evidence_store``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from persistence.tables import EvidenceRow, FiscalYearRow, ReportRow, UnitRow
+
+INDICATOR = "indicator"
+WORKING_GROUP_ORDER = "working_group_order"
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An evidence row with where it belongs (for access rules and for its API view)."""
+
+    row: EvidenceRow
+    unit_code: str
+    year_be: int
+    round_id: int | None
+
+
+class EvidenceRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: EvidenceRow) -> None:
+        self.session.add(row)
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def delete(self, row: EvidenceRow) -> None:
+        self.session.delete(row)
+        self.session.flush()
+
+    def placed(self, evidence_id: str) -> Placed | None:
+        q = (
+            select(EvidenceRow, UnitRow.code, FiscalYearRow.year_be, ReportRow.round_id)
+            .join(UnitRow, col(UnitRow.id) == EvidenceRow.unit_id)
+            .join(FiscalYearRow, col(FiscalYearRow.id) == EvidenceRow.fiscal_year_id)
+            .outerjoin(ReportRow, col(ReportRow.id) == EvidenceRow.report_id)
+            .where(EvidenceRow.id == evidence_id)
+        )
+        found = self.session.exec(q).first()
+        if found is None:
+            return None
+        row, unit_code, year_be, round_id = found
+        return Placed(row, unit_code, year_be, round_id)
+
+    def for_indicator(self, report_id: int, indicator_no: int) -> Sequence[EvidenceRow]:
+        q = (
+            select(EvidenceRow)
+            .where(
+                EvidenceRow.report_id == report_id,
+                EvidenceRow.indicator_no == indicator_no,
+                EvidenceRow.kind == INDICATOR,
+            )
+            .order_by(col(EvidenceRow.created_at), col(EvidenceRow.id))
+        )
+        return self.session.exec(q).all()
+
+    def orders(self, unit_id: int, fiscal_year_id: int) -> Sequence[EvidenceRow]:
+        q = (
+            select(EvidenceRow)
+            .where(
+                EvidenceRow.unit_id == unit_id,
+                EvidenceRow.fiscal_year_id == fiscal_year_id,
+                EvidenceRow.kind == WORKING_GROUP_ORDER,
+            )
+            .order_by(col(EvidenceRow.created_at), col(EvidenceRow.id))
+        )
+        return self.session.exec(q).all()
+
+    def same_bytes_for_indicator(
+        self, report_id: int, indicator_no: int, sha256: str
+    ) -> EvidenceRow | None:
+        q = select(EvidenceRow).where(
+            EvidenceRow.report_id == report_id,
+            EvidenceRow.indicator_no == indicator_no,
+            EvidenceRow.kind == INDICATOR,
+            EvidenceRow.sha256 == sha256,
+        )
+        return self.session.exec(q.order_by(col(EvidenceRow.created_at))).first()
+
+    def same_bytes_order(
+        self, unit_id: int, fiscal_year_id: int, sha256: str
+    ) -> EvidenceRow | None:
+        q = select(EvidenceRow).where(
+            EvidenceRow.unit_id == unit_id,
+            EvidenceRow.fiscal_year_id == fiscal_year_id,
+            EvidenceRow.kind == WORKING_GROUP_ORDER,
+            EvidenceRow.sha256 == sha256,
+        )
+        return self.session.exec(q.order_by(col(EvidenceRow.created_at))).first()
+
+    def lock_unit(self, unit_id: int) -> None:
+        """Serialise working-group-order writes of one unit (they have no report row to lock)."""
+        self.session.exec(select(UnitRow.id).where(UnitRow.id == unit_id).with_for_update()).first()
+
+    def count(self) -> int:
+        return int(self.session.exec(select(func.count()).select_from(EvidenceRow)).one())

@@ -1,0 +1,244 @@
+"""Units, frameworks, fiscal years, rounds, participation, not-applicable marks."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, func
+from sqlmodel import Session, col, select
+
+from domain.framework import Framework
+from persistence.tables import (
+    FiscalYearRow,
+    FrameworkRow,
+    NotApplicableRow,
+    ParticipationRow,
+    RewardRateRow,
+    RoundRow,
+    UnitRow,
+)
+
+_framework_cache: dict[int, Framework] = {}
+
+# Built once: the hot paths reuse the statement (and SQLAlchemy its compiled form).
+_ROUND_YEAR_UNIT = (
+    select(
+        RoundRow.months,
+        RoundRow.status,
+        FiscalYearRow.id,
+        FiscalYearRow.year_be,
+        FiscalYearRow.framework_id,
+        UnitRow.id,
+        UnitRow.code,
+    )
+    .join(FiscalYearRow, col(FiscalYearRow.id) == RoundRow.fiscal_year_id)
+    .join(UnitRow, UnitRow.code == bindparam("code"))
+    .where(RoundRow.id == bindparam("rid"))
+)
+
+
+class RoundUnit(NamedTuple):
+    """What a score read needs of a round, its fiscal year and a unit."""
+
+    months: int
+    round_status: str
+    fiscal_year_id: int
+    year_be: int
+    framework_id: int
+    unit_id: int
+    unit_code: str
+_framework_cache_lock = threading.Lock()
+
+
+class ReferenceRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # units
+    def unit_by_code(self, code: str) -> UnitRow | None:
+        return self.session.exec(select(UnitRow).where(UnitRow.code == code)).first()
+
+    def units_by_codes(self, codes: Iterable[str]) -> dict[str, UnitRow]:
+        codes = list(set(codes))
+        if not codes:
+            return {}
+        rows = self.session.exec(select(UnitRow).where(col(UnitRow.code).in_(codes))).all()
+        return {r.code: r for r in rows}
+
+    def list_units(
+        self, *, kind: str | None = None, after_code: str | None = None, limit: int | None = None
+    ) -> Sequence[UnitRow]:
+        q = select(UnitRow)
+        if kind:
+            q = q.where(UnitRow.kind == kind)
+        if after_code:
+            q = q.where(UnitRow.code > after_code)
+        q = q.order_by(col(UnitRow.code))
+        if limit:
+            q = q.limit(limit)
+        return self.session.exec(q).all()
+
+    def count_units(self) -> int:
+        return int(self.session.exec(select(func.count()).select_from(UnitRow)).one())
+
+    def add(self, row: object) -> None:
+        self.session.add(row)
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    # frameworks
+    def framework_row(self, framework_id: int) -> FrameworkRow | None:
+        return self.session.get(FrameworkRow, framework_id)
+
+    def list_framework_rows(self) -> Sequence[FrameworkRow]:
+        return self.session.exec(select(FrameworkRow).order_by(col(FrameworkRow.id))).all()
+
+    def latest_framework_version(self, code: str) -> int:
+        v = self.session.exec(
+            select(func.max(FrameworkRow.version)).where(FrameworkRow.code == code)
+        ).one()
+        return int(v or 0)
+
+    def framework(self, framework_id: int) -> Framework | None:
+        """The domain framework for an id, parsed once per process.
+
+        Framework rows are immutable (a change is a new version, a new row), so caching by id
+        is safe across requests and across app instances.
+        """
+        cached = _framework_cache.get(framework_id)
+        if cached is not None:
+            return cached
+        row = self.framework_row(framework_id)
+        if row is None:
+            return None
+        fw = Framework.from_dict(json.loads(row.definition))
+        with _framework_cache_lock:
+            _framework_cache[framework_id] = fw
+        return fw
+
+    def framework_in_use(self, framework_id: int) -> bool:
+        q = select(FiscalYearRow.id).where(FiscalYearRow.framework_id == framework_id).limit(1)
+        return self.session.exec(q).first() is not None
+
+    # fiscal years and rounds
+    def fiscal_year(self, year_be: int) -> FiscalYearRow | None:
+        return self.session.exec(select(FiscalYearRow).where(FiscalYearRow.year_be == year_be)).first()
+
+    def fiscal_year_by_id(self, fiscal_year_id: int) -> FiscalYearRow | None:
+        return self.session.get(FiscalYearRow, fiscal_year_id)
+
+    def list_fiscal_years(self) -> Sequence[FiscalYearRow]:
+        return self.session.exec(select(FiscalYearRow).order_by(col(FiscalYearRow.year_be))).all()
+
+    def rounds_of(self, fiscal_year_id: int) -> Sequence[RoundRow]:
+        q = select(RoundRow).where(RoundRow.fiscal_year_id == fiscal_year_id).order_by(col(RoundRow.months))
+        return self.session.exec(q).all()
+
+    def round_with_year(self, round_id: int) -> tuple[RoundRow, FiscalYearRow] | None:
+        q = (
+            select(RoundRow, FiscalYearRow)
+            .join(FiscalYearRow, col(FiscalYearRow.id) == RoundRow.fiscal_year_id)
+            .where(RoundRow.id == round_id)
+        )
+        row = self.session.exec(q).first()
+        return (row[0], row[1]) if row else None
+
+    def round_year_unit(self, round_id: int, unit_code: str) -> RoundUnit | None:
+        """A round, its fiscal year and a unit in one column-only statement (the hot score read)."""
+        row = self.session.connection().execute(_ROUND_YEAR_UNIT, {"rid": round_id, "code": unit_code}).first()
+        return RoundUnit(*row) if row else None
+
+    def lock_round(self, round_id: int) -> RoundRow | None:
+        """Read a round for update, so a close and a write cannot interleave (PostgreSQL)."""
+        return self.session.exec(select(RoundRow).where(RoundRow.id == round_id).with_for_update()).first()
+
+    # participation and rewards
+    def participation(self, fiscal_year_id: int) -> Sequence[tuple[ParticipationRow, UnitRow]]:
+        q = (
+            select(ParticipationRow, UnitRow)
+            .join(UnitRow, col(UnitRow.id) == ParticipationRow.unit_id)
+            .where(ParticipationRow.fiscal_year_id == fiscal_year_id)
+            .order_by(col(UnitRow.code))
+        )
+        return [(p, u) for p, u in self.session.exec(q).all()]
+
+    def participants(
+        self,
+        fiscal_year_id: int,
+        *,
+        kind: str | None = None,
+        codes: Iterable[str] | None = None,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> list[UnitRow]:
+        """Participating units ordered by code, filtered in SQL (one statement)."""
+        q = (
+            select(UnitRow)
+            .join(ParticipationRow, col(ParticipationRow.unit_id) == UnitRow.id)
+            .where(ParticipationRow.fiscal_year_id == fiscal_year_id)
+        )
+        if kind:
+            q = q.where(UnitRow.kind == kind)
+        if codes is not None:
+            q = q.where(col(UnitRow.code).in_(list(codes)))
+        if after:
+            q = q.where(UnitRow.code > after)
+        q = q.order_by(col(UnitRow.code))
+        if limit:
+            q = q.limit(limit)
+        return list(self.session.exec(q).all())
+
+    def reward_rates(self, fiscal_year_id: int) -> Sequence[RewardRateRow]:
+        q = select(RewardRateRow).where(RewardRateRow.fiscal_year_id == fiscal_year_id)
+        return self.session.exec(q).all()
+
+    # not applicable
+    def not_applicable_for(self, fiscal_year_id: int, unit_id: int) -> list[int]:
+        q = select(NotApplicableRow.indicator_no).where(
+            NotApplicableRow.fiscal_year_id == fiscal_year_id, NotApplicableRow.unit_id == unit_id
+        )
+        return list(self.session.exec(q).all())
+
+    def not_applicable_rows(self, fiscal_year_id: int, unit_id: int) -> Sequence[NotApplicableRow]:
+        q = select(NotApplicableRow).where(
+            NotApplicableRow.fiscal_year_id == fiscal_year_id, NotApplicableRow.unit_id == unit_id
+        ).order_by(col(NotApplicableRow.indicator_no))
+        return self.session.exec(q).all()
+
+    def not_applicable_by_unit(
+        self, fiscal_year_id: int, unit_ids: Iterable[int] | None = None
+    ) -> dict[int, list[int]]:
+        q = select(NotApplicableRow.unit_id, NotApplicableRow.indicator_no).where(
+            NotApplicableRow.fiscal_year_id == fiscal_year_id
+        )
+        if unit_ids is not None:
+            q = q.where(col(NotApplicableRow.unit_id).in_(list(unit_ids)))
+        out: dict[int, list[int]] = {}
+        for unit_id, no in self.session.exec(q).all():
+            out.setdefault(unit_id, []).append(no)
+        return out
+
+    def not_applicable_all_years(self, unit_id: int) -> dict[int, list[int]]:
+        """A unit's not-applicable marks grouped by fiscal year id."""
+        q = select(NotApplicableRow.fiscal_year_id, NotApplicableRow.indicator_no).where(
+            NotApplicableRow.unit_id == unit_id
+        )
+        out: dict[int, list[int]] = {}
+        for fy_id, no in self.session.exec(q).all():
+            out.setdefault(fy_id, []).append(no)
+        return out
+
+    def not_applicable_row(self, fiscal_year_id: int, unit_id: int, no: int) -> NotApplicableRow | None:
+        q = select(NotApplicableRow).where(
+            NotApplicableRow.fiscal_year_id == fiscal_year_id,
+            NotApplicableRow.unit_id == unit_id,
+            NotApplicableRow.indicator_no == no,
+        )
+        return self.session.exec(q).first()
+
+    def delete(self, row: object) -> None:
+        self.session.delete(row)

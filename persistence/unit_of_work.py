@@ -1,0 +1,69 @@
+"""One transaction per request: commit on success, roll back on any error.
+
+Services take a unit of work as an argument, so tests can hand them one on a throw-away
+database. On SQLite a writing unit of work takes the write lock when it begins
+(``BEGIN IMMEDIATE``) so two writers queue instead of failing on a lock upgrade.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from persistence.repositories import Repositories
+
+
+_immediate_engines: dict[int, Engine] = {}
+
+
+def _immediate(engine: Engine) -> Engine:
+    """The same engine (and pool) whose transactions begin with ``BEGIN IMMEDIATE``."""
+    found = _immediate_engines.get(id(engine))
+    if found is None:
+        found = engine.execution_options(sqlite_begin="IMMEDIATE")
+        _immediate_engines[id(engine)] = found
+    return found
+
+
+class UnitOfWork:
+    def __init__(
+        self, engine: Engine, *, write: bool = False, request_id: str | None = None
+    ) -> None:
+        self.engine = engine
+        self.write = write
+        self.request_id = request_id
+        bind = _immediate(engine) if write and engine.dialect.name == "sqlite" else engine
+        # No I/O here: the transaction begins on first use, so creating a unit of work never blocks.
+        self.session = Session(bind, expire_on_commit=False, autoflush=False)
+        self.repos = Repositories(self.session)
+        self._done = False
+
+    def commit(self) -> None:
+        self.session.commit()
+        self._done = True
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._done = True
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None and not self._done:
+                self.commit()
+            elif exc_type is not None:
+                self.rollback()
+        finally:
+            self.close()

@@ -1,0 +1,99 @@
+"""Who may do what: deny by default, role rules per action, object rules per unit.
+
+Object rule answers are deliberately 404 for reports and scores of units a caller may not
+see: the caller learns nothing about whether such a report exists (SPEC §4).
+"""
+
+from __future__ import annotations
+
+from services.errors import Forbidden, NotFound
+from services.principal import Principal
+
+REFERENCE_READERS = frozenset({"admin", "unit_officer", "central_provider", "inspector", "viewer"})
+
+
+def require_role(p: Principal, *roles: str) -> None:
+    if p.role not in roles:
+        raise Forbidden(f"the role '{p.role}' may not do this")
+
+
+def require_write(p: Principal) -> None:
+    """A read-only personal API token may never write, whatever its owner's role."""
+    if p.read_only:
+        raise Forbidden("this token is read-only")
+
+
+def require_admin(p: Principal) -> None:
+    require_role(p, "admin")
+    require_write(p)
+
+
+def sees_unit(p: Principal, unit_code: str) -> bool:
+    """Whether the caller may see this unit's reports (its own, its assigned, or any as admin)."""
+    if p.role == "admin":
+        return True
+    if p.role == "unit_officer":
+        return p.unit_code == unit_code
+    if p.role == "inspector":
+        return unit_code in p.unit_codes
+    return False
+
+
+def sees_unit_score(p: Principal, unit_code: str) -> bool:
+    if p.role == "viewer":
+        return p.unit_code is None or p.unit_code == unit_code
+    return sees_unit(p, unit_code)
+
+
+def check_report_read(p: Principal, unit_code: str) -> None:
+    if p.role in ("viewer", "central_provider"):
+        raise Forbidden(f"the role '{p.role}' does not read unit reports")
+    if not sees_unit(p, unit_code):
+        raise NotFound(f"no report for unit '{unit_code}' in this round")
+
+
+def check_report_edit(p: Principal, unit_code: str) -> None:
+    """Editing entries and evidence, and submitting: the unit's own officer, or an admin."""
+    check_report_read(p, unit_code)
+    require_write(p)
+    if p.role not in ("unit_officer", "admin"):
+        raise Forbidden("only the unit's officer or an admin edits a report")
+
+
+def check_review(p: Principal, unit_code: str) -> None:
+    """Returning and approving: the unit's inspector, or an admin."""
+    check_report_read(p, unit_code)
+    require_write(p)
+    if p.role not in ("inspector", "admin"):
+        raise Forbidden("only an assigned inspector or an admin reviews a report")
+
+
+def check_score_read(p: Principal, unit_code: str) -> None:
+    if p.role == "central_provider":
+        raise Forbidden("a central provider does not read scores")
+    if not sees_unit_score(p, unit_code):
+        raise NotFound(f"no score for unit '{unit_code}' in this round")
+
+
+def scoreboard_scope(p: Principal) -> frozenset[str] | None:
+    """The unit codes a caller's scoreboard may show; None means every unit."""
+    if p.role in ("admin",):
+        return None
+    if p.role == "viewer":
+        return None if p.unit_code is None else frozenset({p.unit_code})
+    if p.role == "inspector":
+        return p.unit_codes
+    if p.role == "unit_officer":
+        return frozenset({p.unit_code}) if p.unit_code else frozenset()
+    raise Forbidden(f"the role '{p.role}' does not read scores")
+
+
+def check_central_write(p: Principal, provider_code: str | None) -> None:
+    """Central values: a provider writes only its own indicators' values; an admin any."""
+    require_write(p)
+    if p.role == "admin":
+        return
+    if p.role != "central_provider" or not p.provider_code:
+        raise Forbidden("only a central provider or an admin supplies central values")
+    if provider_code is not None and provider_code != p.provider_code:
+        raise Forbidden(f"indicator values of provider '{provider_code}' are not yours to supply")

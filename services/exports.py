@@ -1,0 +1,393 @@
+"""Exports for people who work in Excel and in their calendars.
+
+XLSX (openpyxl): the round scoreboard and one unit's report. Rules that hold in every sheet:
+
+- **Decimal quantities are text cells** holding exactly the API's strings (scores ``"3.5000"``,
+  values ``"92.5"``). An Excel number is an IEEE binary double: ``3.8717`` would be stored as
+  3.87169999…, trailing zeros vanish (``"4.5000"`` → 4.5), and a sum or a comparison made in
+  the sheet could move a unit across the 3.00 or 4.50 line that the API decided exactly. Text
+  keeps the sheet identical to the JSON; a user who wants arithmetic converts deliberately.
+- Counts, indicator numbers and milestone steps are integers (exact in a double) and are
+  numeric cells; yes/no flags are boolean cells.
+- Every text cell is forced to the string type, so a narrative that starts with ``=`` is never
+  stored as a formula (no formula injection), and characters XLSX cannot hold (C0 controls) are
+  dropped. Thai text is written as is (XLSX is UTF-8 XML).
+
+iCalendar (RFC 5545, written by hand — the format is small and a dependency for it is not):
+CRLF line endings, content lines folded at 75 octets without splitting a UTF-8 character,
+TEXT values escaped, one all-day event per round deadline with a stable UID so a subscribed
+calendar updates the event when a deadline moves instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from domain.calendar import BANGKOK, be_to_ce
+from domain.errors import UnknownRound
+from persistence.unit_of_work import UnitOfWork
+from services import reports, scores
+from services.access import REFERENCE_READERS, require_role
+from services.principal import Principal
+from services.reference import get_fiscal_year, require_round, require_unit
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CALENDAR_MEDIA_TYPE = "text/calendar; charset=utf-8"
+SCOREBOARD_HEADER = ["unit_code", "name_th", "name_en", "kind", "province", "overall", "level"]
+BOLD = Font(bold=True)
+
+
+# --- XLSX helpers -----------------------------------------------------------------------------
+
+
+def _put(ws: Worksheet, row: int, col: int, value: Any) -> None:
+    """Write one cell by the rules above (text stays text, numbers only when exact)."""
+    if value is None:
+        return
+    if isinstance(value, date):  # datetime too: ISO text, exactly as the JSON
+        value = value.isoformat()
+    if isinstance(value, str):
+        cell = ws.cell(row=row, column=col, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"
+        return
+    if isinstance(value, bool | int):
+        ws.cell(row=row, column=col, value=value)
+        return
+    raise TypeError(f"no XLSX rule for {type(value).__name__}")  # e.g. a float slipped in
+
+
+def _table(ws: Worksheet, header: list[str], rows: Iterable[list[Any]], *, start: int = 1) -> int:
+    """A header row in bold and the rows under it; returns the next free row."""
+    for c, name in enumerate(header, start=1):
+        _put(ws, start, c, name)
+        ws.cell(row=start, column=c).font = BOLD
+    r = start + 1
+    for values in rows:
+        for c, value in enumerate(values, start=1):
+            _put(ws, r, c, value)
+        r += 1
+    for c, name in enumerate(header, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = max(10, min(60, len(name) + 4))
+    return r
+
+
+def _pairs(ws: Worksheet, pairs: Iterable[tuple[str, Any]]) -> None:
+    for r, (label, value) in enumerate(pairs, start=1):
+        _put(ws, r, 1, label)
+        ws.cell(row=r, column=1).font = BOLD
+        _put(ws, r, 2, value)
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 60
+
+
+def _save(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --- the scoreboard ---------------------------------------------------------------------------
+
+
+def scoreboard_xlsx(uow: UnitOfWork, actor: Principal, round_id: int) -> bytes:
+    """The round's scoreboard: the same rows and strings as ``GET /rounds/{id}/scores``."""
+    rows, _ = scores.scoreboard(uow, actor, round_id)
+    round_row, fy = require_round(uow, round_id)
+    numbers = sorted({int(k) for r in rows for k in r.indicator_scores})
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Scores"
+    header = SCOREBOARD_HEADER + [f"indicator_{n}" for n in numbers]
+    header += ["report_state", "submitted_at", "on_time"]
+    _table(
+        ws,
+        header,
+        (
+            [r.unit_code, r.name_th, r.name_en, r.kind, r.province, r.overall, r.level]
+            + [r.indicator_scores.get(str(n)) for n in numbers]
+            + [r.report_state, r.submitted_at, r.on_time]
+            for r in rows
+        ),
+    )
+    ws.freeze_panes = "B2"
+    about = wb.create_sheet("Round")
+    _pairs(
+        about,
+        [
+            ("ปีงบประมาณ / fiscal year (B.E.)", fy.year_be),
+            ("รอบ / round (months)", round_row.months),
+            ("round_id", round_row.id),
+            ("ช่วงผลการดำเนินงาน / period", f"{round_row.period_start} – {round_row.period_end}"),
+            ("กำหนดส่ง / deadline", round_row.deadline),
+            ("สถานะรอบ / round status", round_row.status),
+            ("หน่วยงาน / units", len(rows)),
+            (
+                "หมายเหตุ / note",
+                "คะแนนเป็นข้อความทศนิยม 4 ตำแหน่ง ตรงกับ API / scores are exact "
+                "4-decimal text, as in the API",
+            ),
+        ],
+    )
+    return _save(wb)
+
+
+# --- one unit's report ------------------------------------------------------------------------
+
+
+def _explanation_text(indicator: dict[str, Any]) -> str | None:
+    explanation = indicator.get("explanation") or {}
+    parts = [p for p in (explanation.get("formula"), explanation.get("note")) if p]
+    return " — ".join(parts) or None
+
+
+def report_xlsx(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str) -> bytes:
+    """A unit's report with its scores: what the unit wrote, what each indicator scored, and
+    how (the explanation's formula or note), per dimension and overall, and the comments."""
+    view = reports.get_report(uow, actor, round_id, unit_code)  # report access rules (404 etc.)
+    raw = scores.unit_score(uow, actor, round_id, unit_code)
+    doc: dict[str, Any] = json.loads(raw) if isinstance(raw, bytes | str) else raw  # JSON bytes
+    _rnd, fy = require_round(uow, round_id)
+    framework = uow.repos.reference.framework(fy.framework_id)
+    assert framework is not None
+    unit = require_unit(uow, unit_code)
+    entries = {e.indicator_no: e for e in view.entries}
+    results = {i["indicator_no"]: i for i in doc["indicators"]}
+
+    wb = Workbook()
+    summary = wb.active
+    assert summary is not None
+    summary.title = "Report"
+    _pairs(
+        summary,
+        [
+            ("ปีงบประมาณ / fiscal year (B.E.)", view.year_be),
+            ("รอบ / round (months)", view.months),
+            ("หน่วยงาน / unit", unit.code),
+            ("ชื่อหน่วยงาน", unit.name_th),
+            ("unit name", unit.name_en),
+            ("สถานะรายงาน / report state", view.state),
+            ("ส่งเมื่อ / submitted at", view.submitted_at),
+            ("ตรงเวลา / on time", view.on_time),
+            ("กำหนดส่ง / deadline", view.deadline),
+            ("คะแนนรวม / overall", doc["overall"]),
+            ("ระดับ / level", doc["level"]),
+            ("ฐานคะแนนรวม / overall basis", doc["overall_basis"]),
+            ("วิธีคำนวณ / overall formula", doc["explanation"]["overall_formula"]),
+            ("ไม่มีข้อมูล / missing indicators", ", ".join(map(str, doc["missing"])) or None),
+            ("ไม่เกี่ยวข้อง / not applicable", ", ".join(map(str, doc["not_applicable"])) or None),
+            (
+                "กรอบการประเมิน / framework",
+                f"{doc['framework']['code']} v{doc['framework']['version']}",
+            ),
+        ],
+    )
+
+    ws = wb.create_sheet("Indicators")
+    header = [
+        "indicator_no",
+        "code",
+        "name_th",
+        "name_en",
+        "dimension",
+        "kind",
+        "source",
+        "value",
+        "steps",
+        "score_given",
+        "score",
+        "status",
+        "explanation",
+        "narrative",
+        "problems",
+        "suggestions",
+    ]
+    rows = []
+    for ind in framework.indicators:
+        no = ind.indicator_no
+        entry = entries.get(no)
+        result = results.get(no, {})
+        given = result.get("explanation") or {}
+        rows.append(
+            [
+                no,
+                ind.code,
+                ind.name_th,
+                ind.name_en,
+                ind.dimension,
+                ind.kind.value,
+                ind.source,
+                given.get("value"),
+                given.get("steps"),
+                given.get("score_given"),
+                result.get("score"),
+                result.get("status"),
+                _explanation_text(result),
+                entry.narrative if entry else None,
+                entry.problems if entry else None,
+                entry.suggestions if entry else None,
+            ]
+        )
+    _table(ws, header, rows)
+    ws.freeze_panes = "B2"
+
+    dims = wb.create_sheet("Dimensions")
+    names = {d.code: d for d in framework.dimensions}
+    _table(
+        dims,
+        ["code", "name_th", "name_en", "weight", "weight_used", "score", "note"],
+        (
+            [
+                d["code"],
+                names[d["code"]].name_th if d["code"] in names else None,
+                names[d["code"]].name_en if d["code"] in names else None,
+                d["weight"],
+                d["weight_used"],
+                d["score"],
+                d["note"],
+            ]
+            for d in doc["dimensions"]
+        ),
+    )
+
+    comments = wb.create_sheet("Comments")
+    _table(
+        comments,
+        ["indicator_no", "comment", "author", "created_at"],
+        ([c.indicator_no, c.comment, c.author, c.created_at] for c in view.comments),
+    )
+    return _save(wb)
+
+
+# --- iCalendar ----------------------------------------------------------------------------------
+
+THAI_MONTHS = (
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+UID_DOMAIN = "sqs.calendar"
+MAX_OCTETS = 75
+
+
+def thai_date(d: date) -> str:
+    """``10 เม.ย. 2558`` — the day, abbreviated Thai month and Buddhist-Era year."""
+    return f"{d.day} {THAI_MONTHS[d.month - 1]} {d.year + 543}"
+
+
+def escape_text(value: str) -> str:
+    """RFC 5545 §3.3.11 TEXT: backslash, semicolon, comma and newlines escaped."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """RFC 5545 §3.1: lines of at most 75 octets, continued with CRLF + one space; never
+    inside a UTF-8 sequence (a Thai character is 3 octets)."""
+    parts: list[str] = []
+    current, size = "", 0
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > MAX_OCTETS:
+            parts.append(current)
+            current, size = " ", 1
+        current += ch
+        size += n
+    parts.append(current)
+    return "\r\n".join(parts)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def calendar_ics(
+    uow: UnitOfWork, actor: Principal, year_be: int, *, clock: Callable[[], datetime]
+) -> str:
+    """The fiscal year's reporting deadlines as an iCalendar feed (one all-day event each)."""
+    require_role(actor, *REFERENCE_READERS)
+    fy = get_fiscal_year(uow, year_be)
+    framework = uow.repos.reference.framework(fy.framework_id)
+    assert framework is not None
+    now = _stamp(clock())
+    name = (
+        f"กำหนดส่งรายงานมาตรฐานคุณภาพการให้บริการ ปีงบประมาณ {year_be} / "
+        f"Service quality standard reporting deadlines FY {year_be} ({be_to_ce(year_be)})"
+    )
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Service Quality Standard//SQS API 1.0//TH",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"NAME:{escape_text(name)}",
+        f"X-WR-CALNAME:{escape_text(name)}",
+        f"X-WR-TIMEZONE:{BANGKOK.tzname(None)}",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
+        "X-PUBLISHED-TTL:PT12H",
+    ]
+    for rnd in fy.rounds:
+        try:
+            req = framework.requirement(rnd.months)
+            indicators = ", ".join(str(n) for n in req.reported_indicators)
+            needs_th = f"ตัวชี้วัดที่รายงาน: {indicators}"
+            needs_en = f"indicators reported: {indicators}"
+            if req.min_evidence_per_indicator:
+                needs_th += f"; หลักฐานอย่างน้อย {req.min_evidence_per_indicator} รายการต่อตัวชี้วัด"
+                needs_en += f"; at least {req.min_evidence_per_indicator} evidence files each"
+            if req.working_group_order_required:
+                needs_th += "; คำสั่งแต่งตั้งคณะทำงาน"
+                needs_en += "; the working-group order"
+        except UnknownRound:  # a framework without this round: say nothing about requirements
+            needs_th = needs_en = ""
+        summary = (
+            f"กำหนดส่งรายงานรอบ {rnd.months} เดือน ปีงบประมาณ {year_be} / "
+            f"{rnd.months}-month report deadline, FY {year_be}"
+        )
+        description = (
+            f"ผลการดำเนินงานสะสม {thai_date(rnd.period_start)} – {thai_date(rnd.period_end)}"
+            f" ส่งภายใน {thai_date(rnd.deadline)} (เวลาประเทศไทย). {needs_th}\n"
+            f"Cumulative results {rnd.period_start.isoformat()} – {rnd.period_end.isoformat()}, "
+            f"due by {rnd.deadline.isoformat()} (Bangkok time). {needs_en}\n"
+            f"round_id {rnd.round_id}; status {rnd.status}"
+        )
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:fy{year_be}-round{rnd.months}-deadline@{UID_DOMAIN}",
+            f"DTSTAMP:{now}",
+            f"DTSTART;VALUE=DATE:{rnd.deadline.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(rnd.deadline + timedelta(days=1)).strftime('%Y%m%d')}",
+            f"SUMMARY:{escape_text(summary)}",
+            f"DESCRIPTION:{escape_text(description)}",
+            "CATEGORIES:SQS",
+            "STATUS:CONFIRMED",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)

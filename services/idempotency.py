@@ -1,0 +1,77 @@
+"""Idempotency keys for writes that create: a retry replays the first answer.
+
+The record is inserted at the *start* of the request's transaction. A concurrent request with
+the same key blocks on the unique index (PostgreSQL) or on the write lock (SQLite) until the
+first commits, then finds the record and replays it; so fifty parallel retries create one thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from persistence.tables import IdempotencyRow
+from persistence.unit_of_work import UnitOfWork
+from services.errors import Conflict, Unprocessable
+
+MAX_KEY_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class Replay:
+    status_code: int
+    body: Any
+    headers: dict[str, str]
+
+
+def fingerprint(*parts: Any) -> str:
+    raw = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _replay_of(row: IdempotencyRow, request_hash: str) -> Replay:
+    if row.request_hash != request_hash:
+        raise Unprocessable(
+            "this Idempotency-Key was already used with a different request",
+            kind="idempotency_key_reused",
+        )
+    if row.status_code is None:
+        raise Conflict("a request with this Idempotency-Key is still in progress; retry later")
+    return Replay(
+        row.status_code,
+        json.loads(row.response_body) if row.response_body else None,
+        json.loads(row.response_headers) if row.response_headers else {},
+    )
+
+
+def begin(uow: UnitOfWork, principal_key: str, key: str, request_hash: str) -> IdempotencyRow | Replay:
+    """Either the stored answer to replay, or a fresh record to complete with ``finish``."""
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise Unprocessable(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters")
+    repo = uow.repos.idempotency
+    existing = repo.get(principal_key, key)
+    if existing is not None:
+        return _replay_of(existing, request_hash)
+    row = IdempotencyRow(principal_key=principal_key, key=key, request_hash=request_hash)
+    savepoint = uow.session.begin_nested()
+    try:
+        repo.add(row)
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        existing = repo.get(principal_key, key)
+        if existing is None:  # pragma: no cover - the other writer rolled back; let the client retry
+            raise Conflict("a concurrent request with this Idempotency-Key failed; retry") from None
+        return _replay_of(existing, request_hash)
+    return row
+
+
+def finish(uow: UnitOfWork, row: IdempotencyRow, status_code: int, body: Any, headers: dict[str, str]) -> None:
+    row.status_code = status_code
+    row.response_body = json.dumps(body, ensure_ascii=False, default=str)
+    row.response_headers = json.dumps(headers)
+    uow.session.add(row)

@@ -1,0 +1,87 @@
+"""Resolving a verified credential to a ``Principal``, checked against the database each time.
+
+The database check is what makes disabling a user, revoking a token or removing an inspector's
+assignment take effect at once, on every app instance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from persistence.unit_of_work import UnitOfWork
+from services.errors import Unauthorized
+from services.principal import Principal
+
+PAT_PREFIX = "sqs_pat_"  # personal API tokens; lets the authenticator tell them from JWTs
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def principal_for_user(
+    uow: UnitOfWork, user_id: int, *, read_only: bool = False, subject: str | None = None
+) -> Principal:
+    # Every request: one column-only statement (two for an inspector).
+    found = uow.repos.identity.principal_columns(user_id)
+    if found is None or not found[4]:
+        raise Unauthorized("the account is unknown or disabled")
+    uid, username, role, provider_code, _active, unit_code = found
+    units = (
+        frozenset(uow.repos.identity.assigned_unit_codes(user_id))
+        if role == "inspector"
+        else frozenset()
+    )
+    return Principal(
+        subject=subject or f"user:{uid}",
+        role=role,
+        username=username,
+        user_id=uid,
+        unit_code=unit_code,
+        unit_codes=units,
+        provider_code=provider_code,
+        read_only=read_only,
+    )
+
+
+def principal_for_client(uow: UnitOfWork, client_pk: int) -> Principal:
+    found = uow.repos.identity.client_with_unit(client_pk)
+    if found is None or not found[0].is_active:
+        raise Unauthorized("the client is unknown or disabled")
+    client, unit_code = found
+    return Principal(
+        subject=f"client:{client.client_id}",
+        role=client.role,
+        username=client.client_id,
+        unit_code=unit_code,
+        unit_codes=frozenset({unit_code})
+        if unit_code and client.role == "inspector"
+        else frozenset(),
+        provider_code=client.provider_code,
+    )
+
+
+def principal_for_subject(uow: UnitOfWork, subject: str) -> Principal:
+    kind, _, ident = subject.partition(":")
+    try:
+        if kind == "user":
+            return principal_for_user(uow, int(ident))
+        if kind == "client":
+            client = uow.repos.identity.client_by_client_id(ident)
+            if client is None or client.id is None:
+                raise Unauthorized("the client is unknown or disabled")
+            return principal_for_client(uow, client.id)
+    except ValueError as exc:
+        raise Unauthorized("the token's subject is not valid") from exc
+    raise Unauthorized("the token's subject is not valid")
+
+
+def principal_for_api_token(uow: UnitOfWork, token: str) -> Principal:
+    row = uow.repos.identity.api_token_by_hash(token_hash(token))
+    now = datetime.now(UTC)
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        raise Unauthorized("the API token is unknown, expired or revoked")
+    return principal_for_user(
+        uow, row.user_id, read_only=row.scope != "read_write", subject=f"user:{row.user_id}"
+    )

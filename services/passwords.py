@@ -1,0 +1,26 @@
+"""Password and client-secret hashing with argon2id (argon2-cffi's defaults are argon2id)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+# A hash of a random string, verified against when a username is unknown, so that an unknown
+# user costs the same time as a wrong password (no user enumeration by timing).
+_DUMMY_HASH = _hasher.hash("not-a-password-7f3c9a")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)

@@ -1,0 +1,246 @@
+"""Scores: one unit's explained score, the round scoreboard, a unit's history, simulations.
+
+Each read issues a fixed number of statements whatever the number of units, indicators or
+evidence files: values are fetched per round in bulk and scored in memory by the domain.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from domain.errors import ValueInvalid
+from domain.framework import Framework
+from domain.scoring import ScoreResult, evaluate
+from domain.values import parse_values
+from persistence.tables import RoundRow, UnitRow
+from persistence.unit_of_work import UnitOfWork
+from services.access import check_score_read, scoreboard_scope
+from services.errors import NotFound, Unprocessable
+from services.frameworks import require_framework
+from services.principal import Principal
+from services.reference import require_round, require_unit
+from services.values import merge_values
+
+
+def score_document(result: ScoreResult) -> dict[str, Any]:
+    return result.to_dict()
+
+
+def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str) -> bytes:
+    """The explained score of one unit in one round (SPEC §5), as JSON bytes.
+
+    The most-read endpoint: two statements (round + year + unit; then every input value). The
+    document is a pure function of those inputs, so the serialized answer is memoised on them:
+    the inputs are still read on every request, so a change on any app instance is seen at once.
+    """
+    check_score_read(actor, unit_code)
+    ru = uow.repos.reference.round_year_unit(round_id, unit_code)
+    if ru is None:
+        require_round(uow, round_id)
+        require_unit(uow, unit_code)
+        raise NotFound(f"no unit '{unit_code}' in round {round_id}")  # pragma: no cover
+    own, central, na = uow.repos.reporting.score_inputs(round_id, ru.unit_id, ru.fiscal_year_id)
+    key = (round_id, ru, tuple(sorted(own)), tuple(sorted(central)), tuple(sorted(na)))
+    cached = _documents.get(key)
+    if cached is not None:
+        return cached
+    framework = uow.repos.reference.framework(ru.framework_id)
+    assert framework is not None
+    result = evaluate(framework, merge_values(framework, own, central), na, ru.round_status == "closed")
+    doc = {
+        "round_id": round_id,
+        "year_be": ru.year_be,
+        "months": ru.months,
+        "unit_code": ru.unit_code,
+        "framework_id": ru.framework_id,
+    } | score_document(result)
+    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    _documents.put(key, body)
+    return body
+
+
+class _LRU:
+    """A small thread-safe LRU of serialized score documents keyed by their exact inputs."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.data: OrderedDict[Hashable, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> bytes | None:
+        with self.lock:
+            value = self.data.get(key)
+            if value is not None:
+                self.data.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: bytes) -> None:
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+
+_documents = _LRU(4096)
+
+
+@dataclass
+class ScoreRow:
+    unit_code: str
+    name_th: str
+    name_en: str
+    kind: str
+    province: str | None
+    overall: str | None
+    level: str
+    indicator_scores: dict[str, str | None]
+    report_state: str
+    submitted_at: Any
+    on_time: bool | None
+
+
+def _score_rows(
+    framework: Framework,
+    rnd: RoundRow,
+    units: Iterable[UnitRow],
+    own: Mapping[int, list[Any]],
+    central: Mapping[int, list[Any]],
+    reports: Mapping[int, tuple[Any, ...]],
+    na: Mapping[int, list[int]],
+) -> list[ScoreRow]:
+    closed = rnd.status == "closed"
+    rows = []
+    for u in units:
+        assert u.id is not None
+        values = merge_values(framework, own.get(u.id, ()), central.get(u.id, ()))
+        result = evaluate(framework, values, na.get(u.id, ()), closed)
+        state, submitted_at, on_time = reports.get(u.id, ("draft", None, None))
+        rows.append(
+            ScoreRow(
+                unit_code=u.code,
+                name_th=u.name_th,
+                name_en=u.name_en,
+                kind=u.kind,
+                province=u.province,
+                overall=_fmt(result.overall),
+                level=result.level,
+                indicator_scores={str(i.indicator_no): _fmt(i.score) for i in result.indicators},
+                report_state=state,
+                submitted_at=submitted_at,
+                on_time=on_time,
+            )
+        )
+    return rows
+
+
+def _fmt(value: Any) -> str | None:
+    return None if value is None else f"{value:.4f}"
+
+
+def scoreboard(
+    uow: UnitOfWork,
+    actor: Principal,
+    round_id: int,
+    *,
+    level: str | None = None,
+    kind: str | None = None,
+    after: str | None = None,
+    page_size: int | None = None,
+) -> tuple[list[ScoreRow], str | None]:
+    """Scores of the round's participating units, ordered by unit code.
+
+    Returns (rows, the unit code to continue after — None on the last page). ``page_size``
+    None means the whole round at once (CSV). A page costs a fixed handful of statements; with
+    a level filter, further chunks are read until the page is full.
+    """
+    scope = scoreboard_scope(actor)
+    rnd, fy = require_round(uow, round_id)
+    assert fy.id is not None
+    framework = uow.repos.reference.framework(fy.framework_id)
+    assert framework is not None
+    out: list[ScoreRow] = []
+    cursor = after
+    while True:
+        fetch = None if page_size is None else page_size + 1
+        units = uow.repos.reference.participants(fy.id, kind=kind, codes=scope, after=cursor, limit=fetch)
+        has_more = page_size is not None and len(units) > page_size
+        units = units[:page_size] if page_size is not None else units
+        if not units:
+            return out, None
+        ids = None if page_size is None else [u.id for u in units if u.id is not None]
+        own, central, reports = uow.repos.reporting.round_values(round_id, ids)
+        na = uow.repos.reference.not_applicable_by_unit(fy.id, ids)
+        for row in _score_rows(framework, rnd, units, own, central, reports, na):
+            if level is not None and row.level != level:
+                continue
+            out.append(row)
+            if page_size is not None and len(out) == page_size:
+                more = has_more or row.unit_code != units[-1].code
+                return out, (row.unit_code if more else None)
+        if not has_more:
+            return out, None
+        cursor = units[-1].code
+
+
+def score_history(uow: UnitOfWork, actor: Principal, unit_code: str) -> list[dict[str, Any]]:
+    """The unit's overall and level in every round of every fiscal year, oldest first."""
+    check_score_read(actor, unit_code)
+    unit = require_unit(uow, unit_code)
+    assert unit.id is not None
+    out = []
+    rounds = uow.repos.reporting.rounds_with_years()
+    own, central = uow.repos.reporting.unit_values_all_rounds(unit.id)
+    na = uow.repos.reference.not_applicable_all_years(unit.id)
+    for rnd, fy in rounds:
+        framework = uow.repos.reference.framework(fy.framework_id)
+        assert framework is not None and rnd.id is not None and fy.id is not None
+        values = merge_values(framework, own.get(rnd.id, ()), central.get(rnd.id, ()))
+        result = evaluate(framework, values, na.get(fy.id, ()), rnd.status == "closed")
+        out.append({
+            "round_id": rnd.id,
+            "year_be": fy.year_be,
+            "months": rnd.months,
+            "overall": _fmt(result.overall),
+            "level": result.level,
+        })
+    return out
+
+
+def simulate(
+    uow: UnitOfWork,
+    *,
+    framework_id: int | None,
+    framework_doc: Mapping[str, Any] | None,
+    values: list[Mapping[str, Any]],
+    not_applicable: list[int],
+    round_closed: bool = False,
+) -> dict[str, Any]:
+    """A stateless what-if: the same score document for values that are not stored anywhere."""
+    if (framework_id is None) == (framework_doc is None):
+        raise Unprocessable("give exactly one of framework_id and framework")
+    if framework_doc is not None:
+        framework = Framework.from_dict(dict(framework_doc) | {"version": framework_doc.get("version", 1)})
+    else:
+        assert framework_id is not None
+        framework = require_framework(uow, framework_id)
+    known = {i.indicator_no for i in framework.indicators}
+    unknown = sorted(set(not_applicable) - known)
+    if unknown:
+        raise ValueInvalid.from_problems(
+            "not_applicable names unknown indicators",
+            [{"rule": "unknown_indicator", "message": f"indicator {n} is not defined", "indicator_no": n}
+             for n in unknown],
+        )
+    parsed = parse_values(framework, values)
+    return score_document(evaluate(framework, parsed, not_applicable, round_closed))
+
+
+def require_visible_round(uow: UnitOfWork, round_id: int) -> None:
+    if uow.repos.reference.round_with_year(round_id) is None:
+        raise NotFound(f"no round with id {round_id}")

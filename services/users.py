@@ -1,0 +1,364 @@
+"""User administration (admin) and a user's own password.
+
+What each role is bound to (SPEC §4): a ``unit_officer`` to exactly one unit, a
+``central_provider`` to one provider code, an ``inspector`` to a set of units, a ``viewer``
+optionally to one unit (scores of that unit only), an ``admin`` to nothing. ``assignment``
+checks one combination for all create and change paths, so the rule lives in one place.
+
+Disabling a user revokes their refresh and API tokens; their access tokens stop working at
+once because every request re-reads the user (``services/identity``). The last active admin
+can be neither disabled nor demoted, so an installation never locks itself out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from domain.framework import default_framework
+from persistence.tables import InspectorAssignmentRow, UserRow
+from persistence.types import utcnow
+from persistence.unit_of_work import UnitOfWork
+from services import audit, auth
+from services.access import require_admin, require_role, require_write
+from services.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
+from services.passwords import hash_password, verify_password
+from services.principal import ROLES, Principal
+
+MIN_PASSWORD_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What a role is bound to; validated by :func:`assignment`."""
+
+    unit_code: str | None = None
+    provider_code: str | None = None
+    unit_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    username: str
+    role: str
+    unit_code: str | None
+    unit_codes: list[str]
+    provider_code: str | None
+    is_active: bool
+    created_at: datetime
+    password_changed_at: datetime | None
+
+
+@dataclass
+class UserChange:
+    """A PATCH: role ``None`` keeps the role; ``given`` names the bindings the request set."""
+
+    role: str | None = None
+    unit_code: str | None = None
+    provider_code: str | None = None
+    unit_codes: list[str] | None = None
+    given: set[str] = field(default_factory=set)  # which binding fields the request named
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def known_provider_codes(uow: UnitOfWork) -> set[str]:
+    """Providers of the default framework and of every stored framework version."""
+    codes = {p.code for p in default_framework().providers}
+    for row in uow.repos.reference.list_framework_rows():
+        if row.id is not None and (fw := uow.repos.reference.framework(row.id)) is not None:
+            codes.update(p.code for p in fw.providers)
+    return codes
+
+
+def assignment(
+    uow: UnitOfWork,
+    role: str,
+    unit_code: str | None,
+    provider_code: str | None,
+    unit_codes: Sequence[str],
+) -> tuple[Assignment, dict[str, int]]:
+    """Check that the role has what it needs and nothing it cannot use; the unit ids by code."""
+    if role not in ROLES:
+        raise Unprocessable(f"role must be one of {', '.join(ROLES)}")
+    wants = {
+        "admin": set(),
+        "unit_officer": {"unit_code"},
+        "central_provider": {"provider_code"},
+        "inspector": {"unit_codes"},
+        "viewer": {"unit_code"},
+    }[role]
+    given = {
+        name
+        for name, value in (
+            ("unit_code", unit_code),
+            ("provider_code", provider_code),
+            ("unit_codes", list(unit_codes)),
+        )
+        if value
+    }
+    problems = [
+        {"field": name, "message": f"a {role} has no {name}", "code": "not_allowed"}
+        for name in sorted(given - wants)
+    ]
+    for name in ("unit_code", "provider_code"):
+        if role in ("unit_officer", "central_provider") and name in wants and name not in given:
+            problems.append(
+                {"field": name, "message": f"a {role} needs a {name}", "code": "missing"}
+            )
+    codes = sorted(({unit_code} if unit_code else set()) | set(unit_codes))
+    units = uow.repos.reference.units_by_codes(codes) if codes else {}
+    for code in codes:
+        if code not in units:
+            problems.append(
+                {
+                    "field": "unit_codes" if code in unit_codes else "unit_code",
+                    "message": f"no unit with code '{code}'",
+                    "code": "unknown_unit",
+                }
+            )
+    if provider_code and provider_code not in known_provider_codes(uow):
+        problems.append(
+            {
+                "field": "provider_code",
+                "message": f"no provider with code '{provider_code}'",
+                "code": "unknown_provider",
+            }
+        )
+    if problems:
+        raise Unprocessable("; ".join(p["message"] for p in problems), problems=problems)
+    ids = {code: row.id for code, row in units.items() if row.id is not None}
+    return Assignment(unit_code, provider_code, tuple(sorted(set(unit_codes)))), ids
+
+
+def check_password_policy(password: str, username: str | None = None) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Unprocessable(
+            f"a password needs at least {MIN_PASSWORD_LENGTH} characters",
+            problems=[{"field": "password", "message": "too short", "code": "too_short"}],
+        )
+    if username and password.casefold() == username.casefold():
+        raise Unprocessable(
+            "the password may not be the username",
+            problems=[{"field": "password", "message": "equals the username", "code": "weak"}],
+        )
+
+
+# --- views -------------------------------------------------------------------------------------
+
+
+def _views(uow: UnitOfWork, rows: Sequence[UserRow]) -> list[UserView]:
+    ids = [r.id for r in rows if r.id is not None]
+    assigned = uow.repos.identity.assignments_by_user(ids)
+    units = uow.repos.identity.unit_codes_by_id([r.unit_id for r in rows if r.unit_id is not None])
+    return [
+        UserView(
+            id=r.id,  # type: ignore[arg-type]
+            username=r.username,
+            role=r.role,
+            unit_code=units.get(r.unit_id) if r.unit_id is not None else None,
+            unit_codes=sorted(assigned.get(r.id, [])),  # type: ignore[arg-type]
+            provider_code=r.provider_code,
+            is_active=r.is_active,
+            created_at=r.created_at,
+            password_changed_at=r.password_changed_at,
+        )
+        for r in rows
+    ]
+
+
+def _audit_state(view: UserView) -> dict[str, object]:
+    """What the audit trail keeps of a user: never the password or its hash."""
+    return {
+        "username": view.username,
+        "role": view.role,
+        "unit_code": view.unit_code,
+        "unit_codes": view.unit_codes,
+        "provider_code": view.provider_code,
+        "is_active": view.is_active,
+    }
+
+
+def _require_user(uow: UnitOfWork, user_id: int) -> UserRow:
+    row = uow.repos.identity.user(user_id)
+    if row is None:
+        raise NotFound(f"no user with id {user_id}")
+    return row
+
+
+# --- admin -------------------------------------------------------------------------------------
+
+
+def list_users(
+    uow: UnitOfWork, actor: Principal, *, after_id: int | None, limit: int, role: str | None = None
+) -> list[UserView]:
+    require_role(actor, "admin")
+    return _views(uow, uow.repos.identity.list_users(after_id=after_id, limit=limit, role=role))
+
+
+def get_user(uow: UnitOfWork, actor: Principal, user_id: int) -> UserView:
+    require_role(actor, "admin")
+    return _views(uow, [_require_user(uow, user_id)])[0]
+
+
+def create_user(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    unit_code: str | None = None,
+    provider_code: str | None = None,
+    unit_codes: Sequence[str] = (),
+) -> UserView:
+    require_admin(actor)
+    check_password_policy(password, username)
+    found, ids = assignment(uow, role, unit_code, provider_code, unit_codes)
+    if uow.repos.identity.username_taken(username):
+        raise Conflict(
+            f"the username '{username}' is taken (user names are compared ignoring case)"
+        )
+    row = UserRow(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        unit_id=ids.get(found.unit_code) if found.unit_code else None,
+        provider_code=found.provider_code,
+        password_changed_at=utcnow(),
+    )
+    savepoint = uow.session.begin_nested()
+    try:
+        uow.repos.identity.add(row)
+        uow.repos.identity.flush()
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        raise Conflict(f"the username '{username}' is taken") from None
+    assert row.id is not None
+    _set_assignments(uow, row.id, [ids[c] for c in found.unit_codes])
+    view = _views(uow, [row])[0]
+    audit.record(uow, actor, "user.create", "user", row.id, after=_audit_state(view))
+    return view
+
+
+def _set_assignments(uow: UnitOfWork, user_id: int, unit_ids: Sequence[int]) -> None:
+    uow.repos.identity.clear_assignments(user_id)
+    uow.repos.identity.flush()
+    for unit_id in unit_ids:
+        uow.repos.identity.add(InspectorAssignmentRow(user_id=user_id, unit_id=unit_id))
+    uow.repos.identity.flush()
+
+
+def update_user(uow: UnitOfWork, actor: Principal, user_id: int, change: UserChange) -> UserView:
+    """Change role and bindings. A new role without its bindings named starts unbound."""
+    require_admin(actor)
+    row = _require_user(uow, user_id)
+    before = _views(uow, [row])[0]
+    role = change.role or row.role
+    role_changed = role != row.role
+    if (
+        row.role == "admin"
+        and role_changed
+        and row.is_active
+        and uow.repos.identity.count_active_admins() <= 1
+    ):
+        raise Conflict("the last active admin cannot be given another role")
+
+    def pick(name: str, current: object) -> object:
+        if name in change.given:
+            return getattr(change, name)
+        return None if role_changed else current
+
+    unit_code = pick("unit_code", before.unit_code)
+    provider_code = pick("provider_code", before.provider_code)
+    unit_codes = pick("unit_codes", before.unit_codes) or []
+    found, ids = assignment(uow, role, unit_code, provider_code, unit_codes)  # type: ignore[arg-type]
+    row.role = role
+    row.unit_id = ids.get(found.unit_code) if found.unit_code else None
+    row.provider_code = found.provider_code
+    uow.repos.identity.add(row)
+    _set_assignments(uow, user_id, [ids[c] for c in found.unit_codes])
+    after = _views(uow, [row])[0]
+    if after != before:
+        audit.record(
+            uow,
+            actor,
+            "user.update",
+            "user",
+            user_id,
+            before=_audit_state(before),
+            after=_audit_state(after),
+        )
+    return after
+
+
+def set_active(uow: UnitOfWork, actor: Principal, user_id: int, active: bool) -> UserView:
+    require_admin(actor)
+    row = _require_user(uow, user_id)
+    before = _views(uow, [row])[0]
+    if not active and row.is_active:
+        if actor.user_id == user_id:
+            raise Conflict("you cannot disable your own account")
+        if row.role == "admin" and uow.repos.identity.count_active_admins() <= 1:
+            raise Conflict("the last active admin cannot be disabled")
+    if row.is_active == active:
+        return before
+    row.is_active = active
+    uow.repos.identity.add(row)
+    if not active:
+        auth.end_sessions(uow, row, actor=actor.subject, reason="user disabled")
+        now = utcnow()
+        for token in uow.repos.identity.live_api_tokens_of(user_id):
+            token.revoked_at = now
+            uow.repos.identity.add(token)
+    uow.repos.identity.flush()
+    after = _views(uow, [row])[0]
+    audit.record(
+        uow,
+        actor,
+        "user.disable" if not active else "user.enable",
+        "user",
+        user_id,
+        before=_audit_state(before),
+        after=_audit_state(after),
+    )
+    return after
+
+
+# --- self service --------------------------------------------------------------------------------
+
+
+class WrongPassword(BadRequest):
+    kind = "wrong_current_password"
+
+
+def change_own_password(uow: UnitOfWork, actor: Principal, current: str, new: str) -> None:
+    """Every sign-in of the user ends: their refresh tokens are revoked (API tokens are kept)."""
+    require_write(actor)
+    if actor.user_id is None:
+        raise Forbidden("only a user has a password; a portal client rotates its secret instead")
+    row = _require_user(uow, actor.user_id)
+    if not verify_password(row.password_hash, current):
+        raise WrongPassword("the current password is not correct")
+    check_password_policy(new, row.username)
+    if current == new:
+        raise Unprocessable("the new password must differ from the current one")
+    row.password_hash = hash_password(new)
+    row.password_changed_at = utcnow()
+    uow.repos.identity.add(row)
+    auth.end_sessions(uow, row, actor=actor.subject, reason="password changed")
+    audit.record(
+        uow,
+        actor,
+        "user.password_change",
+        "user",
+        row.id,
+        before={"password_changed": False},
+        after={"password_changed": True},
+    )

@@ -1,0 +1,23 @@
+def test_health_needs_no_auth(client):
+    r = client.get("/api/v1/health")
+    assert r.status_code == 200 and r.json() == {"status": "ok"}
+
+
+def test_ready_checks_database(client):
+    assert client.get("/api/v1/ready").json() == {"status": "ok"}
+
+
+def test_units_require_a_token(client):
+    r = client.get("/api/v1/units")
+    assert r.status_code == 401
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["type"] == "urn:sqs:problem:unauthorized"
+
+
+def test_default_framework_is_readable(client, make_user):
+    headers = make_user("viewer")
+    frameworks = client.get("/api/v1/frameworks", headers=headers).json()
+    assert frameworks[0]["code"] == "sqs-default"
+    fw = client.get(f"/api/v1/frameworks/{frameworks[0]['id']}", headers=headers).json()
+    assert [d["weight"] for d in fw["dimensions"]] == ["15", "35", "30", "20"]
+    assert len(fw["indicators"]) == 10

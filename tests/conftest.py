@@ -1,0 +1,167 @@
+"""Shared fixtures.
+
+Databases are built with alembic (never ``create_all``). By default each test gets a fresh
+SQLite file copied from a template migrated once per session. With
+``SQS_TEST_DATABASE_URL=postgresql://…`` the same tests run on PostgreSQL: migrated once, and
+every table truncated between tests.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+warnings.filterwarnings("ignore", message=".*httpx2.*")
+warnings.filterwarnings("ignore", category=DeprecationWarning, module="jose")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from api.main import create_app  # noqa: E402
+from api.security import create_access_token  # noqa: E402
+from api.settings import Settings  # noqa: E402
+from persistence import migrations  # noqa: E402
+from persistence.db import make_engine  # noqa: E402
+from persistence.tables import InspectorAssignmentRow, UserRow  # noqa: E402
+from persistence.unit_of_work import UnitOfWork  # noqa: E402
+from services.passwords import hash_password  # noqa: E402
+
+TEST_SECRET = "test-secret-" + "x" * 40
+PG_URL = os.environ.get("SQS_TEST_DATABASE_URL", "")
+ON_POSTGRES = PG_URL.startswith("postgres")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"sqs test database: {'PostgreSQL ' + PG_URL if ON_POSTGRES else 'SQLite (per-test file)'}"
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrations.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_engine() -> Iterator[Engine | None]:
+    if not ON_POSTGRES:
+        yield None
+        return
+    engine = make_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    migrations.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _truncate_all(engine: Engine) -> None:
+    with engine.begin() as conn:
+        names = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")
+            )
+        ]
+        if names:
+            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def engine(tmp_path: Path, _sqlite_template: Path, _pg_engine: Engine | None) -> Iterator[Engine]:
+    if _pg_engine is not None:
+        _truncate_all(_pg_engine)
+        yield _pg_engine
+        return
+    path = tmp_path / "sqs.db"
+    shutil.copy(_sqlite_template, path)
+    eng = make_engine(f"sqlite:///{path}")
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=PG_URL if ON_POSTGRES else f"sqlite:///{tmp_path / 'sqs.db'}",
+        jwt_secret=TEST_SECRET,
+        evidence_dir=tmp_path / "evidence",
+        webhook_worker_enabled=False,  # tests call services.webhooks.deliver_due directly
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine) -> Any:
+    return create_app(settings, engine=engine, migrate=False)
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def uow_factory(engine: Engine) -> Callable[[], UnitOfWork]:
+    return lambda: UnitOfWork(engine, write=True)
+
+
+@functools.lru_cache(maxsize=16)
+def cached_hash(password: str) -> str:
+    """argon2id is deliberately slow; tests hash each distinct password once per session."""
+    return hash_password(password)
+
+
+@pytest.fixture
+def make_user(
+    engine: Engine, settings: Settings
+) -> Callable[..., dict[str, str]]:
+    """Create a user directly in the database and return bearer headers for it."""
+    counter = {"n": 0}
+
+    def _make(
+        role: str,
+        *,
+        unit_code: str | None = None,
+        unit_codes: list[str] | None = None,
+        provider_code: str | None = None,
+        username: str | None = None,
+        password: str = "correct horse battery staple",
+    ) -> dict[str, str]:
+        counter["n"] += 1
+        with UnitOfWork(engine, write=True) as uow:
+            unit_id = None
+            if unit_code:
+                unit = uow.repos.reference.unit_by_code(unit_code)
+                assert unit is not None, unit_code
+                unit_id = unit.id
+            user = UserRow(
+                username=username or f"{role}-{counter['n']}",
+                password_hash=cached_hash(password),
+                role=role,
+                unit_id=unit_id,
+                provider_code=provider_code,
+            )
+            uow.repos.identity.add(user)
+            uow.repos.identity.flush()
+            for code in unit_codes or []:
+                unit = uow.repos.reference.unit_by_code(code)
+                assert unit is not None, code
+                uow.repos.identity.add(InspectorAssignmentRow(user_id=user.id, unit_id=unit.id))
+            user_id = user.id
+        token, _ = create_access_token(settings, subject=f"user:{user_id}", role=role)
+        return {"Authorization": f"Bearer {token}"}
+
+    return _make
