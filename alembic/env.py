@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import persistence.tables  # noqa: F401  (registers every table on the metadata)
+from alembic import context
 from persistence.db import is_sqlite, make_engine
 
 config = context.config

@@ -60,8 +60,13 @@ def cmd_create_user(args: argparse.Namespace) -> int:
                 print(f"no unit '{args.unit_code}'", file=sys.stderr)
                 return 1
             unit_id = unit.id
-        user = UserRow(username=args.username, password_hash=hash_password(password), role=args.role,
-                       unit_id=unit_id, provider_code=args.provider_code)
+        user = UserRow(
+            username=args.username,
+            password_hash=hash_password(password),
+            role=args.role,
+            unit_id=unit_id,
+            provider_code=args.provider_code,
+        )
         uow.repos.identity.add(user)
         uow.repos.identity.flush()
         for code in args.unit_codes or []:
@@ -71,8 +76,14 @@ def cmd_create_user(args: argparse.Namespace) -> int:
                 uow.rollback()
                 return 1
             uow.repos.identity.add(InspectorAssignmentRow(user_id=user.id, unit_id=unit.id))
-        audit.record(uow, "system:cli", "user.create", "user", user.id,
-                     after={"username": args.username, "role": args.role})
+        audit.record(
+            uow,
+            "system:cli",
+            "user.create",
+            "user",
+            user.id,
+            after={"username": args.username, "role": args.role},
+        )
     print(f"created {args.role} '{args.username}'")
     return 0
 
@@ -86,8 +97,10 @@ def cmd_deliver_webhooks(args: argparse.Namespace) -> int:
     settings, engine = _engine()
     while True:
         report = run_pending(engine, settings.webhook_allow_hosts)
-        print(f"fanned out {report.fanned_out}, sent {report.attempted}, delivered "
-              f"{report.delivered}, retrying {report.retrying}, failed {report.failed}")
+        print(
+            f"fanned out {report.fanned_out}, sent {report.attempted}, delivered "
+            f"{report.delivered}, retrying {report.retrying}, failed {report.failed}"
+        )
         if not args.loop:
             return 0
         time.sleep(settings.webhook_worker_interval_seconds)
@@ -124,10 +137,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("seed-demo", help="load the demo: 65 units, fiscal year 2558, demo users")
     p.set_defaults(func=cmd_seed_demo)
 
-    p = sub.add_parser("create-user", help="create a user (password from SQS_NEW_USER_PASSWORD or a prompt)")
+    p = sub.add_parser(
+        "create-user", help="create a user (password from SQS_NEW_USER_PASSWORD or a prompt)"
+    )
     p.add_argument("username")
-    p.add_argument("--role", required=True,
-                   choices=["admin", "unit_officer", "central_provider", "inspector", "viewer"])
+    p.add_argument(
+        "--role",
+        required=True,
+        choices=["admin", "unit_officer", "central_provider", "inspector", "viewer"],
+    )
     p.add_argument("--unit-code")
     p.add_argument("--provider-code")
     p.add_argument("--unit-codes", nargs="*")

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.settings import Settings
 from persistence.unit_of_work import UnitOfWork
+from services import principal_cache
 from services.errors import Unauthorized
 from services.principal import Principal
 
@@ -67,15 +68,36 @@ UowDep = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
 _bearer = HTTPBearer(auto_error=False, description="An access token or a personal API token")
 
 
-def get_principal(
+def _credential(credentials: HTTPAuthorizationCredentials | None) -> str:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthorized("a bearer token is required")
+    return credentials.credentials
+
+
+def resolve_principal(
+    request: Request, uow: UnitOfWork, credentials: HTTPAuthorizationCredentials | None
+) -> Principal:
+    """The caller, from the principal cache or the database (blocking: call it in a thread)."""
+    credential = _credential(credentials)
+    principal = principal_cache.get(credential)
+    if principal is None:
+        principal = request.app.state.authenticator(uow, credential)
+        settings: Settings = request.app.state.settings
+        principal_cache.put(credential, principal, settings.principal_cache_seconds)
+    request.state.principal_id = principal.subject
+    return principal
+
+
+async def get_principal(
     request: Request,
     uow: UowDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise Unauthorized("a bearer token is required")
-    authenticator = request.app.state.authenticator
-    principal: Principal = authenticator(uow, credentials.credentials)
+    """The caller. A principal resolved in the last second is reused (services/principal_cache)
+    without leaving the event loop; otherwise it is resolved against the database in a thread."""
+    principal = principal_cache.get(_credential(credentials))
+    if principal is None:
+        return await run_in_threadpool(resolve_principal, request, uow, credentials)
     request.state.principal_id = principal.subject
     return principal
 

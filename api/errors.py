@@ -88,7 +88,9 @@ def _jsonable_validation_errors(exc: RequestValidationError) -> list[dict[str, A
     out = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
-        out.append({"field": ".".join(loc), "message": str(err.get("msg", "")), "code": err.get("type")})
+        out.append(
+            {"field": ".".join(loc), "message": str(err.get("msg", "")), "code": err.get("type")}
+        )
     return out
 
 
@@ -116,7 +118,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _jsonable_validation_errors(exc)
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5]) or "invalid request"
-        return problem_response(request, 422, "validation_error", "Invalid request", detail, errors=errors)
+        return problem_response(
+            request, 422, "validation_error", "Invalid request", detail, errors=errors
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -133,7 +137,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The ``responses=`` a route declares, so the OpenAPI document lists every error it can give."""
+    """The ``responses=`` of a route: the OpenAPI document then lists every error it can give."""
     out: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
         _kind, title = _HTTP_KINDS.get(status, ("error", "Error"))

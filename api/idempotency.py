@@ -16,7 +16,9 @@ from services.principal import Principal
 
 
 class Idempotency:
-    def __init__(self, request: Request, uow: UnitOfWork, principal: Principal, key: str | None) -> None:
+    def __init__(
+        self, request: Request, uow: UnitOfWork, principal: Principal, key: str | None
+    ) -> None:
         self.request = request
         self.uow = uow
         self.principal = principal

@@ -29,7 +29,10 @@ def main(argv: list[str]) -> int:
     text = render(current_document())
     if "--check" in argv:
         if not CONTRACT.exists() or CONTRACT.read_text(encoding="utf-8") != text:
-            print("openapi/openapi.json is out of date: run python -m api.openapi_dump", file=sys.stderr)
+            print(
+                "openapi/openapi.json is out of date: run python -m api.openapi_dump",
+                file=sys.stderr,
+            )
             return 1
         return 0
     CONTRACT.parent.mkdir(parents=True, exist_ok=True)

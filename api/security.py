@@ -95,9 +95,11 @@ def make_authenticator(settings: Settings) -> Authenticator:
     """The function that turns a bearer credential into a ``Principal`` for every request."""
     from services.identity import principal_for_api_token, principal_for_subject
 
-    verified: dict[str, tuple[str, int]] = {}  # token -> (sub, exp): signature checked once
+    verified: dict[
+        str, tuple[str, int, int]
+    ] = {}  # token -> (sub, exp, iat): signature checked once
 
-    def subject_of(token: str) -> str:
+    def claims_of(token: str) -> tuple[str, int, int]:
         """Verify a token's signature once; afterwards only its expiry is re-checked.
 
         The signature and claims of a given token string cannot change, so re-verifying them on
@@ -105,16 +107,18 @@ def make_authenticator(settings: Settings) -> Authenticator:
         """
         hit = verified.get(token)
         if hit is not None and hit[1] > time.time():
-            return hit[0]
+            return hit
         claims = decode_access_token(settings, token)
         if len(verified) >= 10_000:
             verified.clear()
-        verified[token] = (str(claims["sub"]), int(claims["exp"]))
-        return str(claims["sub"])
+        found = (str(claims["sub"]), int(claims["exp"]), int(claims["iat"]))
+        verified[token] = found
+        return found
 
     def authenticate(uow: UnitOfWork, credential: str) -> Principal:
         if credential.startswith(PAT_PREFIX):
             return principal_for_api_token(uow, credential)
-        return principal_for_subject(uow, subject_of(credential))
+        subject, _exp, issued_at = claims_of(credential)
+        return principal_for_subject(uow, subject, issued_at)
 
     return authenticate

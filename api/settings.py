@@ -38,7 +38,8 @@ class Settings(BaseSettings):
     page_size_max: int = Field(default=1000, ge=1)
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
-    worker_threads: int = Field(default=8, ge=1, le=200)
+    worker_threads: int | None = Field(default=None, ge=1, le=200)
+    principal_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     # Webhook targets that may resolve to private/loopback addresses (exact host names or IPs).
@@ -61,14 +62,16 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
-        if self.jwt_algorithm == "HS256" and not self.demo_mode:
-            if self.jwt_secret == DEFAULT_SECRET or len(self.jwt_secret) < MIN_SECRET_LENGTH:
-                raise ValueError(
-                    "SQS_JWT_SECRET must be set to a random string of at least "
-                    f"{MIN_SECRET_LENGTH} characters (or run with SQS_DEMO_MODE=true)"
-                )
+        weak = self.jwt_secret == DEFAULT_SECRET or len(self.jwt_secret) < MIN_SECRET_LENGTH
+        if self.jwt_algorithm == "HS256" and not self.demo_mode and weak:
+            raise ValueError(
+                "SQS_JWT_SECRET must be set to a random string of at least "
+                f"{MIN_SECRET_LENGTH} characters (or run with SQS_DEMO_MODE=true)"
+            )
         if self.jwt_algorithm == "RS256" and not (self.jwt_private_key and self.jwt_public_key):
-            raise ValueError("SQS_JWT_ALGORITHM=RS256 needs SQS_JWT_PRIVATE_KEY and SQS_JWT_PUBLIC_KEY")
+            raise ValueError(
+                "SQS_JWT_ALGORITHM=RS256 needs SQS_JWT_PRIVATE_KEY and SQS_JWT_PUBLIC_KEY"
+            )
         if bool(self.admin_username) != bool(self.admin_password):
             raise ValueError("SQS_ADMIN_USERNAME and SQS_ADMIN_PASSWORD go together")
         return self

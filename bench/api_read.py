@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import last_line, load, median_run, serve  # noqa: E402
+from bench.harness import last_line, load, median_run, serve
 
 SECRET = "bench-secret-" + "x" * 40
 
@@ -57,7 +57,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db_url = f"sqlite:///{tmp}/bench.db"
         token, round_id = prepare(db_url)
-        env = {"SQS_DATABASE_URL": db_url, "SQS_JWT_SECRET": SECRET, "SQS_EVIDENCE_DIR": f"{tmp}/ev"}
+        env = {
+            "SQS_DATABASE_URL": db_url,
+            "SQS_JWT_SECRET": SECRET,
+            "SQS_EVIDENCE_DIR": f"{tmp}/ev",
+        }
         headers = {"Authorization": f"Bearer {token}"}
         scores, bares = [], []
         # Interleave rounds and keep the medians: the machine may be busy with other work, and
@@ -67,21 +71,29 @@ def main() -> None:
             load(url, seconds=2, connections=args.connections, headers=headers)  # warm-up
             load(f"{bare_base}/const", seconds=2, connections=args.connections)
             for _ in range(args.rounds):
-                scores.append(load(url, seconds=args.seconds, connections=args.connections, headers=headers))
-                bares.append(load(f"{bare_base}/const", seconds=args.seconds, connections=args.connections))
+                scores.append(
+                    load(url, seconds=args.seconds, connections=args.connections, headers=headers)
+                )
+                bares.append(
+                    load(f"{bare_base}/const", seconds=args.seconds, connections=args.connections)
+                )
         score, bare = median_run(scores), median_run(bares)
     print(f"score endpoint: {score}")
     print(f"bare endpoint:  {bare}")
-    last_line({
-        "ratio": round(score["rps"] / bare["rps"], 3),
-        "ratios_per_round": [round(s["rps"] / b["rps"], 3) for s, b in zip(scores, bares, strict=True)],
-        "score_rps": round(score["rps"], 1),
-        "bare_rps": round(bare["rps"], 1),
-        "score_p99_ms": score["p99_ms"],
-        "score_errors": score["errors"],
-        "connections": args.connections,
-        "tool": score["tool"],
-    })
+    last_line(
+        {
+            "ratio": round(score["rps"] / bare["rps"], 3),
+            "ratios_per_round": [
+                round(s["rps"] / b["rps"], 3) for s, b in zip(scores, bares, strict=True)
+            ],
+            "score_rps": round(score["rps"], 1),
+            "bare_rps": round(bare["rps"], 1),
+            "score_p99_ms": score["p99_ms"],
+            "score_errors": score["errors"],
+            "connections": args.connections,
+            "tool": score["tool"],
+        }
+    )
 
 
 if __name__ == "__main__":

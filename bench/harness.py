@@ -33,8 +33,21 @@ def free_port() -> int:
 def serve(app: str, env: dict[str, str] | None = None, workers: int = 1) -> Iterator[str]:
     """Run ``uvicorn app`` on a free loopback port; yields the base URL."""
     port = free_port()
-    cmd = [PY, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+    cmd = [
+        PY,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=os.environ | (env or {}))
     base = f"http://127.0.0.1:{port}"
     try:
@@ -78,8 +91,14 @@ def _parse_wrk(out: str) -> dict[str, float]:
     return {"rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"), "errors": errors}
 
 
-def load(url: str, *, seconds: int = 10, connections: int = 32, headers: dict[str, str] | None = None,
-         lua: str | None = None) -> dict[str, float]:
+def load(
+    url: str,
+    *,
+    seconds: int = 10,
+    connections: int = 32,
+    headers: dict[str, str] | None = None,
+    lua: str | None = None,
+) -> dict[str, float]:
     """Requests/s and latency of GET ``url`` under ``connections`` concurrent clients."""
     if shutil.which("wrk"):
         cmd = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
@@ -93,7 +112,9 @@ def load(url: str, *, seconds: int = 10, connections: int = 32, headers: dict[st
     return _python_load(url, seconds=seconds, connections=connections, headers=headers or {})
 
 
-def _python_load(url: str, *, seconds: int, connections: int, headers: dict[str, str]) -> dict[str, float]:
+def _python_load(
+    url: str, *, seconds: int, connections: int, headers: dict[str, str]
+) -> dict[str, float]:
     import asyncio
 
     import httpx
@@ -120,8 +141,13 @@ def _python_load(url: str, *, seconds: int, connections: int, headers: dict[str,
     elapsed = asyncio.run(main())
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-    return {"rps": len(latencies) / elapsed, "p50_ms": pick(0.5), "p99_ms": pick(0.99), "errors": errors,
-            "tool": "python (install wrk for trustworthy figures)"}  # type: ignore[dict-item]
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50_ms": pick(0.5),
+        "p99_ms": pick(0.99),
+        "errors": errors,
+        "tool": "python (install wrk for trustworthy figures)",
+    }  # type: ignore[dict-item]
 
 
 def last_line(obj: dict[str, object]) -> None:

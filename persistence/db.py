@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import create_engine
 
@@ -78,3 +78,9 @@ def pool_capacity(engine: Engine) -> int:
     if callable(size):
         return max(1, int(size()) + max(0, int(overflow)))
     return 8
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the database answers a trivial query (the readiness check)."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))

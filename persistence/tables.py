@@ -252,8 +252,12 @@ class RefreshTokenRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     family_id: str = Field(max_length=64, index=True)
     token_hash: str = Field(max_length=64, unique=True)
-    user_id: int | None = Field(default=None, sa_column=_fk("app_user.id", nullable=True, ondelete="CASCADE"))
-    client_id: int | None = Field(default=None, sa_column=_fk("api_client.id", nullable=True, ondelete="CASCADE"))
+    user_id: int | None = Field(
+        default=None, sa_column=_fk("app_user.id", nullable=True, ondelete="CASCADE")
+    )
+    client_id: int | None = Field(
+        default=None, sa_column=_fk("api_client.id", nullable=True, ondelete="CASCADE")
+    )
     issued_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     expires_at: datetime = Field(sa_column=_ts())
     rotated_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
@@ -300,7 +304,9 @@ class EvidenceRow(SQLModel, table=True):
     )
     id: str = Field(primary_key=True, max_length=36)
     kind: str = Field(max_length=32)  # "indicator" | "working_group_order"
-    report_id: int | None = Field(default=None, sa_column=_fk("report.id", nullable=True, ondelete="CASCADE"))
+    report_id: int | None = Field(
+        default=None, sa_column=_fk("report.id", nullable=True, ondelete="CASCADE")
+    )
     unit_id: int = Field(sa_column=_fk("unit.id", ondelete="CASCADE"))
     fiscal_year_id: int = Field(sa_column=_fk("fiscal_year.id", ondelete="CASCADE"))
     indicator_no: int | None = None

@@ -14,7 +14,6 @@ from sqlmodel import Session
 
 from persistence.repositories import Repositories
 
-
 _immediate_engines: dict[int, Engine] = {}
 
 

@@ -66,6 +66,9 @@ def create_token(
 ) -> tuple[TokenView, str]:
     """The new token's description and the token itself (never available again)."""
     require_write(actor)
+    if actor.via_api_token:
+        # A token that could mint tokens would let a leaked one outlive its own revocation.
+        raise Forbidden("personal API tokens are created after signing in, not with another token")
     user_id = _owner(actor)
     if scope not in SCOPES:
         raise Unprocessable(f"scope must be one of {', '.join(SCOPES)}")

@@ -7,7 +7,17 @@ from typing import Any
 
 from persistence.tables import AuditEventRow
 from persistence.unit_of_work import UnitOfWork
+from services import principal_cache
 from services.principal import Principal
+
+# Objects whose change alters a principal; recording one clears the principal cache.
+IDENTITY_OBJECTS = frozenset(
+    {"user", "client", "api_token", "refresh_token", "refresh_family", "session"}
+)
+# ...except these, which change no existing principal.
+NO_PRINCIPAL_CHANGE = frozenset(
+    {"auth.sign_in", "auth.refresh", "user.create", "client.create", "api_token.create"}
+)
 
 
 def _dump(value: Any) -> str | None:
@@ -26,6 +36,9 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> None:
+    if object_type in IDENTITY_OBJECTS and action not in NO_PRINCIPAL_CHANGE:
+        # A change to who may do what must not be served from a cached principal.
+        principal_cache.clear()
     uow.repos.audit.append(
         AuditEventRow(
             actor=actor if isinstance(actor, str) else actor.subject,

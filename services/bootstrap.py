@@ -8,7 +8,6 @@ import logging
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from api.settings import Settings
 from domain.framework import Framework, default_framework
 from persistence import migrations
 from persistence.tables import FrameworkRow, UserRow
@@ -52,28 +51,42 @@ def ensure_framework(uow: UnitOfWork, fw: Framework) -> int:
     return row.id
 
 
-def ensure_admin(uow: UnitOfWork, settings: Settings) -> None:
-    if not (settings.admin_username and settings.admin_password):
+def ensure_admin(uow: UnitOfWork, username: str | None, password: str | None) -> None:
+    """Create the first admin (SQS_ADMIN_USERNAME / SQS_ADMIN_PASSWORD) when no admin exists."""
+    if not (username and password):
         return
     if uow.repos.identity.active_admin_exists():
         return
-    if uow.repos.identity.user_by_username(settings.admin_username) is not None:
+    if uow.repos.identity.user_by_username(username) is not None:
         log.warning("SQS_ADMIN_USERNAME names an existing non-admin or disabled user; not changed")
         return
     user = UserRow(
-        username=settings.admin_username,
-        password_hash=hash_password(settings.admin_password),
+        username=username,
+        password_hash=hash_password(password),
         role="admin",
     )
     uow.repos.identity.add(user)
     uow.repos.identity.flush()
-    audit.record(uow, "system", "user.bootstrap_admin", "user", user.id, after={"username": user.username, "role": "admin"})
-    log.info("created the first admin '%s' from SQS_ADMIN_USERNAME", settings.admin_username)
+    audit.record(
+        uow,
+        "system",
+        "user.bootstrap_admin",
+        "user",
+        user.id,
+        after={"username": user.username, "role": "admin"},
+    )
+    log.info("created the first admin '%s' from SQS_ADMIN_USERNAME", username)
 
 
-def on_start(engine: Engine, settings: Settings, *, migrate_schema: bool = True) -> None:
+def on_start(
+    engine: Engine,
+    *,
+    admin_username: str | None = None,
+    admin_password: str | None = None,
+    migrate_schema: bool = True,
+) -> None:
     if migrate_schema:
         migrate(engine)
     with UnitOfWork(engine, write=True) as uow:
         ensure_framework(uow, default_framework())
-        ensure_admin(uow, settings)
+        ensure_admin(uow, admin_username, admin_password)

@@ -7,6 +7,7 @@ round row is locked for the import, so two imports for the same round never inte
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Callable, Mapping
@@ -44,12 +45,16 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     if "unit_code" not in header or "indicator_no" not in header:
-        raise Unprocessable("the CSV header must name unit_code and indicator_no",
-                            problems=[{"row": 0, "field": "header", "message": f"got {header}"}])
+        raise Unprocessable(
+            "the CSV header must name unit_code and indicator_no",
+            problems=[{"row": 0, "field": "header", "message": f"got {header}"}],
+        )
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown:
-        raise Unprocessable(f"unknown CSV columns: {unknown}",
-                            problems=[{"row": 0, "field": "header", "message": f"unknown columns {unknown}"}])
+        raise Unprocessable(
+            f"unknown CSV columns: {unknown}",
+            problems=[{"row": 0, "field": "header", "message": f"unknown columns {unknown}"}],
+        )
     rows: list[dict[str, Any]] = []
     for raw in reader:
         if None in raw:
@@ -58,15 +63,12 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
         for key in ("value", "steps", "score"):
             if row.get(key) in ("", None):
                 row.pop(key, None)
+        # Numbers that do not parse stay text: the row validation below reports them.
         if "steps" in row:
-            try:
+            with contextlib.suppress(ValueError):
                 row["steps"] = int(row["steps"])
-            except ValueError:
-                pass  # reported by the row validation below
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             row["indicator_no"] = int(row["indicator_no"])
-        except (TypeError, ValueError):
-            pass
         rows.append(row)
         if len(rows) > MAX_ROWS:
             raise Unprocessable(f"at most {MAX_ROWS} rows per import")
@@ -87,7 +89,9 @@ def import_values(
     if not dry_run:
         uow.repos.reference.lock_round(round_id)
     if rnd.status != "open" and not actor.is_admin:
-        raise Conflict("the round is closed: central values can no longer be changed", kind="round_closed")
+        raise Conflict(
+            "the round is closed: central values can no longer be changed", kind="round_closed"
+        )
     if not rows:
         raise Unprocessable("the batch has no rows")
     if len(rows) > MAX_ROWS:
@@ -102,6 +106,7 @@ def import_values(
     problems: list[dict[str, Any]] = []
     parsed: dict[tuple[int, int], tuple[str, tuple[str | None, int | None, str | None]]] = {}
     for i, row in enumerate(rows, start=1):
+
         def bad(field: str, message: str, i: int = i) -> None:
             problems.append({"row": i, "field": field, "message": message})
 
@@ -126,7 +131,10 @@ def import_values(
             bad("indicator_no", f"indicator {no!r} is not in this round's framework")
             continue
         if indicator.source == "unit":
-            bad("indicator_no", f"indicator {no} is reported by the units, not by a central provider")
+            bad(
+                "indicator_no",
+                f"indicator {no} is reported by the units, not by a central provider",
+            )
             continue
         if actor.role != "admin" and indicator.source != actor.provider_code:
             bad("indicator_no", f"indicator {no} is supplied by '{indicator.source}', not by you")
@@ -157,9 +165,19 @@ def import_values(
         if row_now is None:
             created += 1
             if not dry_run:
-                uow.repos.reporting.add(CentralValueRow(
-                    round_id=round_id, unit_id=unit_id, indicator_no=no, provider_code=provider,
-                    value=cols[0], steps=cols[1], score=cols[2], updated_by=actor.subject, updated_at=now))
+                uow.repos.reporting.add(
+                    CentralValueRow(
+                        round_id=round_id,
+                        unit_id=unit_id,
+                        indicator_no=no,
+                        provider_code=provider,
+                        value=cols[0],
+                        steps=cols[1],
+                        score=cols[2],
+                        updated_by=actor.subject,
+                        updated_at=now,
+                    )
+                )
         elif (row_now.value, row_now.steps, row_now.score) == cols:
             unchanged += 1
         else:
@@ -170,9 +188,22 @@ def import_values(
                 uow.repos.reporting.add(row_now)
     result = ImportResult(dry_run, len(rows), created, updated, unchanged)
     if not dry_run:
-        audit.record(uow, actor, "central_values.import", "round", round_id,
-                     after={"rows": len(rows), "created": created, "updated": updated})
+        audit.record(
+            uow,
+            actor,
+            "central_values.import",
+            "round",
+            round_id,
+            after={"rows": len(rows), "created": created, "updated": updated},
+        )
         if created or updated:
-            events.emit(uow, "score.changed", {"round_id": round_id, "reason": "central_values",
-                                               "units": len({k[0] for k in parsed})})
+            events.emit(
+                uow,
+                "score.changed",
+                {
+                    "round_id": round_id,
+                    "reason": "central_values",
+                    "units": len({k[0] for k in parsed}),
+                },
+            )
     return result

@@ -33,7 +33,18 @@ DEMO_YEAR = 2558
 SYSTEM = "system:demo"
 
 # Tier of each unit in the 6-month round: values chosen so that the scoreboard shows every level.
-TIERS = ("best", "standard", "standard", "best", "standard", "below", "standard", "incomplete", "below", "standard")
+TIERS = (
+    "best",
+    "standard",
+    "standard",
+    "best",
+    "standard",
+    "below",
+    "standard",
+    "incomplete",
+    "below",
+    "standard",
+)
 
 NARRATIVE = "ดำเนินการตามแผนที่กำหนด จัดประชุมคณะทำงานและติดตามผลทุกเดือน"
 PROBLEMS = "บุคลากรมีจำนวนจำกัดในช่วงที่มีผู้รับบริการมาก"
@@ -52,22 +63,49 @@ DEMO_USERS = (
 
 def _values(tier: str, rng: random.Random) -> dict[int, dict[str, object]]:
     """Indicator values for one unit of a tier (value / steps / score by indicator kind)."""
+
     def q(lo: float, hi: float) -> str:
         return str(Decimal(rng.randint(int(lo * 10), int(hi * 10))) / 10)
 
     if tier == "best":
-        return {1: {"value": q(97, 100)}, 2: {"value": q(88, 92)}, 3: {"value": q(97, 100)},
-                4: {"value": q(9, 12)}, 5: {"value": q(95, 97)}, 6: {"steps": 5}, 7: {"steps": 5},
-                8: {"steps": rng.choice((4, 5))}, 9: {"steps": 5}, 10: {"score": q(4.6, 5)}}
+        return {
+            1: {"value": q(97, 100)},
+            2: {"value": q(88, 92)},
+            3: {"value": q(97, 100)},
+            4: {"value": q(9, 12)},
+            5: {"value": q(95, 97)},
+            6: {"steps": 5},
+            7: {"steps": 5},
+            8: {"steps": rng.choice((4, 5))},
+            9: {"steps": 5},
+            10: {"score": q(4.6, 5)},
+        }
     if tier == "standard":
-        return {1: {"value": q(90, 96)}, 2: {"value": q(80, 86)}, 3: {"value": q(90, 96)},
-                4: {"value": q(14, 20)}, 5: {"value": q(92, 95)}, 6: {"steps": rng.choice((3, 4))},
-                7: {"steps": rng.choice((3, 4, 5))}, 8: {"steps": 3}, 9: {"steps": 4},
-                10: {"score": q(3.2, 4.4)}}
+        return {
+            1: {"value": q(90, 96)},
+            2: {"value": q(80, 86)},
+            3: {"value": q(90, 96)},
+            4: {"value": q(14, 20)},
+            5: {"value": q(92, 95)},
+            6: {"steps": rng.choice((3, 4))},
+            7: {"steps": rng.choice((3, 4, 5))},
+            8: {"steps": 3},
+            9: {"steps": 4},
+            10: {"score": q(3.2, 4.4)},
+        }
     if tier == "below":
-        return {1: {"value": q(86, 92)}, 2: {"value": q(72, 80)}, 3: {"value": q(81, 86)},
-                4: {"value": q(24, 29)}, 5: {"value": q(89, 92)}, 6: {"steps": 2}, 7: {"steps": 3},
-                8: {"steps": rng.choice((1, 2))}, 9: {"steps": 3}, 10: {"score": q(2.5, 3.5)}}
+        return {
+            1: {"value": q(86, 92)},
+            2: {"value": q(72, 80)},
+            3: {"value": q(81, 86)},
+            4: {"value": q(24, 29)},
+            5: {"value": q(89, 92)},
+            6: {"steps": 2},
+            7: {"steps": 3},
+            8: {"steps": rng.choice((1, 2))},
+            9: {"steps": 3},
+            10: {"score": q(2.5, 3.5)},
+        }
     values = _values("standard", rng)
     del values[4]  # incomplete: the unit has not reported its service time yet
     return values
@@ -105,12 +143,21 @@ def _seed_round(uow: UnitOfWork, fw: object) -> None:
         on_time = index % 7 != 3
         day = 5 if on_time else 13
         submitted = datetime(2015, 4, day, 3, 0, tzinfo=UTC)
-        state = {"best": "approved", "standard": "submitted", "below": "draft", "incomplete": "draft"}[tier]
+        state = {
+            "best": "approved",
+            "standard": "submitted",
+            "below": "draft",
+            "incomplete": "draft",
+        }[tier]
         if tier == "standard" and index % 3 == 0:
             state = "approved"
         report = ReportRow(
-            round_id=round6.id, unit_id=unit.id, state=state, version=1,  # type: ignore[arg-type]
-            created_at=submitted, updated_at=submitted,
+            round_id=round6.id,
+            unit_id=unit.id,
+            state=state,
+            version=1,  # type: ignore[arg-type]
+            created_at=submitted,
+            updated_at=submitted,
             submitted_at=submitted if state != "draft" else None,
             on_time=on_time if state != "draft" else None,
             approved_at=submitted if state == "approved" else None,
@@ -119,15 +166,32 @@ def _seed_round(uow: UnitOfWork, fw: object) -> None:
         uow.repos.reporting.flush()
         for no, value in sorted(values.items()):
             if sources[no] == "unit":
-                uow.repos.reporting.add(IndicatorEntryRow(
-                    report_id=report.id, indicator_no=no, updated_by=SYSTEM,  # type: ignore[arg-type]
-                    value=value.get("value"), steps=value.get("steps"),  # type: ignore[arg-type]
-                    narrative=NARRATIVE, problems=PROBLEMS, suggestions=SUGGESTIONS, updated_at=submitted))
+                uow.repos.reporting.add(
+                    IndicatorEntryRow(
+                        report_id=report.id,
+                        indicator_no=no,
+                        updated_by=SYSTEM,  # type: ignore[arg-type]
+                        value=value.get("value"),
+                        steps=value.get("steps"),  # type: ignore[arg-type]
+                        narrative=NARRATIVE,
+                        problems=PROBLEMS,
+                        suggestions=SUGGESTIONS,
+                        updated_at=submitted,
+                    )
+                )
             else:
-                uow.repos.reporting.add(CentralValueRow(
-                    round_id=round6.id, unit_id=unit.id, indicator_no=no,  # type: ignore[arg-type]
-                    provider_code=sources[no], value=value.get("value"),  # type: ignore[arg-type]
-                    score=value.get("score"), updated_by=SYSTEM, updated_at=submitted))  # type: ignore[arg-type]
+                uow.repos.reporting.add(
+                    CentralValueRow(
+                        round_id=round6.id,
+                        unit_id=unit.id,
+                        indicator_no=no,  # type: ignore[arg-type]
+                        provider_code=sources[no],
+                        value=value.get("value"),  # type: ignore[arg-type]
+                        score=value.get("score"),
+                        updated_by=SYSTEM,
+                        updated_at=submitted,
+                    )
+                )  # type: ignore[arg-type]
     audit.record(uow, SYSTEM, "demo.seed", "round", round6.id, after={"units": len(units)})
 
 
@@ -143,8 +207,13 @@ def _seed_users(uow: UnitOfWork, out: Callable[[str], None]) -> dict[str, str]:
             unit = uow.repos.reference.unit_by_code(str(extra["unit_code"]))
             unit_id = unit.id if unit else None
         if user is None:
-            user = UserRow(username=username, password_hash=hash_password(password), role=role,
-                           unit_id=unit_id, provider_code=extra.get("provider_code"))  # type: ignore[arg-type]
+            user = UserRow(
+                username=username,
+                password_hash=hash_password(password),
+                role=role,
+                unit_id=unit_id,
+                provider_code=extra.get("provider_code"),
+            )  # type: ignore[arg-type]
             repo.add(user)
             repo.flush()
             for code in extra.get("unit_codes", []):  # type: ignore[attr-defined]
@@ -155,7 +224,14 @@ def _seed_users(uow: UnitOfWork, out: Callable[[str], None]) -> dict[str, str]:
             user.password_hash = hash_password(password)
             user.is_active = True
             repo.add(user)
-        audit.record(uow, SYSTEM, "user.demo_password", "user", user.id, after={"username": username, "role": role})
+        audit.record(
+            uow,
+            SYSTEM,
+            "user.demo_password",
+            "user",
+            user.id,
+            after={"username": username, "role": role},
+        )
     out("demo users (DEMO ONLY — new passwords on every run, shown once):")
     for username, role, _extra in DEMO_USERS:
         out(f"  {username:<16} {role:<17} {passwords[username]}")

@@ -14,7 +14,13 @@ from persistence.tables import OutboxEventRow
 from persistence.types import utcnow
 from persistence.unit_of_work import UnitOfWork
 
-EVENT_TYPES = ("report.submitted", "report.returned", "report.approved", "round.closed", "score.changed")
+EVENT_TYPES = (
+    "report.submitted",
+    "report.returned",
+    "report.approved",
+    "round.closed",
+    "score.changed",
+)
 
 
 def emit(uow: UnitOfWork, event_type: str, data: dict[str, Any]) -> None:

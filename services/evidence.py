@@ -16,7 +16,9 @@ the order appointing its working group (SPEC §1, §3). The files are official r
   streams in (a slow mobile upload must not hold SQLite's write lock); the file is renamed into
   place just before the commit and removed again if the commit fails. The database backend
   inserts chunks into the upload's own transaction as they arrive, so they commit or roll back
-  together with the metadata row.
+  together with the metadata row; on SQLite that transaction holds the write lock for the whole
+  upload, so database-backed uploads queue one behind the other there (the backend is meant
+  for PostgreSQL, where several app instances share evidence without a shared disk).
 - **Duplicates.** The same bytes (SHA-256) uploaded again to the same indicator of the same
   report — or as the same unit's working-group order for the same fiscal year — answer the
   existing record (``Completion.duplicate``; the API says 200 instead of 201) and the new copy

@@ -24,8 +24,14 @@ def framework_document(uow: UnitOfWork, row: FrameworkRow) -> dict[str, Any]:
 def list_frameworks(uow: UnitOfWork) -> list[dict[str, Any]]:
     rows = uow.repos.reference.list_framework_rows()
     return [
-        {"id": r.id, "code": r.code, "version": r.version, "name_th": r.name_th, "name_en": r.name_en,
-         "in_use": uow.repos.reference.framework_in_use(r.id)}  # type: ignore[arg-type]
+        {
+            "id": r.id,
+            "code": r.code,
+            "version": r.version,
+            "name_th": r.name_th,
+            "name_en": r.name_en,
+            "in_use": uow.repos.reference.framework_in_use(r.id),
+        }  # type: ignore[arg-type]
         for r in rows
     ]
 
@@ -44,7 +50,9 @@ def require_framework(uow: UnitOfWork, framework_id: int) -> Framework:
     return fw
 
 
-def create_framework(uow: UnitOfWork, actor: Principal, definition: dict[str, Any]) -> dict[str, Any]:
+def create_framework(
+    uow: UnitOfWork, actor: Principal, definition: dict[str, Any]
+) -> dict[str, Any]:
     """Validate a definition and store it as the next version of its code.
 
     Versions are append-only: a fiscal year pins one, and changing the rules means a new
@@ -64,6 +72,15 @@ def create_framework(uow: UnitOfWork, actor: Principal, definition: dict[str, An
     try:
         uow.repos.reference.flush()
     except Exception as exc:  # a concurrent writer took this version number
-        raise Conflict("another version of this framework was saved at the same time; retry") from exc
-    audit.record(uow, actor, "framework.create", "framework", row.id, after={"code": fw.code, "version": version})
+        raise Conflict(
+            "another version of this framework was saved at the same time; retry"
+        ) from exc
+    audit.record(
+        uow,
+        actor,
+        "framework.create",
+        "framework",
+        row.id,
+        after={"code": fw.code, "version": version},
+    )
     return framework_document(uow, row)

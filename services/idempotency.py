@@ -48,7 +48,9 @@ def _replay_of(row: IdempotencyRow, request_hash: str) -> Replay:
     )
 
 
-def begin(uow: UnitOfWork, principal_key: str, key: str, request_hash: str) -> IdempotencyRow | Replay:
+def begin(
+    uow: UnitOfWork, principal_key: str, key: str, request_hash: str
+) -> IdempotencyRow | Replay:
     """Either the stored answer to replay, or a fresh record to complete with ``finish``."""
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise Unprocessable(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters")
@@ -64,13 +66,17 @@ def begin(uow: UnitOfWork, principal_key: str, key: str, request_hash: str) -> I
     except IntegrityError:
         savepoint.rollback()
         existing = repo.get(principal_key, key)
-        if existing is None:  # pragma: no cover - the other writer rolled back; let the client retry
+        if (
+            existing is None
+        ):  # pragma: no cover - the other writer rolled back; let the client retry
             raise Conflict("a concurrent request with this Idempotency-Key failed; retry") from None
         return _replay_of(existing, request_hash)
     return row
 
 
-def finish(uow: UnitOfWork, row: IdempotencyRow, status_code: int, body: Any, headers: dict[str, str]) -> None:
+def finish(
+    uow: UnitOfWork, row: IdempotencyRow, status_code: int, body: Any, headers: dict[str, str]
+) -> None:
     row.status_code = status_code
     row.response_body = json.dumps(body, ensure_ascii=False, default=str)
     row.response_headers = json.dumps(headers)

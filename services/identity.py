@@ -7,6 +7,7 @@ assignment take effect at once, on every app instance.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from persistence.unit_of_work import UnitOfWork
@@ -21,13 +22,21 @@ def token_hash(token: str) -> str:
 
 
 def principal_for_user(
-    uow: UnitOfWork, user_id: int, *, read_only: bool = False, subject: str | None = None
+    uow: UnitOfWork,
+    user_id: int,
+    *,
+    read_only: bool = False,
+    subject: str | None = None,
+    issued_at: int | None = None,
 ) -> Principal:
     # Every request: one column-only statement (two for an inspector).
     found = uow.repos.identity.principal_columns(user_id)
     if found is None or not found[4]:
         raise Unauthorized("the account is unknown or disabled")
-    uid, username, role, provider_code, _active, unit_code = found
+    uid, username, role, provider_code, _active, unit_code, changed_at = found
+    if issued_at is not None and changed_at is not None and issued_at < int(changed_at.timestamp()):
+        # A password change ends every session that signed in with the old password.
+        raise Unauthorized("the token was issued before the password was changed; sign in again")
     units = (
         frozenset(uow.repos.identity.assigned_unit_codes(user_id))
         if role == "inspector"
@@ -62,11 +71,11 @@ def principal_for_client(uow: UnitOfWork, client_pk: int) -> Principal:
     )
 
 
-def principal_for_subject(uow: UnitOfWork, subject: str) -> Principal:
+def principal_for_subject(uow: UnitOfWork, subject: str, issued_at: int | None = None) -> Principal:
     kind, _, ident = subject.partition(":")
     try:
         if kind == "user":
-            return principal_for_user(uow, int(ident))
+            return principal_for_user(uow, int(ident), issued_at=issued_at)
         if kind == "client":
             client = uow.repos.identity.client_by_client_id(ident)
             if client is None or client.id is None:
@@ -82,6 +91,7 @@ def principal_for_api_token(uow: UnitOfWork, token: str) -> Principal:
     now = datetime.now(UTC)
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         raise Unauthorized("the API token is unknown, expired or revoked")
-    return principal_for_user(
+    principal = principal_for_user(
         uow, row.user_id, read_only=row.scope != "read_write", subject=f"user:{row.user_id}"
     )
+    return replace(principal, via_api_token=True)

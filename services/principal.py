@@ -17,6 +17,7 @@ class Principal:
     unit_codes: frozenset[str] = field(default_factory=frozenset)  # inspector's units
     provider_code: str | None = None  # central provider
     read_only: bool = False  # a read-only personal API token
+    via_api_token: bool = False  # authenticated with a personal API token, not a sign-in
 
     @property
     def is_admin(self) -> bool:

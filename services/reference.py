@@ -81,7 +81,10 @@ def money(text: str | Decimal, field: str) -> str:
 def list_units(
     uow: UnitOfWork, *, kind: str | None, after: str | None, limit: int
 ) -> list[UnitView]:
-    return [unit_view(u) for u in uow.repos.reference.list_units(kind=kind, after_code=after, limit=limit)]
+    return [
+        unit_view(u)
+        for u in uow.repos.reference.list_units(kind=kind, after_code=after, limit=limit)
+    ]
 
 
 def get_unit(uow: UnitOfWork, code: str) -> UnitView:
@@ -106,7 +109,11 @@ def create_unit(uow: UnitOfWork, actor: Principal | str, data: UnitView) -> Unit
     if uow.repos.reference.unit_by_code(data.code) is not None:
         raise Conflict(f"a unit with code '{data.code}' already exists")
     row = UnitRow(
-        code=data.code, name_th=data.name_th, name_en=data.name_en, kind=data.kind, province=data.province
+        code=data.code,
+        name_th=data.name_th,
+        name_en=data.name_en,
+        kind=data.kind,
+        province=data.province,
     )
     uow.repos.reference.add(row)
     uow.repos.reference.flush()
@@ -199,13 +206,17 @@ def create_fiscal_year(
         units = list(found.values())
     for unit in units:
         assert unit.id is not None
-        uow.repos.reference.add(ParticipationRow(fiscal_year_id=fy.id, unit_id=unit.id, budget=budget))
+        uow.repos.reference.add(
+            ParticipationRow(fiscal_year_id=fy.id, unit_id=unit.id, budget=budget)
+        )
     levels = {rule.code for rule in framework.levels}
     for level, amount in (rewards if rewards is not None else DEFAULT_REWARDS).items():
         if level not in levels:
             raise Unprocessable(f"reward for unknown level '{level}'")
         uow.repos.reference.add(
-            RewardRateRow(fiscal_year_id=fy.id, level=level, amount=money(amount, f"reward for {level}"))
+            RewardRateRow(
+                fiscal_year_id=fy.id, level=level, amount=money(amount, f"reward for {level}")
+            )
         )
     uow.repos.reference.flush()
     audit.record(
@@ -237,11 +248,21 @@ def set_round_status(uow: UnitOfWork, actor: Principal, round_id: int, status: s
     locked.closed_at = utcnow() if status == "closed" else None
     uow.repos.reference.add(locked)
     uow.repos.reference.flush()
-    audit.record(uow, actor, f"round.{'close' if status == 'closed' else 'open'}", "round", round_id,
-                 before={"status": before}, after={"status": status})
+    audit.record(
+        uow,
+        actor,
+        f"round.{'close' if status == 'closed' else 'open'}",
+        "round",
+        round_id,
+        before={"status": before},
+        after={"status": status},
+    )
     if status == "closed":
-        events.emit(uow, "round.closed",
-                    {"round_id": round_id, "year_be": fy.year_be, "months": locked.months})
+        events.emit(
+            uow,
+            "round.closed",
+            {"round_id": round_id, "year_be": fy.year_be, "months": locked.months},
+        )
     return round_view(locked, fy.year_be)
 
 
@@ -253,8 +274,15 @@ def set_deadline(uow: UnitOfWork, actor: Principal, round_id: int, deadline: dat
     before = rnd.deadline.isoformat()
     rnd.deadline = deadline
     uow.repos.reference.add(rnd)
-    audit.record(uow, actor, "round.deadline", "round", round_id,
-                 before={"deadline": before}, after={"deadline": deadline.isoformat()})
+    audit.record(
+        uow,
+        actor,
+        "round.deadline",
+        "round",
+        round_id,
+        before={"deadline": before},
+        after={"deadline": deadline.isoformat()},
+    )
     return round_view(rnd, fy.year_be)
 
 
@@ -285,12 +313,22 @@ def mark_not_applicable(
         before = None
         uow.repos.reference.add(
             NotApplicableRow(
-                fiscal_year_id=fy.id, unit_id=unit.id, indicator_no=indicator_no,
-                reason=reason, created_by=actor.subject,
+                fiscal_year_id=fy.id,
+                unit_id=unit.id,
+                indicator_no=indicator_no,
+                reason=reason,
+                created_by=actor.subject,
             )
         )
-    audit.record(uow, actor, "not_applicable.set", "not_applicable",
-                 f"{year_be}/{unit_code}/{indicator_no}", before=before, after={"reason": reason})
+    audit.record(
+        uow,
+        actor,
+        "not_applicable.set",
+        "not_applicable",
+        f"{year_be}/{unit_code}/{indicator_no}",
+        before=before,
+        after={"reason": reason},
+    )
 
 
 def clear_not_applicable(
@@ -306,8 +344,14 @@ def clear_not_applicable(
     if existing is None:
         raise NotFound(f"indicator {indicator_no} is not marked not applicable for {unit_code}")
     uow.repos.reference.delete(existing)
-    audit.record(uow, actor, "not_applicable.clear", "not_applicable",
-                 f"{year_be}/{unit_code}/{indicator_no}", before={"reason": existing.reason})
+    audit.record(
+        uow,
+        actor,
+        "not_applicable.clear",
+        "not_applicable",
+        f"{year_be}/{unit_code}/{indicator_no}",
+        before={"reason": existing.reason},
+    )
 
 
 def list_not_applicable(uow: UnitOfWork, year_be: int, unit_code: str) -> list[dict[str, object]]:
@@ -317,6 +361,11 @@ def list_not_applicable(uow: UnitOfWork, year_be: int, unit_code: str) -> list[d
     unit = require_unit(uow, unit_code)
     assert unit.id is not None
     return [
-        {"indicator_no": r.indicator_no, "reason": r.reason, "created_by": r.created_by, "created_at": r.created_at}
+        {
+            "indicator_no": r.indicator_no,
+            "reason": r.reason,
+            "created_by": r.created_by,
+            "created_at": r.created_at,
+        }
         for r in uow.repos.reference.not_applicable_rows(fy.id, unit.id)
     ]

@@ -17,7 +17,14 @@ from domain.framework import Framework
 from domain.requirements import EntryFacts, check_submission
 from domain.values import parse_value
 from domain.workflow import ReportAction, ReportState, next_state
-from persistence.tables import FiscalYearRow, IndicatorEntryRow, ReportRow, ReviewCommentRow, RoundRow, UnitRow
+from persistence.tables import (
+    FiscalYearRow,
+    IndicatorEntryRow,
+    ReportRow,
+    ReviewCommentRow,
+    RoundRow,
+    UnitRow,
+)
 from persistence.unit_of_work import UnitOfWork
 from services import audit, events
 from services.access import check_report_edit, check_report_read, check_review, require_admin
@@ -136,7 +143,9 @@ def _view(uow: UnitOfWork, ctx: Context) -> ReportView:
         updated_at=report.updated_at if report else None,
         entries=entries,
         comments=comments,
-        not_applicable=sorted(uow.repos.reference.not_applicable_for(ctx.fiscal_year.id, ctx.unit.id)),
+        not_applicable=sorted(
+            uow.repos.reference.not_applicable_for(ctx.fiscal_year.id, ctx.unit.id)
+        ),
     )
 
 
@@ -161,8 +170,14 @@ def _check_round_open(ctx: Context, actor: Principal) -> None:
 
 def _ensure_report(uow: UnitOfWork, ctx: Context, now: datetime) -> ReportRow:
     if ctx.report is None:
-        report = ReportRow(round_id=ctx.round.id, unit_id=ctx.unit.id, state="draft", version=0,  # type: ignore[arg-type]
-                           created_at=now, updated_at=now)
+        report = ReportRow(
+            round_id=ctx.round.id,
+            unit_id=ctx.unit.id,
+            state="draft",
+            version=0,  # type: ignore[arg-type]
+            created_at=now,
+            updated_at=now,
+        )
         uow.repos.reporting.add(report)
         uow.repos.reporting.flush()
         ctx.report = report
@@ -179,7 +194,9 @@ def _bump(uow: UnitOfWork, report: ReportRow, now: datetime) -> None:
 def _entry_snapshot(e: IndicatorEntryRow | None) -> dict[str, Any] | None:
     if e is None:
         return None
-    return {"value": e.value, "steps": e.steps, "score": e.score} | {f: getattr(e, f) for f in TEXT_FIELDS}
+    return {"value": e.value, "steps": e.steps, "score": e.score} | {
+        f: getattr(e, f) for f in TEXT_FIELDS
+    }
 
 
 # --- reads ------------------------------------------------------------------------------------
@@ -195,7 +212,12 @@ def get_report(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str)
 
 
 def _apply_entry(
-    uow: UnitOfWork, ctx: Context, actor: Principal, indicator_no: int, data: Mapping[str, Any], now: datetime
+    uow: UnitOfWork,
+    ctx: Context,
+    actor: Principal,
+    indicator_no: int,
+    data: Mapping[str, Any],
+    now: datetime,
 ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     try:
         indicator = ctx.framework.indicator(indicator_no)
@@ -217,7 +239,9 @@ def _apply_entry(
     entry = uow.repos.reporting.entry(report.id, indicator_no)
     before = _entry_snapshot(entry)
     if entry is None:
-        entry = IndicatorEntryRow(report_id=report.id, indicator_no=indicator_no, updated_by=actor.subject)
+        entry = IndicatorEntryRow(
+            report_id=report.id, indicator_no=indicator_no, updated_by=actor.subject
+        )
     if value_given:
         entry.value, entry.steps, entry.score = to_columns(parsed)
     for f in TEXT_FIELDS:
@@ -249,13 +273,22 @@ def put_entry(
     ctx = _load(uow, round_id, unit_code, for_update=True)
     _check_round_open(ctx, actor)
     _check_if_match(ctx, if_match)
-    next_state(ReportState(ctx.report.state if ctx.report else "draft"), ReportAction.EDIT, actor.role)
+    next_state(
+        ReportState(ctx.report.state if ctx.report else "draft"), ReportAction.EDIT, actor.role
+    )
     now = clock()
     before, after = _apply_entry(uow, ctx, actor, indicator_no, data, now)
     assert ctx.report is not None
     _bump(uow, ctx.report, now)
-    audit.record(uow, actor, "report.entry.put", "report", f"{round_id}/{unit_code}/{indicator_no}",
-                 before=before, after=after)
+    audit.record(
+        uow,
+        actor,
+        "report.entry.put",
+        "report",
+        f"{round_id}/{unit_code}/{indicator_no}",
+        before=before,
+        after=after,
+    )
     return _view(uow, ctx)
 
 
@@ -274,7 +307,9 @@ def put_report(
     ctx = _load(uow, round_id, unit_code, for_update=True)
     _check_round_open(ctx, actor)
     _check_if_match(ctx, if_match)
-    next_state(ReportState(ctx.report.state if ctx.report else "draft"), ReportAction.EDIT, actor.role)
+    next_state(
+        ReportState(ctx.report.state if ctx.report else "draft"), ReportAction.EDIT, actor.role
+    )
     numbers = [int(e["indicator_no"]) for e in entries]
     dupes = sorted({n for n in numbers if numbers.count(n) > 1})
     if dupes:
@@ -298,8 +333,9 @@ def put_report(
         raise Unprocessable("some entries are not valid; nothing was saved", problems=problems)
     report = _ensure_report(uow, ctx, now)
     _bump(uow, report, now)
-    audit.record(uow, actor, "report.put", "report", f"{round_id}/{unit_code}",
-                 before=befores, after=afters)
+    audit.record(
+        uow, actor, "report.put", "report", f"{round_id}/{unit_code}", before=befores, after=afters
+    )
     return _view(uow, ctx)
 
 
@@ -325,8 +361,13 @@ def submission_shortfalls(uow: UnitOfWork, ctx: Context) -> list[dict[str, Any]]
 
 
 def submit(
-    uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str, *,
-    if_match: str | None, clock: Callable[[], datetime],
+    uow: UnitOfWork,
+    actor: Principal,
+    round_id: int,
+    unit_code: str,
+    *,
+    if_match: str | None,
+    clock: Callable[[], datetime],
 ) -> ReportView:
     """Submit for review. Answers with every unmet requirement at once (422), or records the
     time and whether it was on time against the round's deadline (Bangkok calendar day)."""
@@ -343,18 +384,42 @@ def submit(
     report = _ensure_report(uow, ctx, now)
     report.state = new_state.value
     report.submitted_at = now
-    report.on_time = is_on_time(now, ctx.round.deadline)
+    if report.on_time is None:
+        # Timeliness is the unit's first submission: a report sent on time and returned by the
+        # inspector after the deadline is not made late by its corrected resubmission.
+        report.on_time = is_on_time(now, ctx.round.deadline)
     _bump(uow, report, now)
-    audit.record(uow, actor, "report.submit", "report", f"{round_id}/{unit_code}",
-                 before={"state": state.value}, after={"state": report.state, "on_time": report.on_time})
-    events.emit(uow, "report.submitted", {"round_id": round_id, "unit_code": unit_code,
-                                          "on_time": report.on_time, "submitted_at": now.isoformat()})
+    audit.record(
+        uow,
+        actor,
+        "report.submit",
+        "report",
+        f"{round_id}/{unit_code}",
+        before={"state": state.value},
+        after={"state": report.state, "on_time": report.on_time},
+    )
+    events.emit(
+        uow,
+        "report.submitted",
+        {
+            "round_id": round_id,
+            "unit_code": unit_code,
+            "on_time": report.on_time,
+            "submitted_at": now.isoformat(),
+        },
+    )
     return _view(uow, ctx)
 
 
 def _transition(
-    uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str, action: ReportAction,
-    *, if_match: str | None, clock: Callable[[], datetime],
+    uow: UnitOfWork,
+    actor: Principal,
+    round_id: int,
+    unit_code: str,
+    action: ReportAction,
+    *,
+    if_match: str | None,
+    clock: Callable[[], datetime],
 ) -> tuple[Context, ReportState, datetime]:
     ctx = _load(uow, round_id, unit_code, for_update=True)
     _check_if_match(ctx, if_match)
@@ -368,58 +433,107 @@ def _transition(
 
 
 def return_report(
-    uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str, comments: list[Mapping[str, Any]],
-    *, if_match: str | None, clock: Callable[[], datetime],
+    uow: UnitOfWork,
+    actor: Principal,
+    round_id: int,
+    unit_code: str,
+    comments: list[Mapping[str, Any]],
+    *,
+    if_match: str | None,
+    clock: Callable[[], datetime],
 ) -> ReportView:
     """The inspector sends the report back with a comment per indicator; the unit sees them."""
     check_review(actor, unit_code)
     if not comments:
         raise Unprocessable("a returned report needs at least one comment")
-    ctx, before, now = _transition(uow, actor, round_id, unit_code, ReportAction.RETURN,
-                                   if_match=if_match, clock=clock)
+    ctx, before, now = _transition(
+        uow, actor, round_id, unit_code, ReportAction.RETURN, if_match=if_match, clock=clock
+    )
     known = {i.indicator_no for i in ctx.framework.indicators}
     bad = sorted({c["indicator_no"] for c in comments if c.get("indicator_no") is not None} - known)
     if bad:
         raise Unprocessable(f"comments name indicators not in the framework: {bad}")
     assert ctx.report is not None and ctx.report.id is not None
     for c in comments:
-        uow.repos.reporting.add(ReviewCommentRow(
-            report_id=ctx.report.id, indicator_no=c.get("indicator_no"), comment=c["comment"],
-            author=actor.subject, created_at=now))
+        uow.repos.reporting.add(
+            ReviewCommentRow(
+                report_id=ctx.report.id,
+                indicator_no=c.get("indicator_no"),
+                comment=c["comment"],
+                author=actor.subject,
+                created_at=now,
+            )
+        )
     uow.repos.reporting.flush()
-    audit.record(uow, actor, "report.return", "report", f"{round_id}/{unit_code}",
-                 before={"state": before.value}, after={"state": ctx.report.state, "comments": list(comments)})
-    events.emit(uow, "report.returned", {"round_id": round_id, "unit_code": unit_code,
-                                         "comments": list(comments)})
+    audit.record(
+        uow,
+        actor,
+        "report.return",
+        "report",
+        f"{round_id}/{unit_code}",
+        before={"state": before.value},
+        after={"state": ctx.report.state, "comments": list(comments)},
+    )
+    events.emit(
+        uow,
+        "report.returned",
+        {"round_id": round_id, "unit_code": unit_code, "comments": list(comments)},
+    )
     return _view(uow, ctx)
 
 
 def approve(
-    uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str,
-    *, if_match: str | None, clock: Callable[[], datetime],
+    uow: UnitOfWork,
+    actor: Principal,
+    round_id: int,
+    unit_code: str,
+    *,
+    if_match: str | None,
+    clock: Callable[[], datetime],
 ) -> ReportView:
     """Approval locks the report; its score becomes final for the round."""
     check_review(actor, unit_code)
-    ctx, before, now = _transition(uow, actor, round_id, unit_code, ReportAction.APPROVE,
-                                   if_match=if_match, clock=clock)
+    ctx, before, now = _transition(
+        uow, actor, round_id, unit_code, ReportAction.APPROVE, if_match=if_match, clock=clock
+    )
     assert ctx.report is not None
     ctx.report.approved_at = now
-    audit.record(uow, actor, "report.approve", "report", f"{round_id}/{unit_code}",
-                 before={"state": before.value}, after={"state": ctx.report.state})
+    audit.record(
+        uow,
+        actor,
+        "report.approve",
+        "report",
+        f"{round_id}/{unit_code}",
+        before={"state": before.value},
+        after={"state": ctx.report.state},
+    )
     events.emit(uow, "report.approved", {"round_id": round_id, "unit_code": unit_code})
     return _view(uow, ctx)
 
 
 def reopen(
-    uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str,
-    *, if_match: str | None, clock: Callable[[], datetime],
+    uow: UnitOfWork,
+    actor: Principal,
+    round_id: int,
+    unit_code: str,
+    *,
+    if_match: str | None,
+    clock: Callable[[], datetime],
 ) -> ReportView:
     """An administrator reopens a report (back to draft) so the unit can correct it."""
     require_admin(actor)
-    ctx, before, _now = _transition(uow, actor, round_id, unit_code, ReportAction.REOPEN,
-                                    if_match=if_match, clock=clock)
+    ctx, before, _now = _transition(
+        uow, actor, round_id, unit_code, ReportAction.REOPEN, if_match=if_match, clock=clock
+    )
     assert ctx.report is not None
     ctx.report.approved_at = None
-    audit.record(uow, actor, "report.reopen", "report", f"{round_id}/{unit_code}",
-                 before={"state": before.value}, after={"state": ctx.report.state})
+    audit.record(
+        uow,
+        actor,
+        "report.reopen",
+        "report",
+        f"{round_id}/{unit_code}",
+        before={"state": before.value},
+        after={"state": ctx.report.state},
+    )
     return _view(uow, ctx)

@@ -17,14 +17,15 @@ from domain.errors import ValueInvalid
 from domain.framework import Framework
 from domain.scoring import ScoreResult, evaluate
 from domain.values import parse_values
-from persistence.tables import RoundRow, UnitRow
+from persistence.repositories.reference import UnitBrief
+from persistence.tables import RoundRow
 from persistence.unit_of_work import UnitOfWork
 from services.access import check_score_read, scoreboard_scope
 from services.errors import NotFound, Unprocessable
 from services.frameworks import require_framework
 from services.principal import Principal
 from services.reference import require_round, require_unit
-from services.values import merge_values
+from services.values import merge_values, sources
 
 
 def score_document(result: ScoreResult) -> dict[str, Any]:
@@ -51,7 +52,9 @@ def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str)
         return cached
     framework = uow.repos.reference.framework(ru.framework_id)
     assert framework is not None
-    result = evaluate(framework, merge_values(framework, own, central), na, ru.round_status == "closed")
+    result = evaluate(
+        framework, merge_values(sources(framework), own, central), na, ru.round_status == "closed"
+    )
     doc = {
         "round_id": round_id,
         "year_be": ru.year_be,
@@ -90,6 +93,19 @@ class _LRU:
 _documents = _LRU(4096)
 
 
+def clear_caches() -> None:
+    """Forget memoised documents and parsed frameworks.
+
+    Both are keyed by database ids, which are stable for one database; a process that points
+    at another database (the test suite does, per test) must call this.
+    """
+    from persistence.repositories.reference import clear_framework_cache
+
+    with _documents.lock:
+        _documents.data.clear()
+    clear_framework_cache()
+
+
 @dataclass
 class ScoreRow:
     unit_code: str
@@ -108,29 +124,42 @@ class ScoreRow:
 def _score_rows(
     framework: Framework,
     rnd: RoundRow,
-    units: Iterable[UnitRow],
+    units: Iterable[UnitBrief],
     own: Mapping[int, list[Any]],
     central: Mapping[int, list[Any]],
     reports: Mapping[int, tuple[Any, ...]],
     na: Mapping[int, list[int]],
 ) -> list[ScoreRow]:
+    """One scoreboard row per unit. The hot loop of the scoreboard: kept lean on purpose."""
     closed = rnd.status == "closed"
+    source_of = sources(framework)
+    no_values: tuple[Any, ...] = ()
+    draft = ("draft", None, None)
     rows = []
+    append = rows.append
     for u in units:
-        assert u.id is not None
-        values = merge_values(framework, own.get(u.id, ()), central.get(u.id, ()))
-        result = evaluate(framework, values, na.get(u.id, ()), closed)
-        state, submitted_at, on_time = reports.get(u.id, ("draft", None, None))
-        rows.append(
+        uid = u.id
+        result = evaluate(
+            framework,
+            merge_values(source_of, own.get(uid, no_values), central.get(uid, no_values)),
+            na.get(uid, no_values),
+            closed,
+        )
+        state, submitted_at, on_time = reports.get(uid, draft)
+        overall = result.overall
+        append(
             ScoreRow(
                 unit_code=u.code,
                 name_th=u.name_th,
                 name_en=u.name_en,
                 kind=u.kind,
                 province=u.province,
-                overall=_fmt(result.overall),
+                overall=None if overall is None else str(overall),  # already 4 decimals
                 level=result.level,
-                indicator_scores={str(i.indicator_no): _fmt(i.score) for i in result.indicators},
+                indicator_scores={
+                    str(i.indicator_no): None if i.score is None else str(i.score)
+                    for i in result.indicators
+                },
                 report_state=state,
                 submitted_at=submitted_at,
                 on_time=on_time,
@@ -168,7 +197,9 @@ def scoreboard(
     cursor = after
     while True:
         fetch = None if page_size is None else page_size + 1
-        units = uow.repos.reference.participants(fy.id, kind=kind, codes=scope, after=cursor, limit=fetch)
+        units = uow.repos.reference.participants(
+            fy.id, kind=kind, codes=scope, after=cursor, limit=fetch
+        )
         has_more = page_size is not None and len(units) > page_size
         units = units[:page_size] if page_size is not None else units
         if not units:
@@ -200,15 +231,17 @@ def score_history(uow: UnitOfWork, actor: Principal, unit_code: str) -> list[dic
     for rnd, fy in rounds:
         framework = uow.repos.reference.framework(fy.framework_id)
         assert framework is not None and rnd.id is not None and fy.id is not None
-        values = merge_values(framework, own.get(rnd.id, ()), central.get(rnd.id, ()))
+        values = merge_values(sources(framework), own.get(rnd.id, ()), central.get(rnd.id, ()))
         result = evaluate(framework, values, na.get(fy.id, ()), rnd.status == "closed")
-        out.append({
-            "round_id": rnd.id,
-            "year_be": fy.year_be,
-            "months": rnd.months,
-            "overall": _fmt(result.overall),
-            "level": result.level,
-        })
+        out.append(
+            {
+                "round_id": rnd.id,
+                "year_be": fy.year_be,
+                "months": rnd.months,
+                "overall": _fmt(result.overall),
+                "level": result.level,
+            }
+        )
     return out
 
 
@@ -225,7 +258,9 @@ def simulate(
     if (framework_id is None) == (framework_doc is None):
         raise Unprocessable("give exactly one of framework_id and framework")
     if framework_doc is not None:
-        framework = Framework.from_dict(dict(framework_doc) | {"version": framework_doc.get("version", 1)})
+        framework = Framework.from_dict(
+            dict(framework_doc) | {"version": framework_doc.get("version", 1)}
+        )
     else:
         assert framework_id is not None
         framework = require_framework(uow, framework_id)
@@ -234,8 +269,14 @@ def simulate(
     if unknown:
         raise ValueInvalid.from_problems(
             "not_applicable names unknown indicators",
-            [{"rule": "unknown_indicator", "message": f"indicator {n} is not defined", "indicator_no": n}
-             for n in unknown],
+            [
+                {
+                    "rule": "unknown_indicator",
+                    "message": f"indicator {n} is not defined",
+                    "indicator_no": n,
+                }
+                for n in unknown
+            ],
         )
     parsed = parse_values(framework, values)
     return score_document(evaluate(framework, parsed, not_applicable, round_closed))

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from domain.framework import Framework
 from domain.values import IndicatorValue
 from persistence.repositories.reporting import ValueTuple
 
+_memo: dict[ValueTuple, IndicatorValue] = {}
+_MEMO_MAX = 200_000
+
 
 def to_domain(no: int, value: str | None, steps: int | None, score: str | None) -> IndicatorValue:
-    return IndicatorValue(
-        indicator_no=no,
-        value=Decimal(value) if value is not None else None,
-        steps=steps,
-        score=Decimal(score) if score is not None else None,
-    )
+    """The domain value of stored columns; memoised, as the same stored values recur on every
+    read of a round (the scoreboard converts 100,000 of them for 10,000 units)."""
+    key = (no, value, steps, score)
+    found = _memo.get(key)
+    if found is None:
+        found = IndicatorValue(
+            indicator_no=no,
+            value=Decimal(value) if value is not None else None,
+            steps=steps,
+            score=Decimal(score) if score is not None else None,
+        )
+        if len(_memo) >= _MEMO_MAX:
+            _memo.clear()
+        _memo[key] = found
+    return found
 
 
 def to_columns(v: IndicatorValue) -> tuple[str | None, int | None, str | None]:
@@ -27,24 +39,33 @@ def to_columns(v: IndicatorValue) -> tuple[str | None, int | None, str | None]:
     )
 
 
+def sources(framework: Framework) -> dict[int, str]:
+    """Who supplies each indicator's value: ``"unit"`` or a provider code."""
+    return {i.indicator_no: i.source for i in framework.indicators}
+
+
 def merge_values(
-    framework: Framework, own: Iterable[ValueTuple], central: Iterable[ValueTuple]
+    source_of: Mapping[int, str] | Framework,
+    own: Iterable[ValueTuple],
+    central: Iterable[ValueTuple],
 ) -> dict[int, IndicatorValue]:
     """The values that count for scoring: each indicator from its own source.
 
     A unit-sourced indicator takes the unit's entry; a centrally sourced one takes the
-    provider's value. A value in the wrong place is never used.
+    provider's value. A value in the wrong place is never used. Pass ``sources(framework)``
+    when merging for many units, so it is computed once.
     """
-    sources = _sources(framework)
+    if isinstance(source_of, Framework):
+        source_of = sources(source_of)
     out: dict[int, IndicatorValue] = {}
     for no, value, steps, score in own:
-        if sources.get(no) == "unit" and (value is not None or steps is not None or score is not None):
+        if source_of.get(no) == "unit" and (
+            value is not None or steps is not None or score is not None
+        ):
             out[no] = to_domain(no, value, steps, score)
     for no, value, steps, score in central:
-        if sources.get(no, "unit") != "unit" and (value is not None or steps is not None or score is not None):
+        if source_of.get(no, "unit") != "unit" and (
+            value is not None or steps is not None or score is not None
+        ):
             out[no] = to_domain(no, value, steps, score)
     return out
-
-
-def _sources(framework: Framework) -> dict[int, str]:
-    return {i.indicator_no: i.source for i in framework.indicators}

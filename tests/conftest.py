@@ -40,7 +40,9 @@ ON_POSTGRES = PG_URL.startswith("postgres")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"sqs test database: {'PostgreSQL ' + PG_URL if ON_POSTGRES else 'SQLite (per-test file)'}"
+    return (
+        f"sqs test database: {'PostgreSQL ' + PG_URL if ON_POSTGRES else 'SQLite (per-test file)'}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +73,10 @@ def _truncate_all(engine: Engine) -> None:
         names = [
             r[0]
             for r in conn.execute(
-                text("SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")
+                text(
+                    "SELECT tablename FROM pg_tables "
+                    "WHERE schemaname='public' AND tablename <> 'alembic_version'"
+                )
             )
         ]
         if names:
@@ -80,6 +85,11 @@ def _truncate_all(engine: Engine) -> None:
 
 @pytest.fixture
 def engine(tmp_path: Path, _sqlite_template: Path, _pg_engine: Engine | None) -> Iterator[Engine]:
+    from services import principal_cache
+    from services.scores import clear_caches
+
+    clear_caches()  # ids repeat across the tests' databases
+    principal_cache.clear()
     if _pg_engine is not None:
         _truncate_all(_pg_engine)
         yield _pg_engine
@@ -125,9 +135,7 @@ def cached_hash(password: str) -> str:
 
 
 @pytest.fixture
-def make_user(
-    engine: Engine, settings: Settings
-) -> Callable[..., dict[str, str]]:
+def make_user(engine: Engine, settings: Settings) -> Callable[..., dict[str, str]]:
     """Create a user directly in the database and return bearer headers for it."""
     counter = {"n": 0}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from persistence.repositories.audit import AuditRepository
+from persistence.repositories.bulk import BulkRepository
 from persistence.repositories.evidence import EvidenceRepository
 from persistence.repositories.idempotency import IdempotencyRepository
 from persistence.repositories.identity import IdentityRepository
@@ -20,6 +21,7 @@ class Repositories:
         self.reporting = ReportingRepository(session)
         self.idempotency = IdempotencyRepository(session)
         self.audit = AuditRepository(session)
+        self.bulk = BulkRepository(session)
         self.identity = IdentityRepository(session)
         self.evidence_counts = EvidenceCounts(session)
         self.evidence = EvidenceRepository(session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, col, select
@@ -18,7 +19,6 @@ from persistence.tables import (
     UserRow,
 )
 
-
 # The per-request principal lookup: only the columns a Principal needs, built once.
 _PRINCIPAL_COLUMNS = (
     select(
@@ -28,6 +28,7 @@ _PRINCIPAL_COLUMNS = (
         UserRow.provider_code,
         UserRow.is_active,
         UnitRow.code,
+        UserRow.password_changed_at,
     )
     .outerjoin(UnitRow, col(UnitRow.id) == UserRow.unit_id)
     .where(UserRow.id == bindparam("uid"))
@@ -55,8 +56,8 @@ class IdentityRepository:
         q = select(UserRow.id).where(func.lower(UserRow.username) == username.lower()).limit(1)
         return self.session.exec(q).first() is not None
 
-    def principal_columns(self, user_id: int) -> tuple[int, str, str, str | None, bool, str | None] | None:
-        """(id, username, role, provider_code, is_active, unit code) of a user, or None."""
+    def principal_columns(self, user_id: int) -> tuple[Any, ...] | None:
+        """(id, username, role, provider_code, is_active, unit code, password_changed_at)."""
         row = self.session.connection().execute(_PRINCIPAL_COLUMNS, {"uid": user_id}).first()
         return tuple(row) if row else None  # type: ignore[return-value]
 

@@ -61,6 +61,17 @@ class NotificationsRepository:
         q = select(OutboxEventRow).where(col(OutboxEventRow.id).in_(list(ids)))
         return {row.id: row for row in self.session.exec(q).all() if row.id is not None}
 
+    def has_work(self, now: datetime) -> bool:
+        """Whether an event waits for fan-out or a delivery is due (two indexed lookups)."""
+        undispatched = select(OutboxEventRow.id).where(col(OutboxEventRow.dispatched_at).is_(None))
+        due = select(WebhookDeliveryRow.id).where(
+            WebhookDeliveryRow.status == "pending", col(WebhookDeliveryRow.next_attempt_at) <= now
+        )
+        return (
+            self.session.exec(undispatched.limit(1)).first() is not None
+            or self.session.exec(due.limit(1)).first() is not None
+        )
+
     # deliveries
     def claim_due(self, now: datetime, limit: int) -> Sequence[WebhookDeliveryRow]:
         """Pending deliveries whose next attempt is due, oldest first, locked (skip locked)."""

@@ -40,6 +40,15 @@ _ROUND_YEAR_UNIT = (
 )
 
 
+class UnitBrief(NamedTuple):
+    id: int
+    code: str
+    name_th: str
+    name_en: str
+    kind: str
+    province: str | None
+
+
 class RoundUnit(NamedTuple):
     """What a score read needs of a round, its fiscal year and a unit."""
 
@@ -50,7 +59,15 @@ class RoundUnit(NamedTuple):
     framework_id: int
     unit_id: int
     unit_code: str
+
+
 _framework_cache_lock = threading.Lock()
+
+
+def clear_framework_cache() -> None:
+    """Forget parsed frameworks: only for a process that switches to another database (tests)."""
+    with _framework_cache_lock:
+        _framework_cache.clear()
 
 
 class ReferenceRepository:
@@ -126,7 +143,9 @@ class ReferenceRepository:
 
     # fiscal years and rounds
     def fiscal_year(self, year_be: int) -> FiscalYearRow | None:
-        return self.session.exec(select(FiscalYearRow).where(FiscalYearRow.year_be == year_be)).first()
+        return self.session.exec(
+            select(FiscalYearRow).where(FiscalYearRow.year_be == year_be)
+        ).first()
 
     def fiscal_year_by_id(self, fiscal_year_id: int) -> FiscalYearRow | None:
         return self.session.get(FiscalYearRow, fiscal_year_id)
@@ -135,7 +154,11 @@ class ReferenceRepository:
         return self.session.exec(select(FiscalYearRow).order_by(col(FiscalYearRow.year_be))).all()
 
     def rounds_of(self, fiscal_year_id: int) -> Sequence[RoundRow]:
-        q = select(RoundRow).where(RoundRow.fiscal_year_id == fiscal_year_id).order_by(col(RoundRow.months))
+        q = (
+            select(RoundRow)
+            .where(RoundRow.fiscal_year_id == fiscal_year_id)
+            .order_by(col(RoundRow.months))
+        )
         return self.session.exec(q).all()
 
     def round_with_year(self, round_id: int) -> tuple[RoundRow, FiscalYearRow] | None:
@@ -149,12 +172,18 @@ class ReferenceRepository:
 
     def round_year_unit(self, round_id: int, unit_code: str) -> RoundUnit | None:
         """A round, its fiscal year and a unit in one column-only statement (the hot score read)."""
-        row = self.session.connection().execute(_ROUND_YEAR_UNIT, {"rid": round_id, "code": unit_code}).first()
+        row = (
+            self.session.connection()
+            .execute(_ROUND_YEAR_UNIT, {"rid": round_id, "code": unit_code})
+            .first()
+        )
         return RoundUnit(*row) if row else None
 
     def lock_round(self, round_id: int) -> RoundRow | None:
         """Read a round for update, so a close and a write cannot interleave (PostgreSQL)."""
-        return self.session.exec(select(RoundRow).where(RoundRow.id == round_id).with_for_update()).first()
+        return self.session.exec(
+            select(RoundRow).where(RoundRow.id == round_id).with_for_update()
+        ).first()
 
     # participation and rewards
     def participation(self, fiscal_year_id: int) -> Sequence[tuple[ParticipationRow, UnitRow]]:
@@ -174,10 +203,17 @@ class ReferenceRepository:
         codes: Iterable[str] | None = None,
         after: str | None = None,
         limit: int | None = None,
-    ) -> list[UnitRow]:
-        """Participating units ordered by code, filtered in SQL (one statement)."""
+    ) -> list[UnitBrief]:
+        """Participating units ordered by code, filtered in SQL (one statement, plain tuples)."""
         q = (
-            select(UnitRow)
+            select(
+                UnitRow.id,
+                UnitRow.code,
+                UnitRow.name_th,
+                UnitRow.name_en,
+                UnitRow.kind,
+                UnitRow.province,
+            )
             .join(ParticipationRow, col(ParticipationRow.unit_id) == UnitRow.id)
             .where(ParticipationRow.fiscal_year_id == fiscal_year_id)
         )
@@ -190,7 +226,7 @@ class ReferenceRepository:
         q = q.order_by(col(UnitRow.code))
         if limit:
             q = q.limit(limit)
-        return list(self.session.exec(q).all())
+        return [UnitBrief(*r) for r in self.session.connection().execute(q).all()]
 
     def reward_rates(self, fiscal_year_id: int) -> Sequence[RewardRateRow]:
         q = select(RewardRateRow).where(RewardRateRow.fiscal_year_id == fiscal_year_id)
@@ -204,9 +240,14 @@ class ReferenceRepository:
         return list(self.session.exec(q).all())
 
     def not_applicable_rows(self, fiscal_year_id: int, unit_id: int) -> Sequence[NotApplicableRow]:
-        q = select(NotApplicableRow).where(
-            NotApplicableRow.fiscal_year_id == fiscal_year_id, NotApplicableRow.unit_id == unit_id
-        ).order_by(col(NotApplicableRow.indicator_no))
+        q = (
+            select(NotApplicableRow)
+            .where(
+                NotApplicableRow.fiscal_year_id == fiscal_year_id,
+                NotApplicableRow.unit_id == unit_id,
+            )
+            .order_by(col(NotApplicableRow.indicator_no))
+        )
         return self.session.exec(q).all()
 
     def not_applicable_by_unit(
@@ -232,7 +273,9 @@ class ReferenceRepository:
             out.setdefault(fy_id, []).append(no)
         return out
 
-    def not_applicable_row(self, fiscal_year_id: int, unit_id: int, no: int) -> NotApplicableRow | None:
+    def not_applicable_row(
+        self, fiscal_year_id: int, unit_id: int, no: int
+    ) -> NotApplicableRow | None:
         q = select(NotApplicableRow).where(
             NotApplicableRow.fiscal_year_id == fiscal_year_id,
             NotApplicableRow.unit_id == unit_id,

@@ -15,11 +15,11 @@ from sqlmodel import Session, col, select
 from persistence.tables import (
     CentralValueRow,
     FiscalYearRow,
-    RoundRow,
     IndicatorEntryRow,
     NotApplicableRow,
     ReportRow,
     ReviewCommentRow,
+    RoundRow,
     UnitRow,
 )
 
@@ -43,14 +43,19 @@ _SCORE_INPUTS = union_all(
         CentralValueRow.value,
         CentralValueRow.steps,
         CentralValueRow.score,
-    ).where(CentralValueRow.round_id == bindparam("rid"), CentralValueRow.unit_id == bindparam("uid")),
+    ).where(
+        CentralValueRow.round_id == bindparam("rid"), CentralValueRow.unit_id == bindparam("uid")
+    ),
     select(
         literal(2),
         NotApplicableRow.indicator_no,
         null(),
         null(),
         null(),
-    ).where(NotApplicableRow.fiscal_year_id == bindparam("fid"), NotApplicableRow.unit_id == bindparam("uid")),
+    ).where(
+        NotApplicableRow.fiscal_year_id == bindparam("fid"),
+        NotApplicableRow.unit_id == bindparam("uid"),
+    ),
 )
 
 
@@ -113,7 +118,9 @@ class ReportingRepository:
         central: list[ValueTuple] = []
         na: list[int] = []
         params = {"rid": round_id, "uid": unit_id, "fid": fiscal_year_id}
-        for src, no, value, steps, score in self.session.connection().execute(_SCORE_INPUTS, params):
+        for src, no, value, steps, score in self.session.connection().execute(
+            _SCORE_INPUTS, params
+        ):
             if src == 0:
                 own.append((no, value, steps, score))
             elif src == 1:
@@ -146,7 +153,9 @@ class ReportingRepository:
 
     def round_values(
         self, round_id: int, unit_ids: Iterable[int] | None = None
-    ) -> tuple[dict[int, list[ValueTuple]], dict[int, list[ValueTuple]], dict[int, tuple[Any, ...]]]:
+    ) -> tuple[
+        dict[int, list[ValueTuple]], dict[int, list[ValueTuple]], dict[int, tuple[Any, ...]]
+    ]:
         """Every value of a round, grouped by unit id: (own entries, central values, report info).
 
         Three statements, whatever the number of units or indicators.
@@ -176,13 +185,14 @@ class ReportingRepository:
             own_q = own_q.where(col(ReportRow.unit_id).in_(ids))
             central_q = central_q.where(col(CentralValueRow.unit_id).in_(ids))
             report_q = report_q.where(col(ReportRow.unit_id).in_(ids))
+        conn = self.session.connection()
         own: dict[int, list[ValueTuple]] = {}
-        for unit_id, *rest in self.session.exec(own_q).all():
-            own.setdefault(unit_id, []).append(tuple(rest))  # type: ignore[arg-type]
+        for unit_id, no, value, steps, score in conn.execute(own_q).all():
+            own.setdefault(unit_id, []).append((no, value, steps, score))
         central: dict[int, list[ValueTuple]] = {}
-        for unit_id, *rest in self.session.exec(central_q).all():
-            central.setdefault(unit_id, []).append(tuple(rest))  # type: ignore[arg-type]
-        reports = {r[0]: tuple(r[1:]) for r in self.session.exec(report_q).all()}
+        for unit_id, no, value, steps, score in conn.execute(central_q).all():
+            central.setdefault(unit_id, []).append((no, value, steps, score))
+        reports = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(report_q).all()}
         return own, central, reports
 
     # a unit across every round (score history)

@@ -12,8 +12,16 @@ from services.bootstrap import ensure_framework
 from services.reference import UnitView, create_fiscal_year, create_unit
 
 UNITS = (
-    UnitView("BKK01", "สำนักงานสวัสดิการและคุ้มครองแรงงานกรุงเทพมหานครพื้นที่ 1", "Bangkok Area 1", "central", "กรุงเทพมหานคร"),
-    UnitView("CMI", "สำนักงานสวัสดิการและคุ้มครองแรงงานจังหวัดเชียงใหม่", "Chiang Mai", "regional", "เชียงใหม่"),
+    UnitView(
+        "BKK01",
+        "สำนักงานสวัสดิการและคุ้มครองแรงงานกรุงเทพมหานครพื้นที่ 1",
+        "Bangkok Area 1",
+        "central",
+        "กรุงเทพมหานคร",
+    ),
+    UnitView(
+        "CMI", "สำนักงานสวัสดิการและคุ้มครองแรงงานจังหวัดเชียงใหม่", "Chiang Mai", "regional", "เชียงใหม่"
+    ),
     UnitView("KKN", "สำนักงานสวัสดิการและคุ้มครองแรงงานจังหวัดขอนแก่น", "Khon Kaen", "regional", "ขอนแก่น"),
 )
 
@@ -30,6 +38,17 @@ def world(client, engine):
 
 
 # Values that make a unit "standard" in the 6-month round of the default framework.
-UNIT_VALUES = {3: {"value": "92.5"}, 4: {"value": "18"}, 6: {"steps": 4}, 7: {"steps": 3},
-               8: {"steps": 4}, 9: {"steps": 5}}
-CENTRAL_VALUES = {1: {"value": "95"}, 2: {"value": "85"}, 5: {"value": "94"}, 10: {"score": "4.0000"}}
+UNIT_VALUES = {
+    3: {"value": "92.5"},
+    4: {"value": "18"},
+    6: {"steps": 4},
+    7: {"steps": 3},
+    8: {"steps": 4},
+    9: {"steps": 5},
+}
+CENTRAL_VALUES = {
+    1: {"value": "95"},
+    2: {"value": "85"},
+    5: {"value": "94"},
+    10: {"score": "4.0000"},
+}

@@ -498,3 +498,48 @@ def test_no_admin_is_made_without_the_variables(client: TestClient, make_user: A
     headers = make_user("admin")
     names = [u["username"] for u in client.get("/api/v1/users", headers=headers).json()["items"]]
     assert names == ["admin-1"]
+
+
+def test_an_api_token_cannot_create_api_tokens(client, make_user):
+    """A leaked token must not be able to outlive its revocation by minting successors."""
+    signed_in = make_user("viewer")
+    created = client.post(
+        "/api/v1/me/api-tokens",
+        headers=signed_in,
+        json={"name": "script", "scope": "read_write", "expires_in_days": 30},
+    )
+    assert created.status_code == 201, created.text
+    pat = {"Authorization": f"Bearer {created.json()['token']}"}
+    r = client.post(
+        "/api/v1/me/api-tokens",
+        headers=pat,
+        json={"name": "child", "scope": "read_write", "expires_in_days": 30},
+    )
+    assert r.status_code == 403
+    assert r.headers["content-type"] == "application/problem+json"
+
+
+def test_a_password_change_ends_existing_access_tokens(client, make_user):
+    old = make_user("viewer", username="changer", password="first password 123")
+    assert client.get("/api/v1/me", headers=old).status_code == 200
+    import time
+
+    time.sleep(1.1)  # iat has whole-second resolution; a token from the same second stays valid
+    r = client.post(
+        "/api/v1/me/password",
+        headers=old,
+        json={"current_password": "first password 123", "new_password": "second password 456"},
+    )
+    assert r.status_code in (200, 204), r.text
+    assert client.get("/api/v1/me", headers=old).status_code == 401
+    fresh = client.post(
+        "/api/v1/auth/token",
+        data={"grant_type": "password", "username": "changer", "password": "second password 456"},
+    )
+    assert fresh.status_code == 200
+    assert (
+        client.get(
+            "/api/v1/me", headers={"Authorization": f"Bearer {fresh.json()['access_token']}"}
+        ).status_code
+        == 200
+    )

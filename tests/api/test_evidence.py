@@ -39,7 +39,9 @@ def sample_pdf(tag: str = "") -> bytes:
 
 def sample_png(tag: str = "") -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     text = chunk(b"tEXt", b"Comment\x00" + tag.encode()) if tag else b""
@@ -74,20 +76,24 @@ def _content_types(main: str) -> bytes:
 
 def sample_docx(tag: str = "") -> bytes:
     main = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-    return _zip([
-        ("[Content_Types].xml", _content_types(main)),
-        ("_rels/.rels", b"<Relationships/>"),
-        ("word/document.xml", f"<w:document><w:body>{tag}</w:body></w:document>".encode()),
-    ])
+    return _zip(
+        [
+            ("[Content_Types].xml", _content_types(main)),
+            ("_rels/.rels", b"<Relationships/>"),
+            ("word/document.xml", f"<w:document><w:body>{tag}</w:body></w:document>".encode()),
+        ]
+    )
 
 
 def sample_xlsx(tag: str = "") -> bytes:
     main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-    return _zip([
-        ("[Content_Types].xml", _content_types(main)),
-        ("_rels/.rels", b"<Relationships/>"),
-        ("xl/workbook.xml", f"<workbook>{tag}</workbook>".encode()),
-    ])
+    return _zip(
+        [
+            ("[Content_Types].xml", _content_types(main)),
+            ("_rels/.rels", b"<Relationships/>"),
+            ("xl/workbook.xml", f"<workbook>{tag}</workbook>".encode()),
+        ]
+    )
 
 
 def sample_odt(tag: str = "") -> bytes:
@@ -122,15 +128,20 @@ def backend(request, settings):
 
 
 def evidence_url(world, unit="BKK01", indicator=3, months=12):
-    return f"/api/v1/rounds/{getattr(world, f'r{months}')}/units/{unit}/report/indicators/{indicator}/evidence"
+    round_id = getattr(world, f"r{months}")
+    return f"/api/v1/rounds/{round_id}/units/{unit}/report/indicators/{indicator}/evidence"
 
 
 def order_url(unit="BKK01", year=2558):
     return f"/api/v1/fiscal-years/{year}/units/{unit}/working-group-order"
 
 
-def upload(client, url, headers, data, filename="หลักฐาน.pdf", content_type="application/pdf", **form):
-    return client.post(url, headers=headers, files={"file": (filename, data, content_type)}, data=form)
+def upload(
+    client, url, headers, data, filename="หลักฐาน.pdf", content_type="application/pdf", **form
+):
+    return client.post(
+        url, headers=headers, files={"file": (filename, data, content_type)}, data=form
+    )
 
 
 def stored_files(settings):
@@ -174,16 +185,22 @@ def officer(make_user):
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
-def test_each_allowed_type_round_trips_byte_for_byte(client, world, officer, settings, engine, kind):
+def test_each_allowed_type_round_trips_byte_for_byte(
+    client, world, officer, settings, engine, kind
+):
     build, content_type, filename = SAMPLES[kind]
     data = build("ตัวอย่าง")
-    r = upload(client, evidence_url(world), officer, data, filename, content_type, title="หลักฐานที่ 1")
+    r = upload(
+        client, evidence_url(world), officer, data, filename, content_type, title="หลักฐานที่ 1"
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["content_type"] == content_type
     assert body["size"] == len(data) and body["sha256"] == hashlib.sha256(data).hexdigest()
     assert body["filename"] == filename and body["title"] == "หลักฐานที่ 1"
-    assert body["kind"] == "indicator" and body["indicator_no"] == 3 and body["unit_code"] == "BKK01"
+    assert (
+        body["kind"] == "indicator" and body["indicator_no"] == 3 and body["unit_code"] == "BKK01"
+    )
     assert r.headers["location"] == f"/api/v1/evidence/{body['id']}"
     assert hashlib.sha256(stored_bytes(settings, engine, body["id"])).hexdigest() == body["sha256"]
 
@@ -194,12 +211,14 @@ def test_each_allowed_type_round_trips_byte_for_byte(client, world, officer, set
     assert got.headers["etag"] == f'"{body["sha256"]}"'
     assert got.headers["x-content-type-options"] == "nosniff"
     disposition = got.headers["content-disposition"]
-    assert disposition.startswith("attachment; filename=\"")
+    assert disposition.startswith('attachment; filename="')
     assert urllib.parse.unquote(disposition.split("filename*=UTF-8''")[1]) == filename
 
 
 def test_octet_stream_counts_as_undeclared(client, world, officer):
-    r = upload(client, evidence_url(world), officer, sample_png(), "a.png", "application/octet-stream")
+    r = upload(
+        client, evidence_url(world), officer, sample_png(), "a.png", "application/octet-stream"
+    )
     assert r.status_code == 201 and r.json()["content_type"] == "image/png"
 
 
@@ -215,10 +234,14 @@ def test_chunked_request_without_content_length(client, world, officer, settings
     data = sample_pdf() + b"0" * 300_000
     boundary = "sqs-test-boundary"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nชื่อ\r\n'
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="s.pdf"\r\n'
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nชื่อ\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="s.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
 
     def gen():
         for i in range(0, len(body), 7_000):
@@ -233,7 +256,9 @@ def test_chunked_request_without_content_length(client, world, officer, settings
 
 def test_metadata_and_listing(client, world, officer):
     first = upload(client, evidence_url(world), officer, sample_pdf("1"), "one.pdf").json()
-    second = upload(client, evidence_url(world), officer, sample_png("2"), "two.png", "image/png").json()
+    second = upload(
+        client, evidence_url(world), officer, sample_png("2"), "two.png", "image/png"
+    ).json()
     upload(client, evidence_url(world, indicator=4), officer, sample_pdf("other"), "x.pdf")
     listed = client.get(evidence_url(world), headers=officer)
     assert listed.status_code == 200
@@ -271,44 +296,112 @@ ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120
 MZ = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120 + b"This program cannot be run in DOS mode"
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 PLAIN_ZIP = _zip([("readme.txt", b"hello"), ("data.csv", b"a,b\n1,2\n")])
-FAKE_OOXML = _zip([("[Content_Types].xml", _content_types("application/xml")), ("x/y.xml", b"<y/>")])
-MACRO_DOCX = _zip([
-    ("[Content_Types].xml", _content_types("application/vnd.ms-word.document.macroEnabled.main+xml")),
-    ("word/document.xml", b"<w:document/>"),
-    ("word/vbaProject.bin", b"\x00" * 64),
-])
+FAKE_OOXML = _zip(
+    [("[Content_Types].xml", _content_types("application/xml")), ("x/y.xml", b"<y/>")]
+)
+MACRO_DOCX = _zip(
+    [
+        (
+            "[Content_Types].xml",
+            _content_types("application/vnd.ms-word.document.macroEnabled.main+xml"),
+        ),
+        ("word/document.xml", b"<w:document/>"),
+        ("word/vbaProject.bin", b"\x00" * 64),
+    ]
+)
 
 CONFUSION = {
     "html named .pdf": (HTML, "report.pdf", "application/pdf", 415, "evidence_type_not_allowed"),
-    "html declared octet-stream": (HTML, "report.pdf", "application/octet-stream", 415,
-                                   "evidence_type_not_allowed"),
+    "html declared octet-stream": (
+        HTML,
+        "report.pdf",
+        "application/octet-stream",
+        415,
+        "evidence_type_not_allowed",
+    ),
     "ELF renamed .png": (ELF, "photo.png", "image/png", 415, "evidence_type_not_allowed"),
     "MZ renamed .png": (MZ, "photo.png", "image/png", 415, "evidence_type_not_allowed"),
-    "PDF declared image/png": (sample_pdf(), "scan.pdf", "image/png", 415, "evidence_type_mismatch"),
-    "PDF named .png": (sample_pdf(), "scan.png", "application/octet-stream", 415,
-                       "evidence_extension_mismatch"),
-    "PNG without extension": (sample_png(), "scan", "image/png", 415, "evidence_extension_mismatch"),
+    "PDF declared image/png": (
+        sample_pdf(),
+        "scan.pdf",
+        "image/png",
+        415,
+        "evidence_type_mismatch",
+    ),
+    "PDF named .png": (
+        sample_pdf(),
+        "scan.png",
+        "application/octet-stream",
+        415,
+        "evidence_extension_mismatch",
+    ),
+    "PNG without extension": (
+        sample_png(),
+        "scan",
+        "image/png",
+        415,
+        "evidence_extension_mismatch",
+    ),
     "plain ZIP named .docx": (PLAIN_ZIP, "order.docx", ct.DOCX, 415, "evidence_type_not_allowed"),
     "fake OOXML named .docx": (FAKE_OOXML, "order.docx", ct.DOCX, 415, "evidence_type_not_allowed"),
-    "macro document named .docx": (MACRO_DOCX, "order.docx", ct.DOCX, 415,
-                                   "evidence_type_not_allowed"),
-    "DOCX named .xlsx": (sample_docx(), "sheet.xlsx", "application/octet-stream", 415,
-                         "evidence_extension_mismatch"),
-    "ZIP named .png": (PLAIN_ZIP, "photo.png", "application/octet-stream", 415,
-                       "evidence_extension_mismatch"),
+    "macro document named .docx": (
+        MACRO_DOCX,
+        "order.docx",
+        ct.DOCX,
+        415,
+        "evidence_type_not_allowed",
+    ),
+    "DOCX named .xlsx": (
+        sample_docx(),
+        "sheet.xlsx",
+        "application/octet-stream",
+        415,
+        "evidence_extension_mismatch",
+    ),
+    "ZIP named .png": (
+        PLAIN_ZIP,
+        "photo.png",
+        "application/octet-stream",
+        415,
+        "evidence_extension_mismatch",
+    ),
     "ZIP declared image/png": (PLAIN_ZIP, "photo.png", "image/png", 415, "evidence_type_mismatch"),
-    "truncated ZIP named .docx": (sample_docx()[:-30], "order.docx", ct.DOCX, 415,
-                                  "evidence_type_not_allowed"),
+    "truncated ZIP named .docx": (
+        sample_docx()[:-30],
+        "order.docx",
+        ct.DOCX,
+        415,
+        "evidence_type_not_allowed",
+    ),
+    "path traversal without extension": (
+        sample_pdf(),
+        "../../x",
+        "application/pdf",
+        415,
+        "evidence_extension_mismatch",
+    ),
     "empty file": (b"", "empty.pdf", "application/pdf", 422, "evidence_empty"),
-    "zero-byte part without a name": (b"", "", "application/octet-stream", 422,
-                                      "evidence_filename_missing"),
-    "only a path for a name": (sample_pdf(), "../../", "application/pdf", 422,
-                               "evidence_filename_missing"),
+    "zero-byte part without a name": (
+        b"",
+        "",
+        "application/octet-stream",
+        422,
+        "evidence_filename_missing",
+    ),
+    "only a path for a name": (
+        sample_pdf(),
+        "../../",
+        "application/pdf",
+        422,
+        "evidence_filename_missing",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(CONFUSION))
-def test_type_confusion_is_rejected_and_leaves_nothing(client, world, officer, settings, engine, case):
+def test_type_confusion_is_rejected_and_leaves_nothing(
+    client, world, officer, settings, engine, case
+):
     data, filename, declared, status, kind = CONFUSION[case]
     r = upload(client, evidence_url(world), officer, data, filename, declared)
     assert r.status_code == status, r.text
@@ -344,14 +437,20 @@ def test_filenames_are_metadata_only(client, world, officer, settings, tmp_path,
     # A hand-built body: httpx would percent-encode control characters before the server sees them.
     boundary = "name-boundary"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{raw}"\r\n'
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode() + sample_pdf() + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{raw}"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + sample_pdf()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     headers = officer | {"content-type": f"multipart/form-data; boundary={boundary}"}
     r = client.post(evidence_url(world), headers=headers, content=body)
     assert r.status_code == 201, r.text
     assert r.json()["filename"] == kept
-    assert not (tmp_path / "x.pdf").exists() and not (settings.evidence_dir.parent / "x.pdf").exists()
+    assert (
+        not (tmp_path / "x.pdf").exists() and not (settings.evidence_dir.parent / "x.pdf").exists()
+    )
     if settings.evidence_backend == "filesystem":
         names = stored_files(settings)
         assert len(names) == 1 and len(names[0]) == 32 and names[0].isalnum()  # a uuid4 hex
@@ -411,7 +510,9 @@ def test_cap_passed_mid_stream_without_content_length(client, world, officer, se
 # --- duplicates and idempotency -----------------------------------------------------------------
 
 
-def test_same_bytes_same_indicator_answer_the_existing_record(client, world, officer, settings, engine):
+def test_same_bytes_same_indicator_answer_the_existing_record(
+    client, world, officer, settings, engine
+):
     data = sample_pdf("dup")
     first = upload(client, evidence_url(world), officer, data, "first.pdf", title="แรก")
     again = upload(client, evidence_url(world), officer, data, "second-name.pdf", title="ซ้ำ")
@@ -452,7 +553,9 @@ def test_another_units_evidence_is_404(client, world, officer, make_user):
         assert client.get(url.replace(body["id"], missing), headers=officer).status_code == 404
     assert client.delete(f"/api/v1/evidence/{body['id']}", headers=officer).status_code == 404
     assert client.get(evidence_url(world, unit="CMI"), headers=officer).status_code == 404
-    assert upload(client, evidence_url(world, unit="CMI"), officer, sample_pdf("x")).status_code == 404
+    assert (
+        upload(client, evidence_url(world, unit="CMI"), officer, sample_pdf("x")).status_code == 404
+    )
     assert client.get(f"/api/v1/evidence/{body['id']}", headers=cmi).status_code == 200
 
 
@@ -482,7 +585,10 @@ def _fill_six_months(client, world, headers):
 
     for no, value in UNIT_VALUES.items():
         url = f"/api/v1/rounds/{world.r6}/units/BKK01/report/indicators/{no}"
-        assert client.put(url, headers=headers, json=value | {"narrative": NARRATIVE}).status_code == 200
+        assert (
+            client.put(url, headers=headers, json=value | {"narrative": NARRATIVE}).status_code
+            == 200
+        )
 
 
 def test_delete_only_while_editable(client, world, officer, settings, engine):
@@ -518,7 +624,6 @@ def test_delete_removes_the_bytes(client, world, officer, settings, engine):
 def test_failed_commit_leaves_no_orphan(client, world, officer, settings, engine, monkeypatch):
     """The file is in place before the commit; when the commit fails it is removed again."""
     from persistence.unit_of_work import UnitOfWork
-
     from services.evidence import Completion
 
     real_commit, real_create = UnitOfWork.commit, Completion.create
@@ -538,6 +643,22 @@ def test_failed_commit_leaves_no_orphan(client, world, officer, settings, engine
     assert r.status_code == 500
     assert r.json()["type"] == "urn:sqs:problem:internal_error"
     assert_nothing_stored(settings, engine)
+
+
+def test_a_row_whose_bytes_are_gone_is_a_server_fault_not_a_truncated_file(
+    client, world, officer, settings, engine
+):
+    body = upload(client, evidence_url(world), officer, sample_pdf()).json()
+    with Session(engine) as s:
+        row = s.get(EvidenceRow, body["id"])
+        if settings.evidence_backend == "filesystem":
+            (settings.evidence_dir / row.storage_key).unlink()
+        else:
+            s.execute(EvidenceChunkRow.__table__.delete())
+            s.commit()
+    r = client.get(body["content_url"], headers=officer)
+    assert r.status_code == 500
+    assert r.json()["type"] == "urn:sqs:problem:evidence_content_missing"
 
 
 # --- the working-group order ------------------------------------------------------------------
@@ -567,9 +688,15 @@ def test_uploads_and_deletes_are_audited_without_bytes(client, world, officer, e
     body = upload(client, evidence_url(world), officer, data, "ก.pdf").json()
     client.delete(f"/api/v1/evidence/{body['id']}", headers=officer)
     with Session(engine) as s:
-        events = s.execute(
-            select(AuditEventRow).where(AuditEventRow.object_id == body["id"]).order_by(AuditEventRow.id)
-        ).scalars().all()
+        events = (
+            s.execute(
+                select(AuditEventRow)
+                .where(AuditEventRow.object_id == body["id"])
+                .order_by(AuditEventRow.id)
+            )
+            .scalars()
+            .all()
+        )
     assert [e.action for e in events] == ["evidence.upload", "evidence.delete"]
     assert body["sha256"] in events[0].after and '"filename": "ก.pdf"' in events[0].after
     assert events[1].before is not None and body["sha256"] in events[1].before
@@ -583,10 +710,15 @@ def test_malformed_requests(client, world, officer, engine, settings):
     url = evidence_url(world)
     r = client.post(url, headers=officer, json={"file": "x"})
     assert r.status_code == 415 and r.json()["type"] == "urn:sqs:problem:multipart_required"
-    r = client.post(url, headers=officer, data={"title": "no file"}, files={"other": ("a.txt", b"x")})
+    r = client.post(
+        url, headers=officer, data={"title": "no file"}, files={"other": ("a.txt", b"x")}
+    )
     assert r.status_code == 422 and r.json()["type"] == "urn:sqs:problem:evidence_file_missing"
-    r = client.post(url, headers=officer, files=[("file", ("a.pdf", sample_pdf("1"))),
-                                                 ("file", ("b.pdf", sample_pdf("2")))])
+    r = client.post(
+        url,
+        headers=officer,
+        files=[("file", ("a.pdf", sample_pdf("1"))), ("file", ("b.pdf", sample_pdf("2")))],
+    )
     assert r.status_code == 422
     r = upload(client, url, officer, sample_pdf(), title="ก" * 301)
     assert r.status_code == 422

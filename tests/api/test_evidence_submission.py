@@ -57,17 +57,35 @@ def test_twelve_month_submit_lists_evidence_and_order_then_passes(client, world,
     for no in range(1, 11):
         first = no != 1
         if first:
-            r = upload(client, f"{report}/indicators/{no}/evidence", officer, sample_pdf(f"{no}-a"), f"{no}a.pdf")
+            r = upload(
+                client,
+                f"{report}/indicators/{no}/evidence",
+                officer,
+                sample_pdf(f"{no}-a"),
+                f"{no}a.pdf",
+            )
             assert r.status_code == 201, r.text
-        r = upload(client, f"{report}/indicators/{no}/evidence", officer, sample_png(f"{no}-b"),
-                   f"{no}b.png", "image/png")
+        r = upload(
+            client,
+            f"{report}/indicators/{no}/evidence",
+            officer,
+            sample_png(f"{no}-b"),
+            f"{no}b.png",
+            "image/png",
+        )
         assert r.status_code == 201, r.text
     r = client.post(f"{report}/submit", headers=officer)
     assert r.status_code == 422
     assert [p["rule"] for p in r.json()["errors"]] == ["working_group_order_missing"]
 
-    r = upload(client, order_url(), officer, sample_docx("order"), "คำสั่งแต่งตั้งคณะทำงาน.docx",
-               "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    r = upload(
+        client,
+        order_url(),
+        officer,
+        sample_docx("order"),
+        "คำสั่งแต่งตั้งคณะทำงาน.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
     assert r.status_code == 201, r.text
     order_id = r.json()["id"]
     r = client.post(f"{report}/submit", headers=officer)
@@ -76,6 +94,12 @@ def test_twelve_month_submit_lists_evidence_and_order_then_passes(client, world,
 
     # Submitted: the order and the evidence are locked with the report.
     assert client.delete(f"/api/v1/evidence/{order_id}", headers=officer).status_code == 409
-    r = upload(client, order_url(), officer, sample_docx("second"), "second.docx",
-               "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    r = upload(
+        client,
+        order_url(),
+        officer,
+        sample_docx("second"),
+        "second.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
     assert r.status_code == 409

@@ -19,8 +19,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Three units, three outcomes: standard, best-practice-ish, and incomplete (indicator 4 missing)
 VALUES = {
     "BKK01": (UNIT_VALUES, CENTRAL_VALUES),
-    "CMI": (UNIT_VALUES | {3: {"value": "97.3"}, 4: {"value": "12.5"}, 7: {"steps": 5}},
-            CENTRAL_VALUES | {2: {"value": "88.8"}}),
+    "CMI": (
+        UNIT_VALUES | {3: {"value": "97.3"}, 4: {"value": "12.5"}, 7: {"steps": 5}},
+        CENTRAL_VALUES | {2: {"value": "88.8"}},
+    ),
     "KKN": ({k: v for k, v in UNIT_VALUES.items() if k != 4}, CENTRAL_VALUES),
 }
 
@@ -33,12 +35,19 @@ def admin(make_user):
 def supply_all(client, world, admin):
     for unit, (own, central) in VALUES.items():
         for no, value in own.items():
-            r = client.put(f"/api/v1/rounds/{world.r6}/units/{unit}/report/indicators/{no}",
-                           headers=admin, json=value | {"narrative": NARRATIVE})
+            r = client.put(
+                f"/api/v1/rounds/{world.r6}/units/{unit}/report/indicators/{no}",
+                headers=admin,
+                json=value | {"narrative": NARRATIVE},
+            )
             assert r.status_code == 200, r.text
         rows = [{"unit_code": unit, "indicator_no": no} | v for no, v in central.items()]
-        assert client.put(f"/api/v1/rounds/{world.r6}/central-values", headers=admin,
-                          json=rows).status_code == 200
+        assert (
+            client.put(
+                f"/api/v1/rounds/{world.r6}/central-values", headers=admin, json=rows
+            ).status_code
+            == 200
+        )
 
 
 def workbook(response):
@@ -59,13 +68,16 @@ def rows_of(ws):
 
 def test_scoreboard_xlsx_holds_the_same_strings_as_the_json(client, world, admin):
     supply_all(client, world, admin)
-    board = client.get(f"/api/v1/rounds/{world.r6}/scores", headers=admin,
-                       params={"page_size": 1000}).json()["items"]
+    board = client.get(
+        f"/api/v1/rounds/{world.r6}/scores", headers=admin, params={"page_size": 1000}
+    ).json()["items"]
     wb = workbook(client.get(f"/api/v1/rounds/{world.r6}/scores.xlsx", headers=admin))
     assert wb.sheetnames == ["Scores", "Round"]
     header, rows = rows_of(wb["Scores"])
     assert header[:7] == ["unit_code", "name_th", "name_en", "kind", "province", "overall", "level"]
-    assert [r["unit_code"] for r in rows] == [b["unit_code"] for b in board] == ["BKK01", "CMI", "KKN"]
+    assert (
+        [r["unit_code"] for r in rows] == [b["unit_code"] for b in board] == ["BKK01", "CMI", "KKN"]
+    )
     for json_row, xlsx_row in zip(board, rows, strict=True):
         assert xlsx_row["name_th"] == json_row["name_th"]  # Thai intact
         assert xlsx_row["overall"] == json_row["overall"]  # the exact 4-decimal string, or None
@@ -80,8 +92,12 @@ def test_scoreboard_xlsx_holds_the_same_strings_as_the_json(client, world, admin
     ws = wb["Scores"]
     overall_col = header.index("overall") + 1
     assert ws.cell(row=2, column=overall_col).data_type == "s"
-    assert all(isinstance(v, str) for r in rows for k, v in r.items()
-               if k.startswith("indicator_") and v is not None)
+    assert all(
+        isinstance(v, str)
+        for r in rows
+        for k, v in r.items()
+        if k.startswith("indicator_") and v is not None
+    )
     about = {r[0]: r[1] for r in wb["Round"].iter_rows(values_only=True)}
     assert about["ปีงบประมาณ / fiscal year (B.E.)"] == 2558
     assert about["กำหนดส่ง / deadline"] == "2015-04-10"
@@ -90,12 +106,19 @@ def test_scoreboard_xlsx_holds_the_same_strings_as_the_json(client, world, admin
 def test_scoreboard_xlsx_follows_scoreboard_access(client, world, admin, make_user):
     supply_all(client, world, admin)
     url = f"/api/v1/rounds/{world.r6}/scores.xlsx"
-    _h, rows = rows_of(workbook(client.get(url, headers=make_user("unit_officer", unit_code="CMI")))["Scores"])
+    _h, rows = rows_of(
+        workbook(client.get(url, headers=make_user("unit_officer", unit_code="CMI")))["Scores"]
+    )
     assert [r["unit_code"] for r in rows] == ["CMI"]
-    _h, rows = rows_of(workbook(client.get(url, headers=make_user("inspector", unit_codes=["KKN"])))["Scores"])
+    _h, rows = rows_of(
+        workbook(client.get(url, headers=make_user("inspector", unit_codes=["KKN"])))["Scores"]
+    )
     assert [r["unit_code"] for r in rows] == ["KKN"]
     assert client.get(url, headers=make_user("viewer")).status_code == 200
-    assert client.get(url, headers=make_user("central_provider", provider_code="BLSD")).status_code == 403
+    assert (
+        client.get(url, headers=make_user("central_provider", provider_code="BLSD")).status_code
+        == 403
+    )
     assert client.get(url).status_code == 401
     assert client.get("/api/v1/rounds/999/scores.xlsx", headers=admin).status_code == 404
 
@@ -105,12 +128,21 @@ def test_report_xlsx_has_values_scores_explanations_and_comments(client, world, 
     officer = make_user("unit_officer", unit_code="BKK01")
     inspector = make_user("inspector", unit_codes=["BKK01"])
     report = f"/api/v1/rounds/{world.r6}/units/BKK01/report"
-    r = client.put(f"{report}/indicators/3", headers=officer,
-                   json={"problems": INJECTION, "suggestions": "ควรเพิ่มช่องทาง\u0007ออนไลน์"})
+    r = client.put(
+        f"{report}/indicators/3",
+        headers=officer,
+        json={"problems": INJECTION, "suggestions": "ควรเพิ่มช่องทาง\u0007ออนไลน์"},
+    )
     assert r.status_code == 200
     assert client.post(f"{report}/submit", headers=officer).status_code == 200
-    assert client.post(f"{report}/return", headers=inspector, json={"comments": [
-        {"indicator_no": 3, "comment": "โปรดแนบแบบสำรวจความพึงพอใจ"}]}).status_code == 200
+    assert (
+        client.post(
+            f"{report}/return",
+            headers=inspector,
+            json={"comments": [{"indicator_no": 3, "comment": "โปรดแนบแบบสำรวจความพึงพอใจ"}]},
+        ).status_code
+        == 200
+    )
 
     score = client.get(f"/api/v1/rounds/{world.r6}/units/BKK01/score", headers=officer).json()
     wb = workbook(client.get(f"{report}.xlsx", headers=officer))
@@ -144,7 +176,8 @@ def test_report_xlsx_has_values_scores_explanations_and_comments(client, world, 
     assert [d["score"] for d in dims] == [d["score"] for d in score["dimensions"]]
     _h, comments = rows_of(wb["Comments"])
     assert [(c["indicator_no"], c["comment"]) for c in comments] == [
-        (3, "โปรดแนบแบบสำรวจความพึงพอใจ")]
+        (3, "โปรดแนบแบบสำรวจความพึงพอใจ")
+    ]
 
 
 def test_report_xlsx_follows_report_access(client, world, admin, make_user):
@@ -153,7 +186,10 @@ def test_report_xlsx_follows_report_access(client, world, admin, make_user):
     assert client.get(url, headers=make_user("inspector", unit_codes=["BKK01"])).status_code == 404
     assert client.get(url, headers=make_user("viewer")).status_code == 403
     assert client.get(url, headers=admin).status_code == 200  # an empty draft still exports
-    assert client.get(f"/api/v1/rounds/{world.r6}/units/NOPE/report.xlsx", headers=admin).status_code == 404
+    assert (
+        client.get(f"/api/v1/rounds/{world.r6}/units/NOPE/report.xlsx", headers=admin).status_code
+        == 404
+    )
 
 
 # --- iCalendar ----------------------------------------------------------------------------------
@@ -210,8 +246,11 @@ def test_calendar_feed_parses_with_one_all_day_event_per_deadline(client, world,
     events = events_of(lines)
     assert len(events) == 3
     starts = [e["DTSTART"] for e in events]
-    assert starts == [({"VALUE": "DATE"}, "20150410"), ({"VALUE": "DATE"}, "20150710"),
-                      ({"VALUE": "DATE"}, "20151009")]
+    assert starts == [
+        ({"VALUE": "DATE"}, "20150410"),
+        ({"VALUE": "DATE"}, "20150710"),
+        ({"VALUE": "DATE"}, "20151009"),
+    ]
     assert [e["DTEND"][1] for e in events] == ["20150411", "20150711", "20151010"]
     for e in events:
         assert re.fullmatch(r"\d{8}T\d{6}Z", e["DTSTAMP"][1])
@@ -227,10 +266,18 @@ def test_calendar_feed_parses_with_one_all_day_event_per_deadline(client, world,
 
 def test_a_moved_deadline_keeps_its_uid(client, world, make_user):
     admin = make_user("admin")
-    first = events_of(parse_ics(client.get("/api/v1/fiscal-years/2558/calendar.ics", headers=admin).content))
-    assert client.put(f"/api/v1/rounds/{world.r6}/deadline", headers=admin,
-                      json={"deadline": "2015-04-17"}).status_code == 200
-    second = events_of(parse_ics(client.get("/api/v1/fiscal-years/2558/calendar.ics", headers=admin).content))
+    first = events_of(
+        parse_ics(client.get("/api/v1/fiscal-years/2558/calendar.ics", headers=admin).content)
+    )
+    assert (
+        client.put(
+            f"/api/v1/rounds/{world.r6}/deadline", headers=admin, json={"deadline": "2015-04-17"}
+        ).status_code
+        == 200
+    )
+    second = events_of(
+        parse_ics(client.get("/api/v1/fiscal-years/2558/calendar.ics", headers=admin).content)
+    )
     assert second[0]["UID"] == first[0]["UID"]
     assert second[0]["DTSTART"][1] == "20150417"
 
@@ -238,8 +285,9 @@ def test_a_moved_deadline_keeps_its_uid(client, world, make_user):
 def test_calendar_subscription_authentication(client, world, make_user):
     url = "/api/v1/fiscal-years/2558/calendar.ics"
     officer = make_user("unit_officer", unit_code="BKK01")
-    token = client.post("/api/v1/me/api-tokens", headers=officer,
-                        json={"name": "ปฏิทิน", "scope": "read"}).json()["token"]
+    token = client.post(
+        "/api/v1/me/api-tokens", headers=officer, json={"name": "ปฏิทิน", "scope": "read"}
+    ).json()["token"]
     anonymous = client.get(url)
     assert anonymous.status_code == 401
     assert "Basic" in anonymous.headers["www-authenticate"]
@@ -252,5 +300,9 @@ def test_calendar_subscription_authentication(client, world, make_user):
     assert client.get(url, headers={"Authorization": "Basic !!!"}).status_code == 401
     # tokens in the URL are not accepted (they leak into logs and Referer headers)
     assert client.get(url, params={"token": token}).status_code == 401
-    assert client.get("/api/v1/fiscal-years/2999/calendar.ics",
-                      headers={"Authorization": f"Bearer {token}"}).status_code == 404
+    assert (
+        client.get(
+            "/api/v1/fiscal-years/2999/calendar.ics", headers={"Authorization": f"Bearer {token}"}
+        ).status_code
+        == 404
+    )

@@ -15,8 +15,11 @@ def report_url(world, unit="BKK01", months=6):
 
 def fill(client, world, headers, unit="BKK01", values=UNIT_VALUES):
     for no, value in values.items():
-        r = client.put(f"{report_url(world, unit)}/indicators/{no}", headers=headers,
-                       json=value | {"narrative": NARRATIVE})
+        r = client.put(
+            f"{report_url(world, unit)}/indicators/{no}",
+            headers=headers,
+            json=value | {"narrative": NARRATIVE},
+        )
         assert r.status_code == 200, r.text
     return r
 
@@ -32,8 +35,16 @@ def test_unwritten_report_reads_as_empty_draft(client, world, make_user):
 
 def test_put_entry_round_trips_thai_and_decimal_strings(client, world, make_user):
     h = make_user("unit_officer", unit_code="BKK01")
-    r = client.put(f"{report_url(world)}/indicators/3", headers=h,
-                   json={"value": "92.5", "narrative": NARRATIVE, "problems": "ปัญหา\u0e31\u0e49", "suggestions": "ข้อเสนอแนะ"})
+    r = client.put(
+        f"{report_url(world)}/indicators/3",
+        headers=h,
+        json={
+            "value": "92.5",
+            "narrative": NARRATIVE,
+            "problems": "ปัญหา\u0e31\u0e49",
+            "suggestions": "ข้อเสนอแนะ",
+        },
+    )
     assert r.status_code == 200, r.text
     entry = r.json()["entries"][0]
     assert entry["value"] == "92.5" and entry["narrative"] == NARRATIVE
@@ -68,14 +79,20 @@ def test_wrong_value_field_for_kind_is_422(client, world, make_user):
 
 def test_steps_out_of_range_is_422(client, world, make_user):
     h = make_user("unit_officer", unit_code="BKK01")
-    assert client.put(f"{report_url(world)}/indicators/6", headers=h, json={"steps": 6}).status_code == 422
+    assert (
+        client.put(f"{report_url(world)}/indicators/6", headers=h, json={"steps": 6}).status_code
+        == 422
+    )
 
 
 def test_non_finite_numbers_are_422(client, world, make_user):
     h = make_user("unit_officer", unit_code="BKK01")
     for bad in ('{"value": NaN}', '{"value": "Infinity"}', '{"value": 1e309}'):
-        r = client.put(f"{report_url(world)}/indicators/3", headers=h | {"content-type": "application/json"},
-                       content=bad)
+        r = client.put(
+            f"{report_url(world)}/indicators/3",
+            headers=h | {"content-type": "application/json"},
+            content=bad,
+        )
         assert r.status_code == 422, (bad, r.text)
 
 
@@ -91,23 +108,34 @@ def test_unit_cannot_set_central_indicator_value(client, world, make_user):
 
 def test_unknown_fields_are_rejected(client, world, make_user):
     h = make_user("unit_officer", unit_code="BKK01")
-    r = client.put(f"{report_url(world)}/indicators/3", headers=h, json={"value": "90", "state": "approved"})
+    r = client.put(
+        f"{report_url(world)}/indicators/3", headers=h, json={"value": "90", "state": "approved"}
+    )
     assert r.status_code == 422
     assert any(e["field"].endswith("state") for e in r.json()["errors"])
 
 
 def test_unknown_indicator_is_404(client, world, make_user):
     h = make_user("unit_officer", unit_code="BKK01")
-    assert client.put(f"{report_url(world)}/indicators/42", headers=h, json={"narrative": "x"}).status_code == 404
+    assert (
+        client.put(
+            f"{report_url(world)}/indicators/42", headers=h, json={"narrative": "x"}
+        ).status_code
+        == 404
+    )
 
 
 def test_stale_if_match_is_412_and_current_one_wins(client, world, make_user):
     h = make_user("unit_officer", unit_code="BKK01")
     first = client.put(f"{report_url(world)}/indicators/3", headers=h, json={"value": "90"})
     etag = first.headers["etag"]
-    ok = client.put(f"{report_url(world)}/indicators/3", headers=h | {"If-Match": etag}, json={"value": "91"})
+    ok = client.put(
+        f"{report_url(world)}/indicators/3", headers=h | {"If-Match": etag}, json={"value": "91"}
+    )
     assert ok.status_code == 200
-    stale = client.put(f"{report_url(world)}/indicators/3", headers=h | {"If-Match": etag}, json={"value": "99"})
+    stale = client.put(
+        f"{report_url(world)}/indicators/3", headers=h | {"If-Match": etag}, json={"value": "99"}
+    )
     assert stale.status_code == 412
     assert stale.json()["type"] == "urn:sqs:problem:precondition_failed"
     assert client.get(report_url(world), headers=h).json()["entries"][0]["value"] == "91"
@@ -115,12 +143,18 @@ def test_stale_if_match_is_412_and_current_one_wins(client, world, make_user):
 
 def test_put_whole_report_is_all_or_nothing(client, world, make_user):
     h = make_user("unit_officer", unit_code="BKK01")
-    r = client.put(report_url(world), headers=h, json={"entries": [
-        {"indicator_no": 3, "value": "92.5"}, {"indicator_no": 6, "value": "3"}]})
+    r = client.put(
+        report_url(world),
+        headers=h,
+        json={"entries": [{"indicator_no": 3, "value": "92.5"}, {"indicator_no": 6, "value": "3"}]},
+    )
     assert r.status_code == 422
     assert client.get(report_url(world), headers=h).json()["entries"] == []
-    r = client.put(report_url(world), headers=h, json={"entries": [
-        {"indicator_no": 3, "value": "92.5"}, {"indicator_no": 6, "steps": 3}]})
+    r = client.put(
+        report_url(world),
+        headers=h,
+        json={"entries": [{"indicator_no": 3, "value": "92.5"}, {"indicator_no": 6, "steps": 3}]},
+    )
     assert r.status_code == 200 and len(r.json()["entries"]) == 2
 
 
@@ -140,7 +174,9 @@ def test_submit_lists_every_unmet_requirement_at_once(client, world, make_user):
 def test_submit_records_time_and_on_time(client, world, make_user, app):
     h = make_user("unit_officer", unit_code="BKK01")
     fill(client, world, h)
-    app.state.clock = lambda: datetime(2015, 4, 10, 16, 59, tzinfo=UTC)  # 23:59 in Bangkok on the deadline
+    app.state.clock = lambda: datetime(
+        2015, 4, 10, 16, 59, tzinfo=UTC
+    )  # 23:59 in Bangkok on the deadline
     r = client.post(f"{report_url(world)}/submit", headers=h)
     assert r.status_code == 200, r.text
     body = r.json()
@@ -154,7 +190,9 @@ def test_submit_records_time_and_on_time(client, world, make_user, app):
 def test_submit_after_deadline_is_accepted_and_flagged_late(client, world, make_user, app):
     h = make_user("unit_officer", unit_code="BKK01")
     fill(client, world, h)
-    app.state.clock = lambda: datetime(2015, 4, 10, 17, 0, tzinfo=UTC)  # 00:00 on 11 April in Bangkok
+    app.state.clock = lambda: datetime(
+        2015, 4, 10, 17, 0, tzinfo=UTC
+    )  # 00:00 on 11 April in Bangkok
     r = client.post(f"{report_url(world)}/submit", headers=h)
     assert r.status_code == 200 and r.json()["on_time"] is False
 
@@ -170,7 +208,12 @@ def test_twelve_month_round_needs_evidence_and_working_group_order(client, world
 def test_other_units_report_is_404_for_an_officer(client, world, make_user):
     h = make_user("unit_officer", unit_code="BKK01")
     assert client.get(report_url(world, unit="CMI"), headers=h).status_code == 404
-    assert client.put(f"{report_url(world, unit='CMI')}/indicators/3", headers=h, json={"value": "90"}).status_code == 404
+    assert (
+        client.put(
+            f"{report_url(world, unit='CMI')}/indicators/3", headers=h, json={"value": "90"}
+        ).status_code
+        == 404
+    )
 
 
 def test_missing_round_is_404(client, world, make_user):
@@ -187,6 +230,29 @@ def test_writes_are_audited_with_before_and_after(client, world, make_user, engi
     from persistence.tables import AuditEventRow
 
     with Session(engine) as s:
-        events = s.exec(select(AuditEventRow).where(AuditEventRow.action == "report.entry.put")).all()
+        events = s.exec(
+            select(AuditEventRow).where(AuditEventRow.action == "report.entry.put")
+        ).all()
     assert len(events) == 2
     assert '"value": "90"' in events[1].before and '"value": "91"' in events[1].after
+
+
+def test_resubmission_after_a_return_keeps_the_first_submissions_timeliness(
+    client, world, make_user, app
+):
+    officer = make_user("unit_officer", unit_code="BKK01")
+    inspector = make_user("inspector", unit_codes=["BKK01"])
+    fill(client, world, officer)
+    app.state.clock = lambda: datetime(2015, 4, 9, 3, 0, tzinfo=UTC)
+    assert client.post(f"{report_url(world)}/submit", headers=officer).json()["on_time"] is True
+    app.state.clock = lambda: datetime(2015, 4, 20, 3, 0, tzinfo=UTC)  # after the deadline
+    returned = client.post(
+        f"{report_url(world)}/return",
+        headers=inspector,
+        json={"comments": [{"indicator_no": 3, "comment": "แนบหลักฐานเพิ่มเติม"}]},
+    )
+    assert returned.status_code == 200 and returned.json()["state"] == "returned"
+    again = client.post(f"{report_url(world)}/submit", headers=officer)
+    assert again.status_code == 200
+    assert again.json()["on_time"] is True
+    assert again.json()["submitted_at"].startswith("2015-04-20")

@@ -8,11 +8,15 @@ import io
 from tests.api.conftest import CENTRAL_VALUES, UNIT_VALUES
 
 
-def supply(client, world, unit="BKK01", *, unit_values=UNIT_VALUES, central=CENTRAL_VALUES, round_months=6):
+def supply(
+    client, world, unit="BKK01", *, unit_values=UNIT_VALUES, central=CENTRAL_VALUES, round_months=6
+):
     rid = getattr(world, f"r{round_months}")
     admin = client.headers_admin
     for no, value in unit_values.items():
-        r = client.put(f"/api/v1/rounds/{rid}/units/{unit}/report/indicators/{no}", headers=admin, json=value)
+        r = client.put(
+            f"/api/v1/rounds/{rid}/units/{unit}/report/indicators/{no}", headers=admin, json=value
+        )
         assert r.status_code == 200, r.text
     rows = [{"unit_code": unit, "indicator_no": no} | v for no, v in central.items()]
     r = client.put(f"/api/v1/rounds/{rid}/central-values", headers=admin, json=rows)
@@ -28,7 +32,8 @@ def test_unit_score_golden(client, world, make_user):
     """Hand-worked: 1: 95 on 80..100 → 4.0000; 2: 85 on 70..90 → 4.0000; 3: 92.5 → 3.5000;
     4: 18 min on 30..10 → 3.4000; 5: 94 on 88..96 → 4.0000; 6..9 steps 4,3,4,5; 10: 4.0000.
     Dimensions: d1 = 4; d2 = (4 + 3.5 + 3.4)/3 = 3.6333…; d3 = (4 + 4)/2 = 4; d4 = (3+4+5+4)/4 = 4.
-    Overall = (15·4 + 35·10.9/3 + 30·4 + 20·4)/100 = 0.6 + 1.271666… + 1.2 + 0.8 = 3.871666… → 3.8717.
+    Overall = (15·4 + 35·10.9/3 + 30·4 + 20·4)/100
+            = 0.6 + 1.271666… + 1.2 + 0.8 = 3.871666… → 3.8717.
     Every indicator ≥ 3 but some < 4 → standard."""
     h = _admin(client, make_user)
     supply(client, world)
@@ -38,8 +43,18 @@ def test_unit_score_golden(client, world, make_user):
     assert doc["overall"] == "3.8717"
     assert doc["level"] == "standard"
     scores = {i["indicator_no"]: i["score"] for i in doc["indicators"]}
-    assert scores == {1: "4.0000", 2: "4.0000", 3: "3.5000", 4: "3.4000", 5: "4.0000",
-                      6: "4.0000", 7: "3.0000", 8: "4.0000", 9: "5.0000", 10: "4.0000"}
+    assert scores == {
+        1: "4.0000",
+        2: "4.0000",
+        3: "3.5000",
+        4: "3.4000",
+        5: "4.0000",
+        6: "4.0000",
+        7: "3.0000",
+        8: "4.0000",
+        9: "5.0000",
+        10: "4.0000",
+    }
     gap = doc["next_level_gap"]
     assert gap["target_level"] == "best_practice"
     blocking = {b["indicator_no"]: b for b in gap["blocking"]}
@@ -62,8 +77,11 @@ def test_missing_values_make_the_unit_incomplete(client, world, make_user):
 def test_not_applicable_is_left_out_and_explained(client, world, make_user):
     h = _admin(client, make_user)
     supply(client, world, unit_values={k: v for k, v in UNIT_VALUES.items() if k != 4})
-    r = client.put("/api/v1/fiscal-years/2558/units/BKK01/not-applicable/4", headers=h,
-                   json={"reason": "หน่วยงานไม่มีงานบริการหน้าเคาน์เตอร์"})
+    r = client.put(
+        "/api/v1/fiscal-years/2558/units/BKK01/not-applicable/4",
+        headers=h,
+        json={"reason": "หน่วยงานไม่มีงานบริการหน้าเคาน์เตอร์"},
+    )
     assert r.status_code == 204
     doc = client.get(f"/api/v1/rounds/{world.r6}/units/BKK01/score", headers=h).json()
     assert doc["level"] != "incomplete" and doc["not_applicable"] == [4]
@@ -78,7 +96,9 @@ def test_scoreboard_json_pages_and_filters(client, world, make_user):
     page1 = client.get(f"/api/v1/rounds/{world.r6}/scores?page_size=2", headers=h).json()
     assert [i["unit_code"] for i in page1["items"]] == ["BKK01", "CMI"]
     assert page1["next_cursor"]
-    page2 = client.get(f"/api/v1/rounds/{world.r6}/scores?page_size=2&cursor={page1['next_cursor']}", headers=h).json()
+    page2 = client.get(
+        f"/api/v1/rounds/{world.r6}/scores?page_size=2&cursor={page1['next_cursor']}", headers=h
+    ).json()
     assert [i["unit_code"] for i in page2["items"]] == ["KKN"] and page2["next_cursor"] is None
     regional = client.get(f"/api/v1/rounds/{world.r6}/scores?kind=regional", headers=h).json()
     assert [i["unit_code"] for i in regional["items"]] == ["CMI", "KKN"]
@@ -116,12 +136,18 @@ def test_score_history_lists_every_round(client, world, make_user):
 def test_simulation_is_stateless_and_uses_the_same_document(client, world, make_user):
     h = make_user("viewer")
     values = [{"indicator_no": n} | v for n, v in (UNIT_VALUES | CENTRAL_VALUES).items()]
-    r = client.post("/api/v1/score-simulations", headers=h,
-                    json={"framework_id": world.framework_id, "values": values})
+    r = client.post(
+        "/api/v1/score-simulations",
+        headers=h,
+        json={"framework_id": world.framework_id, "values": values},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["overall"] == "3.8717" and r.json()["level"] == "standard"
-    r = client.post("/api/v1/score-simulations", headers=h,
-                    json={"framework_id": world.framework_id, "values": values, "not_applicable": [4]})
+    r = client.post(
+        "/api/v1/score-simulations",
+        headers=h,
+        json={"framework_id": world.framework_id, "values": values, "not_applicable": [4]},
+    )
     assert r.json()["not_applicable"] == [4]
     bad = client.post("/api/v1/score-simulations", headers=h, json={"values": values})
     assert bad.status_code == 422
@@ -130,9 +156,24 @@ def test_simulation_is_stateless_and_uses_the_same_document(client, world, make_
 def test_simulation_with_an_inline_invalid_framework_names_every_problem(client, world, make_user):
     h = make_user("viewer")
     fw = client.get(f"/api/v1/frameworks/{world.framework_id}", headers=h).json()
-    doc = {k: fw[k] for k in ("code", "name_th", "name_en", "note", "providers", "dimensions",
-                               "indicators", "rounds", "levels", "below_level1_score",
-                               "missing_value_policy", "missing_score_as", "overall_basis")}
+    doc = {
+        k: fw[k]
+        for k in (
+            "code",
+            "name_th",
+            "name_en",
+            "note",
+            "providers",
+            "dimensions",
+            "indicators",
+            "rounds",
+            "levels",
+            "below_level1_score",
+            "missing_value_policy",
+            "missing_score_as",
+            "overall_basis",
+        )
+    }
     doc["dimensions"][0]["weight"] = "10"
     doc["indicators"][2]["criteria"] = ["80", "85", "85", "95", "100"]
     r = client.post("/api/v1/score-simulations", headers=h, json={"framework": doc, "values": []})
@@ -145,8 +186,14 @@ def test_viewer_reads_scores_but_not_reports(client, world, make_user):
     _admin(client, make_user)
     supply(client, world)
     viewer = make_user("viewer")
-    assert client.get(f"/api/v1/rounds/{world.r6}/units/BKK01/score", headers=viewer).status_code == 200
-    assert client.get(f"/api/v1/rounds/{world.r6}/units/BKK01/report", headers=viewer).status_code == 403
+    assert (
+        client.get(f"/api/v1/rounds/{world.r6}/units/BKK01/score", headers=viewer).status_code
+        == 200
+    )
+    assert (
+        client.get(f"/api/v1/rounds/{world.r6}/units/BKK01/report", headers=viewer).status_code
+        == 403
+    )
 
 
 def test_officer_sees_only_own_score(client, world, make_user):

@@ -36,10 +36,12 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 receiver.got.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
+                status = (
+                    receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
+                )
                 self.send_response(status)
                 self.send_header("content-length", "0")
                 self.end_headers()
@@ -83,8 +85,12 @@ def submit_report(client, world, unit="BKK01"):
     url = f"/api/v1/rounds/{world.r6}/units/{unit}/report"
     officer = client.app_make_user("unit_officer", unit_code=unit)
     for no, value in UNIT_VALUES.items():
-        assert client.put(f"{url}/indicators/{no}", headers=officer,
-                          json=value | {"narrative": NARRATIVE}).status_code == 200
+        assert (
+            client.put(
+                f"{url}/indicators/{no}", headers=officer, json=value | {"narrative": NARRATIVE}
+            ).status_code
+            == 200
+        )
     r = client.post(f"{url}/submit", headers=officer)
     assert r.status_code == 200, r.text
 
@@ -96,8 +102,11 @@ def admin(client, make_user):
 
 
 def test_register_shows_the_secret_once(client, world, admin, allow_local, receiver):
-    r = client.post("/api/v1/webhooks", headers=admin | {"Idempotency-Key": "hook-1"},
-                    json={"url": receiver.url, "events": ["report.approved", "report.submitted"]})
+    r = client.post(
+        "/api/v1/webhooks",
+        headers=admin | {"Idempotency-Key": "hook-1"},
+        json={"url": receiver.url, "events": ["report.approved", "report.submitted"]},
+    )
     assert r.status_code == 201, r.text
     created = r.json()
     assert created["secret"].startswith("whsec_")
@@ -106,33 +115,48 @@ def test_register_shows_the_secret_once(client, world, admin, allow_local, recei
     listed = client.get("/api/v1/webhooks", headers=admin).json()
     assert [w["id"] for w in listed] == [created["id"]] and "secret" not in listed[0]
     assert "secret" not in client.get(f"/api/v1/webhooks/{created['id']}", headers=admin).json()
-    replay = client.post("/api/v1/webhooks", headers=admin | {"Idempotency-Key": "hook-1"},
-                         json={"url": receiver.url, "events": ["report.approved", "report.submitted"]})
+    replay = client.post(
+        "/api/v1/webhooks",
+        headers=admin | {"Idempotency-Key": "hook-1"},
+        json={"url": receiver.url, "events": ["report.approved", "report.submitted"]},
+    )
     assert replay.status_code == 201 and replay.json()["secret"] is None
     assert replay.json()["id"] == created["id"]
-    audit = client.get("/api/v1/audit-events", headers=admin, params={"action": "webhook.create"}).json()
+    audit = client.get(
+        "/api/v1/audit-events", headers=admin, params={"action": "webhook.create"}
+    ).json()
     assert len(audit["items"]) == 1 and created["secret"] not in json.dumps(audit)
 
 
 def test_unknown_events_are_422(client, world, admin):
-    r = client.post("/api/v1/webhooks", headers=admin,
-                    json={"url": "https://93.184.215.14/h", "events": ["report.deleted"]})
+    r = client.post(
+        "/api/v1/webhooks",
+        headers=admin,
+        json={"url": "https://93.184.215.14/h", "events": ["report.deleted"]},
+    )
     assert r.status_code == 422
-    r = client.post("/api/v1/webhooks", headers=admin, json={"url": "https://93.184.215.14/h", "events": []})
+    r = client.post(
+        "/api/v1/webhooks", headers=admin, json={"url": "https://93.184.215.14/h", "events": []}
+    )
     assert r.status_code == 422
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:8080/hook",
-    "http://10.20.30.40/hook",
-    "http://169.254.169.254/latest/meta-data/",
-    "http://[::1]:8080/hook",
-    "http://localhost:8080/hook",
-    "http://192.168.1.10/hook",
-    "http://[fd00::1]/hook",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/hook",
+        "http://10.20.30.40/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:8080/hook",
+        "http://localhost:8080/hook",
+        "http://192.168.1.10/hook",
+        "http://[fd00::1]/hook",
+    ],
+)
 def test_ssrf_targets_are_refused(client, world, admin, url):
-    r = client.post("/api/v1/webhooks", headers=admin, json={"url": url, "events": ["round.closed"]})
+    r = client.post(
+        "/api/v1/webhooks", headers=admin, json={"url": url, "events": ["round.closed"]}
+    )
     assert r.status_code == 422, r.text
     assert r.json()["type"] == "urn:sqs:problem:webhook_url_refused"
     assert client.get("/api/v1/webhooks", headers=admin).json() == []
@@ -141,11 +165,19 @@ def test_ssrf_targets_are_refused(client, world, admin, url):
 def test_allow_list_admits_named_hosts_only(client, world, admin, settings):
     settings.webhook_allow_hosts = ["localhost", "127.0.0.1"]
     for url in ("http://localhost:8080/hook", "http://127.0.0.1:9/x"):
-        assert client.post("/api/v1/webhooks", headers=admin,
-                           json={"url": url, "events": ["round.closed"]}).status_code == 201
+        assert (
+            client.post(
+                "/api/v1/webhooks", headers=admin, json={"url": url, "events": ["round.closed"]}
+            ).status_code
+            == 201
+        )
     for url in ("http://127.0.0.2/x", "http://[::1]/x", "http://10.0.0.1/x"):
-        assert client.post("/api/v1/webhooks", headers=admin,
-                           json={"url": url, "events": ["round.closed"]}).status_code == 422
+        assert (
+            client.post(
+                "/api/v1/webhooks", headers=admin, json={"url": url, "events": ["round.closed"]}
+            ).status_code
+            == 422
+        )
 
 
 def test_delivery_to_a_local_receiver_verifies(client, world, admin, allow_local, receiver, engine):
@@ -154,7 +186,9 @@ def test_delivery_to_a_local_receiver_verifies(client, world, admin, allow_local
     assert receiver.got == []  # nothing is sent by the request itself
     now = utcnow()
     with httpx.Client() as http:
-        report = deliver_due(engine, now=now, client=http, allow_hosts=allow_local.webhook_allow_hosts)
+        report = deliver_due(
+            engine, now=now, client=http, allow_hosts=allow_local.webhook_allow_hosts
+        )
     assert report.delivered == 1, report
     [(headers, body)] = receiver.got
     verify(hook["secret"], headers, body, now=int(time.time()))
@@ -166,9 +200,15 @@ def test_delivery_to_a_local_receiver_verifies(client, world, admin, allow_local
 
     page = client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()
     [d] = page["items"]
-    want = {"status": "delivered", "attempts": 1, "last_status_code": 200, "last_error": None,
-            "event_type": "report.submitted", "event_id": headers["webhook-id"],
-            "next_attempt_at": None}
+    want = {
+        "status": "delivered",
+        "attempts": 1,
+        "last_status_code": 200,
+        "last_error": None,
+        "event_type": "report.submitted",
+        "event_id": headers["webhook-id"],
+        "next_attempt_at": None,
+    }
     assert {k: d[k] for k in want} == want
 
 
@@ -181,11 +221,19 @@ def test_a_failure_is_retried_later_and_then_succeeds(client, world, admin, allo
         with httpx.Client() as http:
             first = deliver_due(engine, now=t0, client=http, allow_hosts=hosts)
             assert (first.attempted, first.retrying) == (1, 1)
-            d = client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["items"][0]
+            d = client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()[
+                "items"
+            ][0]
             assert (d["status"], d["attempts"], d["last_status_code"], d["last_error"]) == (
-                "pending", 1, 500, "HTTP 500")
+                "pending",
+                1,
+                500,
+                "HTTP 500",
+            )
             assert d["next_attempt_at"] is not None
-            early = deliver_due(engine, now=t0 + timedelta(seconds=10), client=http, allow_hosts=hosts)
+            early = deliver_due(
+                engine, now=t0 + timedelta(seconds=10), client=http, allow_hosts=hosts
+            )
             assert early.attempted == 0 and len(receiver.got) == 1
             later = deliver_due(engine, now=t0 + BACKOFF[0], client=http, allow_hosts=hosts)
             assert later.delivered == 1
@@ -195,18 +243,27 @@ def test_a_failure_is_retried_later_and_then_succeeds(client, world, admin, allo
             verify(hook["secret"], headers, body, now=int(time.time()), tolerance=600)
     d = client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["items"][0]
     assert (d["status"], d["attempts"], d["last_status_code"], d["last_error"]) == (
-        "delivered", 2, 200, None)
+        "delivered",
+        2,
+        200,
+        None,
+    )
 
 
-def test_no_event_is_lost_when_the_app_stops_before_delivery(world, make_user, allow_local, engine,
-                                                            settings, receiver):
+def test_no_event_is_lost_when_the_app_stops_before_delivery(
+    world, make_user, allow_local, engine, settings, receiver
+):
     admin = make_user("admin")
     with TestClient(create_app(settings, engine=engine, migrate=False)) as first:
         first.app_make_user = make_user
         hook = register(first, admin, receiver.url, events=("report.submitted", "round.closed"))
         submit_report(first, world)
-        assert first.put(f"/api/v1/rounds/{world.r6}/status", headers=admin,
-                         json={"status": "closed"}).status_code == 200
+        assert (
+            first.put(
+                f"/api/v1/rounds/{world.r6}/status", headers=admin, json={"status": "closed"}
+            ).status_code
+            == 200
+        )
     # the app has stopped; no worker ever ran
     assert receiver.got == []
 
@@ -215,14 +272,18 @@ def test_no_event_is_lost_when_the_app_stops_before_delivery(world, make_user, a
     fresh = make_engine(url)
     try:
         with httpx.Client() as http:
-            report = deliver_due(fresh, now=utcnow(), client=http, allow_hosts=settings.webhook_allow_hosts)
+            report = deliver_due(
+                fresh, now=utcnow(), client=http, allow_hosts=settings.webhook_allow_hosts
+            )
         assert report.delivered == 2
         types = [json.loads(body)["type"] for _h, body in receiver.got]
         assert sorted(types) == ["report.submitted", "round.closed"]
         for headers, body in receiver.got:
             verify(hook["secret"], headers, body, now=int(time.time()))
         with TestClient(create_app(settings, engine=fresh, migrate=False)) as again:
-            items = again.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["items"]
+            items = again.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()[
+                "items"
+            ]
             assert {i["status"] for i in items} == {"delivered"} and len(items) == 2
     finally:
         fresh.dispose()
@@ -251,15 +312,22 @@ def test_a_failed_delivery_can_be_retried_by_hand(client, world, admin, allow_lo
             for wait in (timedelta(0), *BACKOFF):
                 t = t + wait
                 deliver_due(engine, now=t, client=http, allow_hosts=allow_local.webhook_allow_hosts)
-        d = client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin,
-                       params={"status": "failed"}).json()["items"][0]
+        d = client.get(
+            f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin, params={"status": "failed"}
+        ).json()["items"][0]
         assert d["attempts"] == len(BACKOFF) + 1
         down.statuses = [200]
         r = client.post(f"/api/v1/webhooks/{hook['id']}/deliveries/{d['id']}/retry", headers=admin)
-        assert r.status_code == 200 and r.json()["status"] == "pending" and r.json()["attempts"] == 0
+        assert (
+            r.status_code == 200 and r.json()["status"] == "pending" and r.json()["attempts"] == 0
+        )
         with httpx.Client() as http:
-            deliver_due(engine, now=utcnow() + timedelta(seconds=1), client=http,
-                        allow_hosts=allow_local.webhook_allow_hosts)
+            deliver_due(
+                engine,
+                now=utcnow() + timedelta(seconds=1),
+                client=http,
+                allow_hosts=allow_local.webhook_allow_hosts,
+            )
     d = client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["items"][0]
     assert d["status"] == "delivered"
 
@@ -286,6 +354,12 @@ def test_the_lifespan_worker_delivers_by_itself(world, make_user, engine, settin
 def test_webhook_routes_are_admin_only(client, world, make_user):
     viewer = make_user("viewer")
     assert client.get("/api/v1/webhooks", headers=viewer).status_code == 403
-    assert client.post("/api/v1/webhooks", headers=viewer, json={
-        "url": "https://93.184.215.14/h", "events": ["round.closed"]}).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/webhooks",
+            headers=viewer,
+            json={"url": "https://93.184.215.14/h", "events": ["round.closed"]},
+        ).status_code
+        == 403
+    )
     assert client.get("/api/v1/webhooks").status_code == 401

@@ -29,8 +29,11 @@ def report_url(world, unit, months=6):
 
 def fill(client, world, headers, unit, values=UNIT_VALUES):
     for no, value in values.items():
-        r = client.put(f"{report_url(world, unit)}/indicators/{no}", headers=headers,
-                       json=value | {"narrative": NARRATIVE})
+        r = client.put(
+            f"{report_url(world, unit)}/indicators/{no}",
+            headers=headers,
+            json=value | {"narrative": NARRATIVE},
+        )
         assert r.status_code == 200, r.text
 
 
@@ -105,8 +108,14 @@ def test_monitoring_states_flags_and_rates(client, app, world, admin, make_user)
 
     overall = doc["overall"]
     assert {k: v for k, v in overall.items() if k != "states"} == {
-        "participating": 3, "reported": 2, "not_reported": 1, "on_time": 1, "late": 1,
-        "reporting_rate": "66.67", "on_time_rate": "50.00"}
+        "participating": 3,
+        "reported": 2,
+        "not_reported": 1,
+        "on_time": 1,
+        "late": 1,
+        "reporting_rate": "66.67",
+        "on_time_rate": "50.00",
+    }
     assert overall["states"] == {"draft": 1, "submitted": 2, "returned": 0, "approved": 0}
     central, regional = doc["by_kind"]["central"], doc["by_kind"]["regional"]
     assert (central["reporting_rate"], central["on_time_rate"]) == ("100.00", "100.00")
@@ -115,8 +124,11 @@ def test_monitoring_states_flags_and_rates(client, app, world, admin, make_user)
     # a returned report still counts as reported; an approved one too
     inspector = make_user("inspector", unit_codes=["BKK01", "CMI"])
     client.post(f"{report_url(world, 'BKK01')}/approve", headers=inspector)
-    client.post(f"{report_url(world, 'CMI')}/return", headers=inspector,
-                json={"comments": [{"indicator_no": 4, "comment": "ตรวจสอบเวลาให้บริการ"}]})
+    client.post(
+        f"{report_url(world, 'CMI')}/return",
+        headers=inspector,
+        json={"comments": [{"indicator_no": 4, "comment": "ตรวจสอบเวลาให้บริการ"}]},
+    )
     doc = client.get(f"/api/v1/rounds/{world.r6}/monitoring", headers=admin).json()
     assert doc["overall"]["states"] == {"draft": 1, "submitted": 0, "returned": 1, "approved": 1}
     assert doc["overall"]["reporting_rate"] == "66.67"
@@ -138,40 +150,65 @@ def test_monitoring_access(client, world, make_user):
     url = f"/api/v1/rounds/{world.r6}/monitoring"
     assert client.get(url, headers=make_user("viewer")).status_code == 200
     assert client.get(url, headers=make_user("unit_officer", unit_code="BKK01")).status_code == 403
-    assert client.get(url, headers=make_user("central_provider", provider_code="BLSD")).status_code == 403
+    assert (
+        client.get(url, headers=make_user("central_provider", provider_code="BLSD")).status_code
+        == 403
+    )
     assert client.get(url).status_code == 401
-    assert client.get("/api/v1/rounds/999/monitoring", headers=make_user("admin")).status_code == 404
+    assert (
+        client.get("/api/v1/rounds/999/monitoring", headers=make_user("admin")).status_code == 404
+    )
     lonely = client.get(url, headers=make_user("inspector")).json()
     assert lonely["units"] == [] and lonely["overall"]["reporting_rate"] is None
 
 
-def test_closing_a_round_stops_unit_writes_and_emits_round_closed(client, world, admin, make_user, engine):
+def test_closing_a_round_stops_unit_writes_and_emits_round_closed(
+    client, world, admin, make_user, engine
+):
     officer = make_user("unit_officer", unit_code="BKK01")
     fill(client, world, officer, "BKK01")
     r = client.put(f"/api/v1/rounds/{world.r6}/status", headers=admin, json={"status": "closed"})
     assert r.status_code == 200 and r.json()["status"] == "closed"
 
-    put = client.put(f"{report_url(world, 'BKK01')}/indicators/3", headers=officer, json={"value": "99"})
+    put = client.put(
+        f"{report_url(world, 'BKK01')}/indicators/3", headers=officer, json={"value": "99"}
+    )
     assert put.status_code == 409 and put.json()["type"] == "urn:sqs:problem:round_closed"
     sub = client.post(f"{report_url(world, 'BKK01')}/submit", headers=officer)
     assert sub.status_code == 409 and sub.json()["type"] == "urn:sqs:problem:round_closed"
-    assert client.get(report_url(world, "BKK01"), headers=officer).json()["round_status"] == "closed"
+    assert (
+        client.get(report_url(world, "BKK01"), headers=officer).json()["round_status"] == "closed"
+    )
 
     doc = client.get(f"/api/v1/rounds/{world.r6}/monitoring", headers=admin).json()
     assert doc["status"] == "closed" and doc["closed_at"] is not None
 
     with Session(engine) as s:
-        closed = s.exec(select(OutboxEventRow).where(OutboxEventRow.event_type == "round.closed")).all()
+        closed = s.exec(
+            select(OutboxEventRow).where(OutboxEventRow.event_type == "round.closed")
+        ).all()
     assert len(closed) == 1
-    assert json.loads(closed[0].payload)["data"] == {"round_id": world.r6, "year_be": 2558, "months": 6}
+    assert json.loads(closed[0].payload)["data"] == {
+        "round_id": world.r6,
+        "year_be": 2558,
+        "months": 6,
+    }
 
     # closing again changes nothing and emits nothing; reopening lets the unit write again
     client.put(f"/api/v1/rounds/{world.r6}/status", headers=admin, json={"status": "closed"})
     with Session(engine) as s:
-        assert len(s.exec(select(OutboxEventRow).where(
-            OutboxEventRow.event_type == "round.closed")).all()) == 1
+        assert (
+            len(
+                s.exec(
+                    select(OutboxEventRow).where(OutboxEventRow.event_type == "round.closed")
+                ).all()
+            )
+            == 1
+        )
     client.put(f"/api/v1/rounds/{world.r6}/status", headers=admin, json={"status": "open"})
-    r = client.put(f"{report_url(world, 'BKK01')}/indicators/3", headers=officer, json={"value": "99"})
+    r = client.put(
+        f"{report_url(world, 'BKK01')}/indicators/3", headers=officer, json={"value": "99"}
+    )
     assert r.status_code == 200
 
 
@@ -180,23 +217,39 @@ def test_missing_value_policy_applies_once_the_round_is_closed(client, world, ad
     unit is incomplete; after, indicator 4 scores 0.0000 (shown as such) and the level follows."""
     doc = default_framework().to_dict()
     doc.pop("version")
-    doc |= {"code": "sqs-close-as-zero", "missing_value_policy": "score_as", "missing_score_as": "0"}
+    doc |= {
+        "code": "sqs-close-as-zero",
+        "missing_value_policy": "score_as",
+        "missing_score_as": "0",
+    }
     r = client.post("/api/v1/frameworks", headers=admin, json=doc)
     assert r.status_code == 201, r.text
-    fy = client.post("/api/v1/fiscal-years", headers=admin,
-                     json={"year_be": 2559, "framework_id": r.json()["id"]})
+    fy = client.post(
+        "/api/v1/fiscal-years",
+        headers=admin,
+        json={"year_be": 2559, "framework_id": r.json()["id"]},
+    )
     assert fy.status_code == 201, fy.text
     r6 = next(x["round_id"] for x in fy.json()["rounds"] if x["months"] == 6)
 
     values = {k: v for k, v in UNIT_VALUES.items() if k != 4}
     for no, value in values.items():
-        assert client.put(f"/api/v1/rounds/{r6}/units/BKK01/report/indicators/{no}", headers=admin,
-                          json=value).status_code == 200
+        assert (
+            client.put(
+                f"/api/v1/rounds/{r6}/units/BKK01/report/indicators/{no}", headers=admin, json=value
+            ).status_code
+            == 200
+        )
     rows = [{"unit_code": "BKK01", "indicator_no": no} | v for no, v in CENTRAL_VALUES.items()]
-    assert client.put(f"/api/v1/rounds/{r6}/central-values", headers=admin, json=rows).status_code == 200
+    assert (
+        client.put(f"/api/v1/rounds/{r6}/central-values", headers=admin, json=rows).status_code
+        == 200
+    )
 
     before = client.get(f"/api/v1/rounds/{r6}/units/BKK01/score", headers=admin).json()
-    assert before["level"] == "incomplete" and before["overall"] is None and before["missing"] == [4]
+    assert (
+        before["level"] == "incomplete" and before["overall"] is None and before["missing"] == [4]
+    )
 
     client.put(f"/api/v1/rounds/{r6}/status", headers=admin, json={"status": "closed"})
     after = client.get(f"/api/v1/rounds/{r6}/units/BKK01/score", headers=admin).json()

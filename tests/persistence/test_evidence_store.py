@@ -150,9 +150,11 @@ def test_database_chunks_have_the_configured_size(session, engine):
     writer.commit()
     session.commit()
     with Session(engine) as s:
-        sizes = s.execute(
-            select(func.length(EvidenceChunkRow.data)).order_by(EvidenceChunkRow.seq)
-        ).scalars().all()
+        sizes = (
+            s.execute(select(func.length(EvidenceChunkRow.data)).order_by(EvidenceChunkRow.seq))
+            .scalars()
+            .all()
+        )
     assert sum(sizes) == len(DATA)
     assert all(n == 1000 for n in sizes[:-1]) and 0 < sizes[-1] <= 1000
 

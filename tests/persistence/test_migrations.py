@@ -38,7 +38,9 @@ def _roundtrip(engine):
     migrations.upgrade(engine)
     tables = set(inspect(engine).get_table_names())
     assert set(SQLModel.metadata.tables) <= tables
-    assert _diff(engine) == [], "models and migrations disagree: autogenerate would change the schema"
+    assert _diff(engine) == [], (
+        "models and migrations disagree: autogenerate would change the schema"
+    )
     migrations.downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrations.upgrade(engine)
@@ -81,5 +83,9 @@ def test_sqlite_enforces_foreign_keys(tmp_path: Path):
     from sqlalchemy.exc import IntegrityError
 
     with pytest.raises(IntegrityError), engine.begin() as conn:
-        conn.execute(text("INSERT INTO participation (fiscal_year_id, unit_id, budget) VALUES (999, 999, '1')"))
+        conn.execute(
+            text(
+                "INSERT INTO participation (fiscal_year_id, unit_id, budget) VALUES (999, 999, '1')"
+            )
+        )
     engine.dispose()

@@ -43,8 +43,9 @@ def fake_dns(monkeypatch):
 def add_endpoint(engine, url=HOOK, types=("report.submitted",), active=True):
     secret = webhooks.generate_secret()
     with UnitOfWork(engine, write=True) as uow:
-        row = WebhookEndpointRow(url=url, secret=secret, events=",".join(types), is_active=active,
-                                 created_at=utcnow())
+        row = WebhookEndpointRow(
+            url=url, secret=secret, events=",".join(types), is_active=active, created_at=utcnow()
+        )
         uow.repos.notifications.add(row)
         uow.repos.notifications.flush()
         endpoint_id = row.id
@@ -259,3 +260,30 @@ def test_concurrent_workers_never_send_twice(engine):
     ids = [r.headers["webhook-id"] for r in receiver.requests]
     assert len(ids) == 12 and len(set(ids)) == 12
     assert all(d.status == "delivered" and d.attempts == 1 for d in deliveries(engine))
+
+
+def test_stopping_hands_unsent_claims_back_at_once(engine):
+    add_endpoint(engine)
+    for i in range(3):
+        emit(engine, n=i)
+    receiver = Receiver(200)
+    t = utcnow()
+    asked = []
+
+    def stop():
+        asked.append(1)
+        return len(asked) > 1  # the service shuts down after the first request
+
+    deliver_due(engine, now=t, client=receiver.client(), stop=stop)
+    assert len(receiver.requests) == 1
+    rows = deliveries(engine)
+    assert [d.status for d in rows] == ["delivered", "pending", "pending"]
+    assert all(d.next_attempt_at == t and d.attempts == 0 for d in rows[1:])  # not leased
+    deliver_due(engine, now=t, client=receiver.client())
+    assert len(receiver.requests) == 3
+
+
+def test_an_idle_pass_writes_nothing(engine):
+    add_endpoint(engine)
+    report = deliver_due(engine, now=utcnow(), client=Receiver(200).client())
+    assert (report.fanned_out, report.attempted) == (0, 0)

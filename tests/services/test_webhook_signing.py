@@ -29,16 +29,22 @@ class Invalid(Exception):
     pass
 
 
-def verify(secret: str, headers: dict[str, str], body: bytes, *, now: int, tolerance: int = 300) -> None:
+def verify(
+    secret: str, headers: dict[str, str], body: bytes, *, now: int, tolerance: int = 300
+) -> None:
     """A receiver's check, from the specification; raises ``Invalid``."""
     lower = {k.lower(): v for k, v in headers.items()}
     try:
-        msg_id, ts, signatures = lower["webhook-id"], lower["webhook-timestamp"], lower["webhook-signature"]
+        msg_id, ts, signatures = (
+            lower["webhook-id"],
+            lower["webhook-timestamp"],
+            lower["webhook-signature"],
+        )
     except KeyError as exc:
         raise Invalid(f"missing header {exc}") from None
     if abs(now - int(ts)) > tolerance:
         raise Invalid("timestamp outside tolerance")
-    key = base64.b64decode(secret[len("whsec_"):] if secret.startswith("whsec_") else secret)
+    key = base64.b64decode(secret[len("whsec_") :] if secret.startswith("whsec_") else secret)
     expected = base64.b64encode(
         hmac.new(key, msg_id.encode() + b"." + ts.encode() + b"." + body, hashlib.sha256).digest()
     )
@@ -51,8 +57,11 @@ def verify(secret: str, headers: dict[str, str], body: bytes, *, now: int, toler
 
 def test_the_published_test_vector():
     assert webhooks.sign(VECTOR_SECRET, VECTOR_ID, VECTOR_TS, VECTOR_BODY) == VECTOR_SIGNATURE
-    headers = {"webhook-id": VECTOR_ID, "webhook-timestamp": str(VECTOR_TS),
-               "webhook-signature": VECTOR_SIGNATURE}
+    headers = {
+        "webhook-id": VECTOR_ID,
+        "webhook-timestamp": str(VECTOR_TS),
+        "webhook-signature": VECTOR_SIGNATURE,
+    }
     verify(VECTOR_SECRET, headers, VECTOR_BODY.encode(), now=VECTOR_TS)
 
 

@@ -10,19 +10,48 @@ from services import webhooks
 from services.webhooks import TargetRefused, address_refusal, check_target
 
 REFUSED = [
-    "127.0.0.1", "127.255.0.9", "10.0.0.1", "10.255.255.255", "172.16.0.1", "172.31.255.254",
-    "192.168.1.1", "169.254.169.254", "0.0.0.0", "100.64.0.1", "224.0.0.1", "239.255.255.250",
-    "240.0.0.1", "255.255.255.255", "192.0.2.1", "198.18.0.1", "198.51.100.7",
-    "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1", "fec0::1",
-    "::ffff:127.0.0.1", "::ffff:10.1.2.3", "::ffff:169.254.169.254",
+    "127.0.0.1",
+    "127.255.0.9",
+    "10.0.0.1",
+    "10.255.255.255",
+    "172.16.0.1",
+    "172.31.255.254",
+    "192.168.1.1",
+    "169.254.169.254",
+    "0.0.0.0",
+    "100.64.0.1",
+    "224.0.0.1",
+    "239.255.255.250",
+    "240.0.0.1",
+    "255.255.255.255",
+    "192.0.2.1",
+    "198.18.0.1",
+    "198.51.100.7",
+    "::1",
+    "::",
+    "fe80::1",
+    "fc00::1",
+    "fd12:3456::1",
+    "ff02::1",
+    "fec0::1",
+    "::ffff:127.0.0.1",
+    "::ffff:10.1.2.3",
+    "::ffff:169.254.169.254",
     "2002:7f00:1::1",  # 6to4 wrapping 127.0.0.1
     "2002:a00:1::1",  # 6to4 wrapping 10.0.0.1
     "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
     "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
     "2001:db8::1",  # documentation
 ]
-PUBLIC = ["93.184.215.14", "8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "2001:4860:4860::8888",
-          "::ffff:8.8.8.8", "64:ff9b::808:808"]
+PUBLIC = [
+    "93.184.215.14",
+    "8.8.8.8",
+    "1.1.1.1",
+    "2606:4700:4700::1111",
+    "2001:4860:4860::8888",
+    "::ffff:8.8.8.8",
+    "64:ff9b::808:808",
+]
 
 
 @pytest.mark.parametrize("address", REFUSED)
@@ -35,16 +64,19 @@ def test_public_addresses_pass(address):
     assert address_refusal(ipaddress.ip_address(address)) is None
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1/hook",
-    "http://10.1.2.3:8080/hook",
-    "http://169.254.169.254/latest/meta-data/",
-    "http://[::1]:9000/hook",
-    "https://[fe80::1]/",
-    "http://localhost:8000/hook",  # a host name that resolves to loopback
-    "http://2130706433/",  # 127.0.0.1 written as an integer
-    "http://0x7f.1/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/hook",
+        "http://10.1.2.3:8080/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:9000/hook",
+        "https://[fe80::1]/",
+        "http://localhost:8000/hook",  # a host name that resolves to loopback
+        "http://2130706433/",  # 127.0.0.1 written as an integer
+        "http://0x7f.1/",
+    ],
+)
 def test_urls_reaching_inside_are_refused(url):
     with pytest.raises(TargetRefused):
         check_target(url, [])
@@ -52,12 +84,15 @@ def test_urls_reaching_inside_are_refused(url):
 
 def test_every_resolved_address_counts():
     """One private address among public ones is enough to refuse (DNS round robin tricks)."""
+
     def resolver(host, port):
         return ["93.184.215.14", "10.0.0.7"]
 
-    with pytest.raises(TargetRefused, match="10.0.0.7"):
+    with pytest.raises(TargetRefused, match=r"10\.0\.0\.7"):
         check_target("https://hooks.example.org/x", [], resolver=resolver)
-    target = check_target("https://hooks.example.org/x", [], resolver=lambda h, p: ["93.184.215.14"])
+    target = check_target(
+        "https://hooks.example.org/x", [], resolver=lambda h, p: ["93.184.215.14"]
+    )
     assert target.addresses == ("93.184.215.14",) and not target.allow_listed
     assert target.host == "hooks.example.org" and target.port == 443
 
@@ -80,11 +115,19 @@ def test_allow_listed_hosts_skip_the_address_check():
         check_target("http://127.0.0.2/hook", ["127.0.0.1"])
 
 
-@pytest.mark.parametrize("url", [
-    "ftp://93.184.215.14/x", "file:///etc/passwd", "gopher://93.184.215.14/", "https://",
-    "https://user:pw@93.184.215.14/x", "https://93.184.215.14/x#frag", "not a url",
-    "https://93.184.215.14/" + "a" * 2000,
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://93.184.215.14/x",
+        "file:///etc/passwd",
+        "gopher://93.184.215.14/",
+        "https://",
+        "https://user:pw@93.184.215.14/x",
+        "https://93.184.215.14/x#frag",
+        "not a url",
+        "https://93.184.215.14/" + "a" * 2000,
+    ],
+)
 def test_malformed_or_unsafe_urls_are_refused(url):
     with pytest.raises(TargetRefused):
         check_target(url, [])

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from api.deps import ClockDep, CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from services import central_values
-from services.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, Unprocessable
+from services.errors import BadRequest, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 
 router = APIRouter(tags=["central values"])
 
@@ -122,5 +122,7 @@ async def put_central_values(
     per-row errors; `dry_run=true` validates everything and writes nothing.
     """
     rows = await _rows(request)
-    result = central_values.import_values(uow, principal, round_id, rows, dry_run=dry_run, clock=clock)
+    result = central_values.import_values(
+        uow, principal, round_id, rows, dry_run=dry_run, clock=clock
+    )
     return ImportResultOut(**result.__dict__)

@@ -16,14 +16,19 @@ T = TypeVar("T")
 
 # Numbers travel as decimal strings; plain JSON numbers are accepted on input (finite only).
 DecimalIn = Annotated[Decimal, Field(max_digits=24, decimal_places=8, allow_inf_nan=False)]
-DecimalOut = Annotated[Decimal, PlainSerializer(lambda d: str(d), return_type=str, when_used="always")]
+DecimalOut = Annotated[
+    Decimal, PlainSerializer(lambda d: str(d), return_type=str, when_used="always")
+]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
-Code = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+Code = Annotated[
+    str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+]
 
 
 class RequestModel(BaseModel):
-    """Request bodies reject unknown fields: no client can set ``state`` or ``score`` by accident."""
+    """Request bodies reject unknown fields: no client can set ``state`` or ``score`` by mistake
+    (or on purpose)."""
 
     model_config = ConfigDict(extra="forbid")
 

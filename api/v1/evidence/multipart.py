@@ -5,14 +5,15 @@ spools file parts to memory and then to a temporary file, with no size cap of ou
 body is parsed as it arrives with python-multipart's streaming ``MultipartParser``: the cap
 applies while streaming (413 the moment it is passed, the rest never read), and the bytes go
 straight to the evidence store in ~1 MiB pieces, handed to a worker thread so that a slow disk
-or database never blocks the event loop.
+or database never blocks the event loop (and the next piece arrives while one is written).
 """
 
 from __future__ import annotations
 
 import urllib.parse
-from typing import Protocol
+from typing import Any, Protocol
 
+import anyio
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
@@ -174,6 +175,22 @@ class _CapPassed(Exception):
     """Raised from inside the parser the moment the file passes the cap."""
 
 
+def _first_error(group: BaseExceptionGroup) -> BaseException:
+    """The error that stopped the upload, out of the task group's wrapper."""
+    leaves: list[BaseException] = []
+
+    def walk(exc: BaseException) -> None:
+        if isinstance(exc, BaseExceptionGroup):
+            for inner in exc.exceptions:
+                walk(inner)
+        else:
+            leaves.append(exc)
+
+    walk(group)
+    cancelled = anyio.get_cancelled_exc_class()
+    return next((e for e in leaves if not isinstance(e, cancelled)), leaves[0])
+
+
 async def receive(
     request: Request,
     sink: FileSink,
@@ -186,40 +203,61 @@ async def receive(
     """Stream the request body: the file part into ``sink``, text fields returned.
 
     Raises ``too_large`` as soon as the file passes ``max_file_bytes`` (or the whole body passes
-    it plus the framing allowance); the remaining body is never read.
+    it plus the framing allowance); the remaining body is never read. One piece is written in a
+    worker thread while the next is received and parsed (a rendezvous channel: at most about
+    two pieces in memory), and ``sink`` is never called concurrently nor after this returns.
     """
     parts = _Parts(file_field, text_fields, max_file_bytes)
     parser = MultipartParser(boundary_of(request), parts.callbacks())  # type: ignore[arg-type]
     max_body = max_file_bytes + BODY_OVERHEAD
-    received = 0
+    to_sink, from_body = anyio.create_memory_object_stream[tuple[str, tuple[Any, ...]]](0)
 
-    async def drain(final: bool) -> None:
+    async def write_pieces() -> None:
+        async with from_body:
+            async for method, args in from_body:
+                await run_in_threadpool(getattr(sink, method), *args)
+
+    async def hand_over(final: bool) -> None:
         if parts.describe is not None:
-            filename, content_type = parts.describe
+            await to_sink.send(("describe", parts.describe))
             parts.describe = None
-            await run_in_threadpool(sink.describe, filename, content_type)
         if parts.pending and (final or len(parts.pending) >= FLUSH_BYTES):
             data = bytes(parts.pending)
             parts.pending.clear()
-            await run_in_threadpool(sink.write, data)
+            await to_sink.send(("write", (data,)))
+
+    async def read_body() -> None:
+        received = 0
+        async with to_sink:
+            try:
+                async for chunk in request.stream():
+                    received += len(chunk)
+                    if received > max_body:
+                        raise too_large
+                    parser.write(chunk)
+                    await hand_over(final=False)
+                parser.finalize()
+            except anyio.BrokenResourceError:
+                return  # the writer failed: the task group raises its error
+            except _CapPassed:
+                raise too_large from None
+            except FormParserError as exc:
+                raise BadRequest(f"the multipart body is malformed: {exc}") from None
+            if not parts.ended:
+                raise BadRequest("the multipart body ended before its closing boundary")
+            if not parts.file_seen:
+                raise Unprocessable(
+                    f"the form needs a file in field '{file_field}'", kind="evidence_file_missing"
+                )
+            try:
+                await hand_over(final=True)
+            except anyio.BrokenResourceError:
+                return
 
     try:
-        async for chunk in request.stream():
-            received += len(chunk)
-            if received > max_body:
-                raise too_large
-            parser.write(chunk)
-            await drain(final=False)
-        parser.finalize()
-    except _CapPassed:
-        raise too_large from None
-    except FormParserError as exc:
-        raise BadRequest(f"the multipart body is malformed: {exc}") from None
-    if not parts.ended:
-        raise BadRequest("the multipart body ended before its closing boundary")
-    if not parts.file_seen:
-        raise Unprocessable(
-            f"the form needs a file in field '{file_field}'", kind="evidence_file_missing"
-        )
-    await drain(final=True)
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(write_pieces)
+            await read_body()
+    except BaseExceptionGroup as group:
+        raise _first_error(group) from None
     return parts.fields

@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ClockDep, CurrentPrincipal, SettingsDep, UowDep, _bearer, get_principal
+from api.deps import ClockDep, CurrentPrincipal, SettingsDep, UowDep, _bearer, resolve_principal
 from api.errors import problem_responses
 from api.idempotency import Idempotency
 from api.settings import Settings
@@ -62,7 +62,7 @@ def upload_principal(
     with UnitOfWork(
         request.app.state.engine, request_id=getattr(request.state, "request_id", None)
     ) as uow:
-        return get_principal(request, uow, credentials)
+        return resolve_principal(request, uow, credentials)
 
 
 UploadPrincipal = Annotated[Principal, Depends(upload_principal)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import (
@@ -31,13 +31,13 @@ from services.principal import Principal
 
 router = APIRouter(tags=["exports"])
 
-XLSX = {
+XLSX: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {exports.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
         "description": "An XLSX workbook",
     }
 }
-ICS = {
+ICS: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {"text/calendar": {"schema": {"type": "string"}}},
         "description": "An iCalendar (RFC 5545) feed",

@@ -36,14 +36,18 @@ def _fy_out(view: reference.FiscalYearView) -> FiscalYearOut:
     )
 
 
-@router.get("/fiscal-years", response_model=list[FiscalYearOut], responses=problem_responses(401, 403))
+@router.get(
+    "/fiscal-years", response_model=list[FiscalYearOut], responses=problem_responses(401, 403)
+)
 def list_fiscal_years(uow: UowDep, principal: CurrentPrincipal) -> list[FiscalYearOut]:
     require_role(principal, *REFERENCE_READERS)
     return [_fy_out(v) for v in reference.list_fiscal_years(uow)]
 
 
 @router.get(
-    "/fiscal-years/{year_be}", response_model=FiscalYearOut, responses=problem_responses(401, 403, 404)
+    "/fiscal-years/{year_be}",
+    response_model=FiscalYearOut,
+    responses=problem_responses(401, 403, 404),
 )
 def get_fiscal_year(year_be: int, uow: UowDep, principal: CurrentPrincipal) -> FiscalYearOut:
     """A fiscal year with its framework and its 6-, 9- and 12-month rounds."""
@@ -71,7 +75,9 @@ def create_fiscal_year(
             deadlines={int(k): v for k, v in (body.deadlines or {}).items()},
             unit_codes=body.unit_codes,
             budget=str(body.budget),
-            rewards={k: str(v) for k, v in body.rewards.items()} if body.rewards is not None else None,
+            rewards={k: str(v) for k, v in body.rewards.items()}
+            if body.rewards is not None
+            else None,
         )
         return _fy_out(view)
 
@@ -79,7 +85,9 @@ def create_fiscal_year(
 
 
 @router.put(
-    "/rounds/{round_id}/status", response_model=RoundOut, responses=problem_responses(401, 403, 404, 422)
+    "/rounds/{round_id}/status",
+    response_model=RoundOut,
+    responses=problem_responses(401, 403, 404, 422),
 )
 def set_round_status(
     round_id: int, body: RoundStatusIn, uow: UowDep, principal: CurrentPrincipal
@@ -89,7 +97,9 @@ def set_round_status(
 
 
 @router.put(
-    "/rounds/{round_id}/deadline", response_model=RoundOut, responses=problem_responses(401, 403, 404, 422)
+    "/rounds/{round_id}/deadline",
+    response_model=RoundOut,
+    responses=problem_responses(401, 403, 404, 422),
 )
 def set_round_deadline(
     round_id: int, body: DeadlineIn, uow: UowDep, principal: CurrentPrincipal

@@ -30,13 +30,19 @@ class FiscalYearOut(BaseModel):
 
 
 class FiscalYearIn(RequestModel):
-    year_be: int = Field(ge=2500, le=2700, description="Buddhist-Era year in which the fiscal year ends")
+    year_be: int = Field(
+        ge=2500, le=2700, description="Buddhist-Era year in which the fiscal year ends"
+    )
     framework_id: int
     deadlines: dict[Literal["6", "9", "12"], date] | None = Field(
         default=None, description="Deadlines that differ from the defaults (10 Apr, 10 Jul, 9 Oct)"
     )
-    unit_codes: list[str] | None = Field(default=None, description="Participating units; default all")
-    budget: DecimalIn = Field(default=Decimal("5000"), ge=0, description="Budget per participating unit (baht)")
+    unit_codes: list[str] | None = Field(
+        default=None, description="Participating units; default all"
+    )
+    budget: DecimalIn = Field(
+        default=Decimal("5000"), ge=0, description="Budget per participating unit (baht)"
+    )
     rewards: dict[str, DecimalIn] | None = Field(
         default=None, description="Reward amount per level code (baht); default 10,000 / 5,000"
     )

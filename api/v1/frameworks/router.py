@@ -22,7 +22,9 @@ def list_frameworks(uow: UowDep, principal: CurrentPrincipal) -> list[FrameworkS
     return [FrameworkSummary(**d) for d in frameworks.list_frameworks(uow)]
 
 
-@router.get("/{framework_id}", response_model=FrameworkOut, responses=problem_responses(401, 403, 404))
+@router.get(
+    "/{framework_id}", response_model=FrameworkOut, responses=problem_responses(401, 403, 404)
+)
 def get_framework(framework_id: int, uow: UowDep, principal: CurrentPrincipal) -> FrameworkOut:
     require_role(principal, *REFERENCE_READERS)
     return FrameworkOut(**frameworks.get_framework(uow, framework_id))
@@ -40,5 +42,7 @@ def create_framework(
     """Save a new framework version (admin). The version number is assigned by the server."""
     definition = body.model_dump(mode="json")
     return idem.run(
-        definition, 201, lambda: FrameworkOut(**frameworks.create_framework(uow, principal, definition))
+        definition,
+        201,
+        lambda: FrameworkOut(**frameworks.create_framework(uow, principal, definition)),
     )

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from api.errors import problem_responses
+from persistence.db import ping
 from services.errors import AppError
 
 router = APIRouter(tags=["health"])
@@ -36,8 +36,7 @@ def _engine(request: Request):  # type: ignore[no-untyped-def]
 def get_ready(engine: Annotated[object, Depends(_engine)]) -> HealthOut:
     """The database answers. Used by load balancers before sending traffic."""
     try:
-        with engine.connect() as conn:  # type: ignore[attr-defined]
-            conn.execute(text("SELECT 1"))
+        ping(engine)  # type: ignore[arg-type]
     except Exception as exc:
         raise ServiceUnavailable("the database does not answer") from exc
     return HealthOut(status="ok")

@@ -37,7 +37,9 @@ def _out(view: reports.ReportView, response: Response) -> ReportOut:
 def get_report(
     round_id: int, unit_code: str, response: Response, uow: UowDep, principal: CurrentPrincipal
 ) -> ReportOut:
-    """The report with its state, entries and review comments; never written reads as an empty draft."""
+    """The report with its state, entries and review comments.
+
+    A report never written reads as an empty draft (version 0)."""
     return _out(reports.get_report(uow, principal, round_id, unit_code), response)
 
 
@@ -54,7 +56,9 @@ def put_report(
 ) -> ReportOut:
     """Write several entries at once; all are saved or none."""
     entries = [e.model_dump(exclude_unset=True) for e in body.entries]
-    view = reports.put_report(uow, principal, round_id, unit_code, entries, if_match=if_match, clock=clock)
+    view = reports.put_report(
+        uow, principal, round_id, unit_code, entries, if_match=if_match, clock=clock
+    )
     return _out(view, response)
 
 
@@ -91,7 +95,10 @@ def submit_report(
     if_match: IfMatch = None,
 ) -> ReportOut:
     """Submit for review; a 422 lists every unmet requirement of the round at once."""
-    return _out(reports.submit(uow, principal, round_id, unit_code, if_match=if_match, clock=clock), response)
+    return _out(
+        reports.submit(uow, principal, round_id, unit_code, if_match=if_match, clock=clock),
+        response,
+    )
 
 
 @router.post("/return", response_model=ReportOut, responses=WRITE_ERRORS)
@@ -124,7 +131,10 @@ def approve_report(
     if_match: IfMatch = None,
 ) -> ReportOut:
     """Approve and lock the report (inspector)."""
-    return _out(reports.approve(uow, principal, round_id, unit_code, if_match=if_match, clock=clock), response)
+    return _out(
+        reports.approve(uow, principal, round_id, unit_code, if_match=if_match, clock=clock),
+        response,
+    )
 
 
 @router.post("/reopen", response_model=ReportOut, responses=WRITE_ERRORS)
@@ -138,4 +148,7 @@ def reopen_report(
     if_match: IfMatch = None,
 ) -> ReportOut:
     """Reopen a submitted, returned or approved report as a draft (admin)."""
-    return _out(reports.reopen(uow, principal, round_id, unit_code, if_match=if_match, clock=clock), response)
+    return _out(
+        reports.reopen(uow, principal, round_id, unit_code, if_match=if_match, clock=clock),
+        response,
+    )

@@ -25,11 +25,11 @@ def get_round_monitoring(round_id: int, uow: UowDep, principal: CurrentPrincipal
     return MonitoringOut(
         round_id=view.round_id,
         year_be=view.year_be,
-        months=view.months,  # type: ignore[arg-type]
+        months=view.months,
         deadline=view.deadline,
-        status=view.status,  # type: ignore[arg-type]
+        status=view.status,
         closed_at=view.closed_at,
         units=[UnitStatusOut(**u.__dict__) for u in view.units],
         overall=RatesOut(**view.overall),
-        by_kind={k: RatesOut(**v) for k, v in view.by_kind.items()},  # type: ignore[misc]
+        by_kind={k: RatesOut(**v) for k, v in view.by_kind.items()},
     )

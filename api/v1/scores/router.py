@@ -14,7 +14,13 @@ from fastapi.responses import JSONResponse, Response
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.v1.common.schemas import decode_cursor, encode_cursor
-from api.v1.scores.schemas import HistoryItem, ScoreboardPage, ScoreDocument, SimulationIn, UnitScoreOut
+from api.v1.scores.schemas import (
+    HistoryItem,
+    ScoreboardPage,
+    ScoreDocument,
+    SimulationIn,
+    UnitScoreOut,
+)
 from services import scores
 
 router = APIRouter(tags=["scores"])
@@ -23,7 +29,9 @@ router = APIRouter(tags=["scores"])
 def _json(doc: Any) -> Response:
     # The score document is already JSON-ready (strings for every decimal); skipping a second
     # validation pass keeps the most-read endpoint cheap. Its schema is still declared.
-    return Response(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), media_type="application/json")
+    return Response(
+        json.dumps(doc, ensure_ascii=False, separators=(",", ":")), media_type="application/json"
+    )
 
 
 @router.get(
@@ -34,7 +42,9 @@ def _json(doc: Any) -> Response:
 def get_unit_score(round_id: int, unit_code: str, uow: UowDep, principal: CurrentPrincipal) -> Any:
     """The unit's overall, level, per-indicator and per-dimension scores with their working,
     and what separates it from the next level."""
-    return Response(scores.unit_score(uow, principal, round_id, unit_code), media_type="application/json")
+    return Response(
+        scores.unit_score(uow, principal, round_id, unit_code), media_type="application/json"
+    )
 
 
 CSV_HEADER = ["unit_code", "name_th", "name_en", "kind", "province", "overall", "level"]
@@ -55,7 +65,7 @@ def get_round_scoreboard(
     kind: Literal["central", "regional"] | None = None,
     cursor: str | None = None,
     page_size: Annotated[int, Query(ge=1, le=10_000)] = 100,
-    format: Literal["json", "csv"] = "json",  # noqa: A002 - the pinned query parameter name
+    format: Literal["json", "csv"] = "json",
 ) -> Any:
     """Every participating unit's score. JSON is paginated by cursor (``page_size`` capped by
     the server); ``format=csv`` answers the whole round as UTF-8 CSV with a BOM for Excel."""
@@ -65,8 +75,13 @@ def get_round_scoreboard(
     after = decode_cursor(cursor)
     size = min(page_size, settings.page_size_max)
     rows, nxt = scores.scoreboard(
-        uow, principal, round_id, level=level, kind=kind,
-        after=after if isinstance(after, str) else None, page_size=size,
+        uow,
+        principal,
+        round_id,
+        level=level,
+        kind=kind,
+        after=after if isinstance(after, str) else None,
+        page_size=size,
     )
     body = {
         "round_id": round_id,

@@ -129,4 +129,6 @@ class SimulationIn(RequestModel):
     framework: FrameworkIn | None = None
     values: list[ValueIn] = Field(max_length=500)
     not_applicable: list[int] = Field(default_factory=list, max_length=500)
-    round_closed: bool = Field(default=False, description="Apply the missing-value policy as after closing")
+    round_closed: bool = Field(
+        default=False, description="Apply the missing-value policy as after closing"
+    )

@@ -1,0 +1,121 @@
+"""Benchmark: the full round scoreboard of 10,000 units x 10 indicators, JSON and CSV.
+
+Times the whole scoreboard through the app (every JSON page at the largest page size, then the
+CSV in one request) and counts the SQL statements each issues, at two sizes to show that the
+count does not grow with the number of units. Target (issue 3): <= 1 s on SQLite.
+
+Usage: python bench/scoreboard.py [--units 10000] [--database-url URL]
+The LAST line is JSON with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+warnings.filterwarnings("ignore")
+
+from sqlalchemy import event  # noqa: E402
+
+from bench.generate import generate  # noqa: E402
+from bench.harness import last_line  # noqa: E402
+
+SECRET = "bench-secret-" + "x" * 40
+
+
+class StatementCounter:
+    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._on)
+
+    def _on(self, *_args: object) -> None:
+        self.count += 1
+
+
+def measure(database_url: str, units: int) -> dict[str, float]:
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from api.security import create_access_token
+    from api.settings import Settings
+    from persistence.db import make_engine
+    from persistence.tables import UserRow
+    from persistence.unit_of_work import UnitOfWork
+
+    generate(database_url, units)
+    settings = Settings(
+        database_url=database_url, jwt_secret=SECRET, webhook_worker_enabled=False, _env_file=None
+    )  # type: ignore[call-arg]
+    engine = make_engine(database_url)
+    with UnitOfWork(engine, write=True) as uow:
+        admin = UserRow(username="bench-admin", password_hash="x", role="admin")
+        uow.repos.identity.add(admin)
+        uow.repos.identity.flush()
+        fy = uow.repos.reference.fiscal_year(2558)
+        assert fy is not None and fy.id is not None
+        round_id = uow.repos.reference.rounds_of(fy.id)[0].id
+        admin_id = admin.id
+    token, _ = create_access_token(settings, subject=f"user:{admin_id}", role="admin")
+    headers = {"Authorization": f"Bearer {token}"}
+    app = create_app(settings, engine=engine, migrate=False)
+    counter = StatementCounter(engine)
+    out: dict[str, float] = {"units": units}
+    with TestClient(app) as client:
+        url = f"/api/v1/rounds/{round_id}/scores"
+        client.get(url, headers=headers, params={"page_size": 10})  # warm the framework cache
+        counter.count = 0
+        t = time.perf_counter()
+        cursor, pages, rows = None, 0, 0
+        while True:
+            params = {"page_size": settings.page_size_max} | ({"cursor": cursor} if cursor else {})
+            r = client.get(url, headers=headers, params=params)
+            r.raise_for_status()
+            body = r.json()
+            pages, rows = pages + 1, rows + len(body["items"])
+            cursor = body["next_cursor"]
+            if not cursor:
+                break
+        out["json_seconds"] = round(time.perf_counter() - t, 3)
+        out["json_pages"] = pages
+        out["json_rows"] = rows
+        out["json_statements"] = counter.count
+        out["json_statements_per_page"] = round(counter.count / pages, 2)
+        counter.count = 0
+        t = time.perf_counter()
+        r = client.get(url, headers=headers, params={"format": "csv"})
+        r.raise_for_status()
+        out["csv_seconds"] = round(time.perf_counter() - t, 3)
+        out["csv_rows"] = r.text.count("\n") - 1
+        out["csv_statements"] = counter.count
+    engine.dispose()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--units", type=int, default=10_000)
+    ap.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        small_url = f"sqlite:///{tmp}/small.db"
+        url = args.database_url or f"sqlite:///{tmp}/big.db"
+        small = measure(small_url, max(1, args.units // 10))
+        big = measure(url, args.units)
+    print(f"{small['units']:>6} units: {small}")
+    print(f"{big['units']:>6} units: {big}")
+    last_line(
+        big
+        | {
+            "csv_statements_at_tenth_size": small["csv_statements"],
+            "json_statements_per_page_at_tenth_size": small["json_statements_per_page"],
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()
