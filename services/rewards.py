@@ -122,7 +122,9 @@ def reward_list(uow: UnitOfWork, actor: Principal, year_be: int) -> dict[str, An
         states[unit.code] = state
         if state != "approved":
             continue
-        values = merge_values(framework, own.get(unit.id, ()), central.get(unit.id, ()))
+        values = merge_values(
+            framework, own.get(unit.id, ()), central.get(unit.id, ()), with_unit=True
+        )
         result = evaluate(framework, values, na.get(unit.id, ()), closed)
         final[unit.code] = result.level
         overall[unit.code] = None if result.overall is None else f"{result.overall:.4f}"

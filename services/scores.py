@@ -141,7 +141,9 @@ def _score_rows(
         uid = u.id
         result = evaluate(
             framework,
-            merge_values(source_of, own.get(uid, no_values), central.get(uid, no_values)),
+            merge_values(
+                source_of, own.get(uid, no_values), central.get(uid, no_values), with_unit=True
+            ),
             na.get(uid, no_values),
             closed,
         )

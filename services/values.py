@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from domain.framework import Framework
 from domain.values import IndicatorValue
@@ -46,24 +47,30 @@ def sources(framework: Framework) -> dict[int, str]:
 
 def merge_values(
     source_of: Mapping[int, str] | Framework,
-    own: Iterable[ValueTuple],
-    central: Iterable[ValueTuple],
+    own: Iterable[tuple[Any, ...]],
+    central: Iterable[tuple[Any, ...]],
+    *,
+    with_unit: bool = False,
 ) -> dict[int, IndicatorValue]:
     """The values that count for scoring: each indicator from its own source.
 
     A unit-sourced indicator takes the unit's entry; a centrally sourced one takes the
-    provider's value. A value in the wrong place is never used. Pass ``sources(framework)``
-    when merging for many units, so it is computed once.
+    provider's value. A value in the wrong place is never used. Rows are
+    (indicator_no, value, steps, score), or with a leading unit id when ``with_unit``. Pass
+    ``sources(framework)`` when merging for many units, so it is computed once.
     """
     if isinstance(source_of, Framework):
         source_of = sources(source_of)
+    start = 1 if with_unit else 0
     out: dict[int, IndicatorValue] = {}
-    for no, value, steps, score in own:
+    for row in own:
+        no, value, steps, score = row[start : start + 4]
         if source_of.get(no) == "unit" and (
             value is not None or steps is not None or score is not None
         ):
             out[no] = to_domain(no, value, steps, score)
-    for no, value, steps, score in central:
+    for row in central:
+        no, value, steps, score = row[start : start + 4]
         if source_of.get(no, "unit") != "unit" and (
             value is not None or steps is not None or score is not None
         ):

@@ -7,9 +7,11 @@ value of a round at once: one statement per kind of data, whatever the number of
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, bindparam, literal, null, union_all
+from sqlalchemy import Connection, Select, and_, bindparam, literal, null, union_all
 from sqlmodel import Session, col, select
 
 from persistence.tables import (
@@ -57,6 +59,24 @@ _SCORE_INPUTS = union_all(
         NotApplicableRow.unit_id == bindparam("uid"),
     ),
 )
+
+
+def _driver_rows(conn: Connection, stmt: Select[Any]) -> list[tuple[Any, ...]]:
+    """Run a statement of plain columns on the driver's own cursor: tuples as the driver makes
+    them, without a result object per row (the scoreboard reads 100,000 values at a time).
+
+    Only for columns that need no type processing (integers and strings)."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args: Any = (
+        tuple(params[k] for k in compiled.positiontup or ()) if compiled.positional else params
+    )
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), args)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 class ReportingRepository:
@@ -158,7 +178,9 @@ class ReportingRepository:
     ]:
         """Every value of a round, grouped by unit id: (own entries, central values, report info).
 
-        Three statements, whatever the number of units or indicators.
+        Three statements, whatever the number of units or indicators. The value rows keep
+        their leading unit id: (unit_id, indicator_no, value, steps, score); see
+        ``services.values.merge_values(..., with_unit=True)``.
         """
         ids = list(unit_ids) if unit_ids is not None else None
         own_q = select(
@@ -186,14 +208,14 @@ class ReportingRepository:
             central_q = central_q.where(col(CentralValueRow.unit_id).in_(ids))
             report_q = report_q.where(col(ReportRow.unit_id).in_(ids))
         conn = self.session.connection()
-        own: dict[int, list[ValueTuple]] = {}
-        for unit_id, no, value, steps, score in conn.execute(own_q).all():
-            own.setdefault(unit_id, []).append((no, value, steps, score))
-        central: dict[int, list[ValueTuple]] = {}
-        for unit_id, no, value, steps, score in conn.execute(central_q).all():
-            central.setdefault(unit_id, []).append((no, value, steps, score))
+        by_unit = itemgetter(0)
+        # Rows come back as (unit_id, indicator_no, value, steps, score), grouped by unit.
+        own_rows = _driver_rows(conn, own_q.order_by(col(ReportRow.unit_id)))
+        central_rows = _driver_rows(conn, central_q.order_by(col(CentralValueRow.unit_id)))
+        own = {uid: list(rows) for uid, rows in groupby(own_rows, key=by_unit)}
+        central = {uid: list(rows) for uid, rows in groupby(central_rows, key=by_unit)}
         reports = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(report_q).all()}
-        return own, central, reports
+        return own, central, reports  # type: ignore[return-value]
 
     # a unit across every round (score history)
     def rounds_with_years(self) -> list[tuple[RoundRow, FiscalYearRow]]:
