@@ -1,13 +1,13 @@
 """A whole fiscal year through the API, from creating the year to the reward list.
 
 Only the first admin and the units come from the fixtures; everything else is an HTTP call, as
-``docs/walkthrough.md`` shows it with curl: the admin creates fiscal year 2559 and the users,
-who sign in with their passwords; a portal subscribes to webhooks; officers fill their 6-month
-reports, the central providers supply their indicators, one unit submits on time and one late,
-the inspector returns one report with comments, the unit corrects and resubmits, the inspector
-approves both, the admin closes the round; the 12-month round needs two evidence documents per
-indicator and the working-group order; after approval and closing, the reward list and its
-totals follow. At the end the webhook worker delivers what happened, signed.
+the README section "A whole fiscal year with curl" shows it: the admin creates fiscal year 2559
+and the users, who sign in with their passwords; a portal subscribes to webhooks; officers fill
+their 6-month reports, the central providers supply their indicators, one unit submits on time
+and one late, the inspector returns one report with comments, the unit corrects and resubmits,
+the inspector approves both, the admin closes the round; the 12-month round needs two evidence
+documents per indicator and the working-group order; after approval and closing, the reward list
+and its totals follow. At the end the webhook worker delivers what happened, signed.
 
 Fiscal year 2559 runs 1 Oct 2015 – 30 Sep 2016: the 6-month deadline is 10 Apr 2016, the
 12-month one 9 Oct 2016.
