@@ -29,12 +29,22 @@ SECRET = "bench-secret-" + "x" * 40
 
 
 class StatementCounter:
+    """Counts SQL statements at the driver, so reads that bypass SQLAlchemy's result layer are
+    counted too. Transaction control (BEGIN, COMMIT, ROLLBACK) and PRAGMAs are not queries and
+    are left out."""
+
     def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
         self.count = 0
-        event.listen(engine, "before_cursor_execute", self._on)
+        event.listen(engine, "connect", self._on_connect)
+        engine.dispose()  # new connections get the trace callback
 
-    def _on(self, *_args: object) -> None:
-        self.count += 1
+    def _on_connect(self, dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.set_trace_callback(self._on_statement)
+
+    def _on_statement(self, sql: str) -> None:
+        head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        if head not in ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE"):
+            self.count += 1
 
 
 def measure(database_url: str, units: int) -> dict[str, float]:

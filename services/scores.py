@@ -6,12 +6,13 @@ evidence files: values are fetched per round in bulk and scored in memory by the
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from domain.errors import ValueInvalid
 from domain.framework import Framework
@@ -62,7 +63,7 @@ def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str)
         "unit_code": ru.unit_code,
         "framework_id": ru.framework_id,
     } | score_document(result)
-    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = orjson.dumps(doc)
     _documents.put(key, body)
     return body
 
@@ -133,6 +134,7 @@ def _score_rows(
     """One scoreboard row per unit. The hot loop of the scoreboard: kept lean on purpose."""
     closed = rnd.status == "closed"
     source_of = sources(framework)
+    keys = [str(i.indicator_no) for i in framework.indicators]
     no_values: tuple[Any, ...] = ()
     draft = ("draft", None, None)
     rows = []
@@ -158,10 +160,13 @@ def _score_rows(
                 province=u.province,
                 overall=None if overall is None else str(overall),  # already 4 decimals
                 level=result.level,
-                indicator_scores={
-                    str(i.indicator_no): None if i.score is None else str(i.score)
-                    for i in result.indicators
-                },
+                indicator_scores=dict(
+                    zip(
+                        keys,
+                        [None if i.score is None else str(i.score) for i in result.indicators],
+                        strict=True,
+                    )
+                ),
                 report_state=state,
                 submitted_at=submitted_at,
                 on_time=on_time,
@@ -206,9 +211,9 @@ def scoreboard(
         units = units[:page_size] if page_size is not None else units
         if not units:
             return out, None
-        ids = None if page_size is None else [u.id for u in units if u.id is not None]
-        own, central, reports = uow.repos.reporting.round_values(round_id, ids)
-        na = uow.repos.reference.not_applicable_by_unit(fy.id, ids)
+        page = None if page_size is None else (cursor, units[-1].code)
+        own, central, reports = uow.repos.reporting.round_values(round_id, code_range=page)
+        na = uow.repos.reference.not_applicable_by_unit(fy.id)
         for row in _score_rows(framework, rnd, units, own, central, reports, na):
             if level is not None and row.level != level:
                 continue

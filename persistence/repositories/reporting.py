@@ -172,7 +172,11 @@ class ReportingRepository:
         return own, central  # type: ignore[return-value]
 
     def round_values(
-        self, round_id: int, unit_ids: Iterable[int] | None = None
+        self,
+        round_id: int,
+        unit_ids: Iterable[int] | None = None,
+        *,
+        code_range: tuple[str | None, str] | None = None,
     ) -> tuple[
         dict[int, list[ValueTuple]], dict[int, list[ValueTuple]], dict[int, tuple[Any, ...]]
     ]:
@@ -207,6 +211,15 @@ class ReportingRepository:
             own_q = own_q.where(col(ReportRow.unit_id).in_(ids))
             central_q = central_q.where(col(CentralValueRow.unit_id).in_(ids))
             report_q = report_q.where(col(ReportRow.unit_id).in_(ids))
+        if code_range is not None:
+            # A page of units ordered by code: two bound values instead of a thousand-long IN list.
+            after, last = code_range
+            in_page = select(UnitRow.id).where(UnitRow.code <= last)
+            if after is not None:
+                in_page = in_page.where(UnitRow.code > after)
+            own_q = own_q.where(col(ReportRow.unit_id).in_(in_page.scalar_subquery()))
+            central_q = central_q.where(col(CentralValueRow.unit_id).in_(in_page.scalar_subquery()))
+            report_q = report_q.where(col(ReportRow.unit_id).in_(in_page.scalar_subquery()))
         conn = self.session.connection()
         by_unit = itemgetter(0)
         # Rows come back as (unit_id, indicator_no, value, steps, score), grouped by unit.

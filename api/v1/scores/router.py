@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
@@ -27,11 +27,10 @@ router = APIRouter(tags=["scores"])
 
 
 def _json(doc: Any) -> Response:
-    # The score document is already JSON-ready (strings for every decimal); skipping a second
-    # validation pass keeps the most-read endpoint cheap. Its schema is still declared.
-    return Response(
-        json.dumps(doc, ensure_ascii=False, separators=(",", ":")), media_type="application/json"
-    )
+    # The score documents are already JSON-ready (strings for every decimal); skipping a second
+    # validation pass keeps the most-read endpoints cheap. Their schema is still declared.
+    # orjson: the scoreboard serialises 10,000 rows a round; it is several times faster here.
+    return Response(orjson.dumps(doc, option=orjson.OPT_UTC_Z), media_type="application/json")
 
 
 @router.get(
@@ -85,10 +84,7 @@ def get_round_scoreboard(
     )
     body = {
         "round_id": round_id,
-        "items": [
-            r.__dict__ | {"submitted_at": r.submitted_at.isoformat() if r.submitted_at else None}
-            for r in rows
-        ],
+        "items": rows,  # dataclasses; orjson writes them (and their datetimes) directly
         "next_cursor": encode_cursor(nxt) if nxt else None,
     }
     return _json(body)
