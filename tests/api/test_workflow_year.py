@@ -23,21 +23,14 @@ import httpx
 
 from persistence.types import utcnow
 from services.webhooks import deliver_due
+from tests.api.conftest import CENTRAL_VALUES as STANDARD_CENTRAL
+from tests.api.conftest import UNIT_VALUES as STANDARD_UNIT
 from tests.api.test_rewards import BEST_CENTRAL, BEST_UNIT, pdf
 from tests.api.test_webhooks import Receiver
 from tests.services.test_webhook_signing import verify
 
 PASSWORD = "a long enough password 2559"
 NARRATIVE = "ดำเนินการครบทุกขั้นตอนตามแผน มีหลักฐานประกอบ"
-STANDARD_UNIT = {
-    3: {"value": "92.5"},
-    4: {"value": "18"},
-    6: {"steps": 4},
-    7: {"steps": 3},
-    8: {"steps": 4},
-    9: {"steps": 5},
-}
-STANDARD_CENTRAL = {1: {"value": "95"}, 2: {"value": "85"}, 5: {"value": "94"}, 10: {"score": "4"}}
 PROVIDER_OF = {1: "BLSD", 2: "BLSD", 5: "FIN", 10: "FIN"}
 
 
