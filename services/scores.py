@@ -287,8 +287,3 @@ def simulate(
         )
     parsed = parse_values(framework, values)
     return score_document(evaluate(framework, parsed, not_applicable, round_closed))
-
-
-def require_visible_round(uow: UnitOfWork, round_id: int) -> None:
-    if uow.repos.reference.round_with_year(round_id) is None:
-        raise NotFound(f"no round with id {round_id}")

@@ -61,15 +61,6 @@ class IdentityRepository:
         row = self.session.connection().execute(_PRINCIPAL_COLUMNS, {"uid": user_id}).first()
         return tuple(row) if row else None  # type: ignore[return-value]
 
-    def user_with_unit(self, user_id: int) -> tuple[UserRow, str | None] | None:
-        q = (
-            select(UserRow, UnitRow.code)
-            .outerjoin(UnitRow, col(UnitRow.id) == UserRow.unit_id)
-            .where(UserRow.id == user_id)
-        )
-        row = self.session.exec(q).first()
-        return (row[0], row[1]) if row else None
-
     def list_users(
         self, *, after_id: int | None = None, limit: int = 100, role: str | None = None
     ) -> Sequence[UserRow]:

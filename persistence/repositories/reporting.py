@@ -149,28 +149,6 @@ class ReportingRepository:
                 na.append(no)
         return own, central, na
 
-    def unit_values(self, round_id: int, unit_id: int) -> tuple[list[ValueTuple], list[ValueTuple]]:
-        """(the unit's own entries, the central values) for one unit in one round."""
-        own_q = (
-            select(
-                IndicatorEntryRow.indicator_no,
-                IndicatorEntryRow.value,
-                IndicatorEntryRow.steps,
-                IndicatorEntryRow.score,
-            )
-            .join(ReportRow, col(ReportRow.id) == IndicatorEntryRow.report_id)
-            .where(ReportRow.round_id == round_id, ReportRow.unit_id == unit_id)
-        )
-        central_q = select(
-            CentralValueRow.indicator_no,
-            CentralValueRow.value,
-            CentralValueRow.steps,
-            CentralValueRow.score,
-        ).where(CentralValueRow.round_id == round_id, CentralValueRow.unit_id == unit_id)
-        own = [tuple(r) for r in self.session.exec(own_q).all()]
-        central = [tuple(r) for r in self.session.exec(central_q).all()]
-        return own, central  # type: ignore[return-value]
-
     def round_values(
         self,
         round_id: int,
@@ -286,15 +264,6 @@ class ReportingRepository:
             if (row.unit_id, row.indicator_no) in keys:
                 out[(row.unit_id, row.indicator_no)] = row
         return out
-
-    def central_values_of_round(self, round_id: int) -> Sequence[tuple[CentralValueRow, UnitRow]]:
-        q = (
-            select(CentralValueRow, UnitRow)
-            .join(UnitRow, col(UnitRow.id) == CentralValueRow.unit_id)
-            .where(CentralValueRow.round_id == round_id)
-            .order_by(col(UnitRow.code), col(CentralValueRow.indicator_no))
-        )
-        return [(c, u) for c, u in self.session.exec(q).all()]
 
 
 class EvidenceCounts:
