@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -118,7 +119,7 @@ def make_authenticator(settings: Settings) -> Authenticator:
     def authenticate(uow: UnitOfWork, credential: str) -> Principal:
         if credential.startswith(PAT_PREFIX):
             return principal_for_api_token(uow, credential)
-        subject, _exp, issued_at = claims_of(credential)
-        return principal_for_subject(uow, subject, issued_at)
+        subject, expires, issued_at = claims_of(credential)
+        return replace(principal_for_subject(uow, subject, issued_at), expires_at=float(expires))
 
     return authenticate

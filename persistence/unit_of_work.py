@@ -7,6 +7,7 @@ database. On SQLite a writing unit of work takes the write lock when it begins
 
 from __future__ import annotations
 
+import weakref
 from types import TracebackType
 
 from sqlalchemy.engine import Engine
@@ -14,15 +15,17 @@ from sqlmodel import Session
 
 from persistence.repositories import Repositories
 
-_immediate_engines: dict[int, Engine] = {}
+# Keyed by the engine itself (weakly): an id() can be reused by a later engine, which would
+# then borrow a dead engine's pool, i.e. another database.
+_immediate_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def _immediate(engine: Engine) -> Engine:
     """The same engine (and pool) whose transactions begin with ``BEGIN IMMEDIATE``."""
-    found = _immediate_engines.get(id(engine))
+    found = _immediate_engines.get(engine)
     if found is None:
         found = engine.execution_options(sqlite_begin="IMMEDIATE")
-        _immediate_engines[id(engine)] = found
+        _immediate_engines[engine] = found
     return found
 
 

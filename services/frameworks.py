@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from domain.framework import Framework
 from persistence.tables import FrameworkRow
 from persistence.unit_of_work import UnitOfWork
@@ -71,7 +73,7 @@ def create_framework(
     uow.repos.reference.add(row)
     try:
         uow.repos.reference.flush()
-    except Exception as exc:  # a concurrent writer took this version number
+    except IntegrityError as exc:  # a concurrent writer took this version number
         raise Conflict(
             "another version of this framework was saved at the same time; retry"
         ) from exc

@@ -94,4 +94,4 @@ def principal_for_api_token(uow: UnitOfWork, token: str) -> Principal:
     principal = principal_for_user(
         uow, row.user_id, read_only=row.scope != "read_write", subject=f"user:{row.user_id}"
     )
-    return replace(principal, via_api_token=True)
+    return replace(principal, via_api_token=True, expires_at=row.expires_at.timestamp())

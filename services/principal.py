@@ -18,6 +18,7 @@ class Principal:
     provider_code: str | None = None  # central provider
     read_only: bool = False  # a read-only personal API token
     via_api_token: bool = False  # authenticated with a personal API token, not a sign-in
+    expires_at: float | None = None  # when the credential stops being valid (epoch seconds)
 
     @property
     def is_admin(self) -> bool:

@@ -31,13 +31,13 @@ def get(credential: str) -> Principal | None:
     return principal
 
 
-def put(credential: str, principal: Principal, ttl: float, expires_at: float | None = None) -> None:
-    """Remember ``principal`` for ``ttl`` seconds, or until ``expires_at`` (epoch) if sooner."""
+def put(credential: str, principal: Principal, ttl: float) -> None:
+    """Remember ``principal`` for ``ttl`` seconds, never past its credential's expiry."""
     if ttl <= 0:
         return
     until = time.monotonic() + ttl
-    if expires_at is not None:
-        until = min(until, time.monotonic() + (expires_at - time.time()))
+    if principal.expires_at is not None:
+        until = min(until, time.monotonic() + (principal.expires_at - time.time()))
     with _lock:
         if len(_entries) >= _MAX:
             _entries.clear()

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.calendar import is_on_time
-from domain.errors import RequirementsUnmet
+from domain.errors import DomainError, RequirementsUnmet
 from domain.framework import Framework
 from domain.requirements import EntryFacts, check_submission
 from domain.values import parse_value
@@ -323,11 +323,7 @@ def put_report(
             befores[no], afters[no] = _apply_entry(uow, ctx, actor, no, data, now)
         except (Unprocessable, NotFound) as exc:
             problems.append({"indicator_no": no, "rule": exc.kind, "message": exc.detail})
-        except Exception as exc:
-            from domain.errors import DomainError
-
-            if not isinstance(exc, DomainError):
-                raise
+        except DomainError as exc:
             problems.extend(p | {"indicator_no": no} for p in exc.problems)
     if problems:
         raise Unprocessable("some entries are not valid; nothing was saved", problems=problems)

@@ -83,6 +83,10 @@ class _LRU:
                 self.data.move_to_end(key)
             return value
 
+    def clear(self) -> None:
+        with self.lock:
+            self.data.clear()
+
     def put(self, key: Hashable, value: bytes) -> None:
         with self.lock:
             self.data[key] = value
@@ -102,8 +106,7 @@ def clear_caches() -> None:
     """
     from persistence.repositories.reference import clear_framework_cache
 
-    with _documents.lock:
-        _documents.data.clear()
+    _documents.clear()
     clear_framework_cache()
 
 
