@@ -32,6 +32,7 @@ from persistence.unit_of_work import UnitOfWork
 from services.bootstrap import ensure_framework, migrate
 from services.reference import create_fiscal_year
 
+ROOT = Path(__file__).resolve().parent.parent
 STATES = ("draft", "submitted", "returned", "approved")
 
 
@@ -197,6 +198,32 @@ def generate(
         counts["evidence"] = uow.repos.bulk.insert_many(EvidenceRow, evidence)
     engine.dispose()
     return counts
+
+
+def schema_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    from persistence.migrations import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def cached_sqlite(units: int, directory: Path = ROOT / "var" / "bench") -> Path:
+    """A generated SQLite file of ``units`` units, made once and kept under var/bench/.
+
+    Keyed by the number of units and the schema revision, so a new migration makes a new
+    file. Callers that write must work on a copy. Written under a temporary name and renamed,
+    so an interrupted run never leaves a half-made file behind."""
+    path = directory / f"generated-{units}u-rev{schema_head()}.db"
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        generate(f"sqlite:///{partial}", units)
+        partial.rename(path)
+    return path
 
 
 def main() -> None:

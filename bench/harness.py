@@ -32,6 +32,15 @@ def free_port() -> int:
 @contextmanager
 def serve(app: str, env: dict[str, str] | None = None, workers: int = 1) -> Iterator[str]:
     """Run ``uvicorn app`` on a free loopback port; yields the base URL."""
+    with serve_process(app, env, workers) as (base, _proc):
+        yield base
+
+
+@contextmanager
+def serve_process(
+    app: str, env: dict[str, str] | None = None, workers: int = 1
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Like ``serve``, also yielding the uvicorn process (a profiler attaches to its pid)."""
     port = free_port()
     cmd = [
         PY,
@@ -62,7 +71,7 @@ def serve(app: str, env: dict[str, str] | None = None, workers: int = 1) -> Iter
                 time.sleep(0.2)
         else:
             raise RuntimeError(f"{app} did not start")
-        yield base
+        yield base, proc
     finally:
         proc.terminate()
         try:

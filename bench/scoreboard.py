@@ -29,19 +29,15 @@ SECRET = "bench-secret-" + "x" * 40
 
 
 class StatementCounter:
-    """Counts SQL statements at the driver, so reads that bypass SQLAlchemy's result layer are
-    counted too. Transaction control (BEGIN, COMMIT, ROLLBACK) and PRAGMAs are not queries and
-    are left out."""
+    """Counts the SQL statements the app sends, through SQLAlchemy's cursor events (the
+    scoreboard's driver-level reads go through them too), on SQLite and PostgreSQL alike.
+    Transaction control and PRAGMAs are not queries and are left out."""
 
     def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
         self.count = 0
-        event.listen(engine, "connect", self._on_connect)
-        engine.dispose()  # new connections get the trace callback
+        event.listen(engine, "before_cursor_execute", self._on_statement)
 
-    def _on_connect(self, dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        dbapi_connection.set_trace_callback(self._on_statement)
-
-    def _on_statement(self, sql: str) -> None:
+    def _on_statement(self, _conn, _cursor, sql: str, *_args) -> None:  # type: ignore[no-untyped-def]
         head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
         if head not in ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE"):
             self.count += 1
@@ -66,8 +62,14 @@ def measure(database_url: str, units: int) -> dict[str, float]:
     from persistence.unit_of_work import UnitOfWork
 
     generate(database_url, units)
+    # No principal cache: every request then counts its own caller lookup, so the statement
+    # count does not depend on how long the run took.
     settings = Settings(
-        database_url=database_url, jwt_secret=SECRET, webhook_worker_enabled=False, _env_file=None
+        database_url=database_url,
+        jwt_secret=SECRET,
+        webhook_worker_enabled=False,
+        principal_cache_seconds=0,
+        _env_file=None,
     )  # type: ignore[call-arg]
     engine = make_engine(database_url)
     with UnitOfWork(engine, write=True) as uow:

@@ -104,7 +104,10 @@ class RewardRateRow(SQLModel, table=True):
 
 class NotApplicableRow(SQLModel, table=True):
     __tablename__ = "not_applicable"
-    __table_args__ = (UniqueConstraint("fiscal_year_id", "unit_id", "indicator_no"),)
+    __table_args__ = (
+        UniqueConstraint("fiscal_year_id", "unit_id", "indicator_no"),
+        Index("ix_not_applicable_unit_id", "unit_id"),  # a unit across years: score history
+    )
     id: int | None = Field(default=None, primary_key=True)
     fiscal_year_id: int = Field(sa_column=_fk("fiscal_year.id", ondelete="CASCADE"))
     unit_id: int = Field(sa_column=_fk("unit.id", ondelete="CASCADE"))
@@ -122,6 +125,7 @@ class ReportRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("round_id", "unit_id"),
         Index("ix_report_round_id_state", "round_id", "state"),
+        Index("ix_report_unit_id", "unit_id"),  # a unit across rounds: score history
     )
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(sa_column=_fk("round.id", ondelete="CASCADE"))
@@ -155,6 +159,7 @@ class ReviewCommentRow(SQLModel, table=True):
     """An inspector's comment on one indicator when a report is returned."""
 
     __tablename__ = "review_comment"
+    __table_args__ = (Index("ix_review_comment_report_id", "report_id"),)  # every report read
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(sa_column=_fk("report.id", ondelete="CASCADE"))
     indicator_no: int | None = None
@@ -165,7 +170,10 @@ class ReviewCommentRow(SQLModel, table=True):
 
 class CentralValueRow(SQLModel, table=True):
     __tablename__ = "central_value"
-    __table_args__ = (UniqueConstraint("round_id", "unit_id", "indicator_no"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "unit_id", "indicator_no"),
+        Index("ix_central_value_unit_id", "unit_id"),  # a unit across rounds: score history
+    )
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(sa_column=_fk("round.id", ondelete="CASCADE"))
     unit_id: int = Field(sa_column=_fk("unit.id", ondelete="CASCADE"))
@@ -236,6 +244,7 @@ class ApiTokenRow(SQLModel, table=True):
     """A personal token for scripts; only its SHA-256 is kept (it is high-entropy)."""
 
     __tablename__ = "api_token"
+    __table_args__ = (Index("ix_api_token_user_id", "user_id"),)  # a user's tokens
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=_fk("app_user.id", ondelete="CASCADE"))
     name: str = Field(max_length=200)
@@ -249,6 +258,12 @@ class ApiTokenRow(SQLModel, table=True):
 
 class RefreshTokenRow(SQLModel, table=True):
     __tablename__ = "refresh_token"
+    # A user's or a client's sign-ins, revoked together (password change, disabling): the
+    # table gains a row at every sign-in and refresh.
+    __table_args__ = (
+        Index("ix_refresh_token_user_id", "user_id"),
+        Index("ix_refresh_token_client_id", "client_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     family_id: str = Field(max_length=64, index=True)
     token_hash: str = Field(max_length=64, unique=True)
@@ -360,6 +375,8 @@ class WebhookDeliveryRow(SQLModel, table=True):
     __tablename__ = "webhook_delivery"
     __table_args__ = (
         Index("ix_webhook_delivery_status_next", "status", "next_attempt_at"),
+        # an endpoint's delivery log, newest first (and its pending deliveries)
+        Index("ix_webhook_delivery_endpoint_id_id", "endpoint_id", "id"),
         UniqueConstraint("outbox_id", "endpoint_id"),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -62,8 +62,8 @@ _SCORE_INPUTS = union_all(
 
 
 def _driver_rows(conn: Connection, stmt: Select[Any]) -> list[tuple[Any, ...]]:
-    """Run a statement of plain columns on the driver's own cursor: tuples as the driver makes
-    them, without a result object per row (the scoreboard reads 100,000 values at a time).
+    """Run a statement of plain columns and fetch the driver's own tuples, without a result
+    object per row (the scoreboard reads 100,000 values at a time).
 
     Only for columns that need no type processing (integers and strings)."""
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
@@ -71,12 +71,13 @@ def _driver_rows(conn: Connection, stmt: Select[Any]) -> list[tuple[Any, ...]]:
     args: Any = (
         tuple(params[k] for k in compiled.positiontup or ()) if compiled.positional else params
     )
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    # exec_driver_sql keeps SQLAlchemy's execution events (statement counting, tracing) while
+    # the rows are still fetched from the driver's cursor as plain tuples.
+    result = conn.exec_driver_sql(str(compiled), args)
     try:
-        cursor.execute(str(compiled), args)
-        return list(cursor.fetchall())
+        return list(result.cursor.fetchall())  # type: ignore[union-attr]
     finally:
-        cursor.close()
+        result.close()
 
 
 class ReportingRepository:
