@@ -15,7 +15,8 @@ COPY domain ./domain
 COPY persistence ./persistence
 COPY services ./services
 COPY alembic ./alembic
-# Dependencies from pyproject.toml; the code itself runs from /app (PYTHONPATH), beside alembic/.
+# Dependencies and the package (with its package-data: the vendored /docs and /redoc assets in
+# api/static/docs); the code itself runs from /app (PYTHONPATH), beside alembic/ and alembic.ini.
 RUN pip install . \
     && useradd --system --uid 10001 --home /app sqs \
     && mkdir -p /data && chown sqs /data

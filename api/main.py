@@ -10,12 +10,17 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 
+from api.docs_offline import install_offline_docs
 from api.errors import install_error_handlers
+from api.observability import ObservedApp
+from api.observability import install as install_observability
+from api.observability.request_log import flush_access_log
 from api.settings import Settings, get_settings
 from persistence.db import make_engine, pool_capacity
 from persistence.types import utcnow
@@ -57,6 +62,17 @@ def create_app(
             admin_password=settings.admin_password,
             migrate_schema=migrate,
         )
+        from services import evidence
+
+        # What a killed process left in the evidence directory (files with no row, cut-short
+        # temporary files) goes at start; only files older than an hour, so uploads of other
+        # running instances are never touched.
+        evidence.sweep_leftovers(
+            engine,
+            evidence.StoreConfig(
+                settings.evidence_backend, settings.evidence_dir, settings.upload_max_bytes
+            ),
+        )
         anyio.to_thread.current_default_thread_limiter().total_tokens = worker_threads(
             settings, engine
         )
@@ -68,32 +84,40 @@ def create_app(
                 engine,
                 allow_hosts=settings.webhook_allow_hosts,
                 interval=settings.webhook_worker_interval_seconds,
+                on_report=app.state.metrics.webhooks_delivered,
             )
             worker.start()
         yield
         if worker is not None:
             await worker.stop()
+        flush_access_log()  # the last requests' lines, written before the app is gone
 
-    app = FastAPI(
+    app = ObservedApp(
         title="Service Quality Standard API",
         version="1.0.0",
         summary="Indicators, rounds, reports, evidence and exact scores for public-service units.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/docs",
-        redoc_url="/redoc",
+        docs_url=None,  # served from vendored assets: api/docs_offline.py
+        redoc_url=None,
         generate_unique_id_function=_operation_id,
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.db_slots = asyncio.Semaphore(pool_capacity(engine))
+    app.state.ending_threads = anyio.CapacityLimiter(pool_capacity(engine))  # see api.deps
+    sqlite = engine.dialect.name == "sqlite"
+    app.state.write_gate = asyncio.Lock() if sqlite else None  # one writer: see api.deps
+    app.state.inline_read_commit = sqlite  # in-process, cheaper than a thread hop
     app.state.clock = utcnow  # tests replace it to stand at a deadline
     from api.security import make_authenticator
 
     app.state.authenticator = make_authenticator(settings)
     install_error_handlers(app)
+    install_observability(app, settings)
 
     from api.v1.router import include_all
 
     include_all(app, API_PREFIX)
+    install_offline_docs(app)
     return app

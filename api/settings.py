@@ -6,15 +6,22 @@ start, and a wrong value stops the service with a message that names the variabl
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from persistence.db import normalise_url
 
 DEFAULT_SECRET = "change-me"  # noqa: S105 - a sentinel that the validator refuses outside demo mode
 MIN_SECRET_LENGTH = 32
+DATABASE_BACKENDS = ("sqlite", "postgresql")
 
 
 class Settings(BaseSettings):
@@ -46,19 +53,66 @@ class Settings(BaseSettings):
     webhook_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     webhook_worker_enabled: bool = True
     webhook_worker_interval_seconds: float = Field(default=5.0, gt=0)
+    # Browser origins allowed to call the API (CORS); empty: no CORS headers at all.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    metrics_enabled: bool = True
+    # When set, GET /metrics needs "Authorization: Bearer <this token>".
+    metrics_token: str | None = None
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
 
-    @field_validator("webhook_allow_hosts", mode="before")
+    @field_validator("webhook_allow_hosts", "cors_origins", mode="before")
     @classmethod
-    def _split_hosts(cls, value: Any) -> Any:
-        """SQS_WEBHOOK_ALLOW_HOSTS as a JSON list or comma-separated, as the operator wrote it."""
+    def _split_list(cls, value: Any) -> Any:
+        """A list variable as a JSON list or comma-separated, as the operator wrote it."""
         if isinstance(value, str):
             text = value.strip()
             if text.startswith("["):
-                import json
-
                 return json.loads(text)
-            return [h.strip() for h in text.split(",") if h.strip()]
+            return [item.strip() for item in text.split(",") if item.strip()]
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        """Refuse at start what the engine would refuse later, without echoing the URL (it may
+        carry a password)."""
+        try:
+            backend = make_url(normalise_url(value)).get_backend_name()
+        except ArgumentError:
+            backend = None
+        if backend not in DATABASE_BACKENDS:
+            raise ValueError(
+                "not a database URL this service supports: use sqlite:///path/to/file.db "
+                "or postgresql://user@host/database"
+            )
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _plain_origins(cls, origins: list[str]) -> list[str]:
+        """An origin is scheme://host[:port] exactly as browsers send it; a path or a trailing
+        slash would never match, so it is refused instead of silently ignored."""
+        for origin in origins:
+            if origin == "*":
+                continue
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.netloc or origin.endswith("/"):
+                raise ValueError(
+                    f"{origin!r} is not an origin: write scheme://host[:port] (or *), no path"
+                )
+            if parts.path or parts.query or parts.fragment:
+                raise ValueError(f"{origin!r} is not an origin: it has a path or a query")
+        return origins
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_level(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
@@ -77,6 +131,30 @@ class Settings(BaseSettings):
         return self
 
 
+class InvalidSettings(Exception):
+    """The environment does not describe a service that can start: one line per problem, each
+    naming its ``SQS_*`` variable (never its value: it may be a secret)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def problems_of(exc: ValidationError) -> list[str]:
+    """``SQS_UPLOAD_MAX_BYTES: Input should be a valid integer…`` per error of ``exc``."""
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False):
+        cause = error.get("ctx", {}).get("error")
+        message = str(cause) if error["type"] == "value_error" and cause else error["msg"]
+        if error["loc"]:  # a field; model-level messages name their variables themselves
+            message = f"SQS_{str(error['loc'][0]).upper()}: {message}"
+        lines.append(message)
+    return lines
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise InvalidSettings(problems_of(exc)) from None

@@ -21,6 +21,7 @@ calendar updates the event when a deadline moves instead of adding a second one.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Callable, Iterable
@@ -48,6 +49,30 @@ BOLD = Font(bold=True)
 
 
 # --- XLSX helpers -----------------------------------------------------------------------------
+
+
+SCOREBOARD_CSV_HEADER = ["unit_code", "name_th", "name_en", "kind", "province", "overall", "level"]
+
+
+def scoreboard_csv(rows: list[scores.ScoreRow]) -> bytes:
+    """The scoreboard as CSV: UTF-8 with a BOM so that Excel shows Thai, CRLF line ends.
+
+    One writer for the API's ``?format=csv`` and ``sqs export-scores``, so both give the same
+    bytes."""
+    numbers = sorted({int(k) for r in rows for k in r.indicator_scores})
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(
+        SCOREBOARD_CSV_HEADER + [f"indicator_{n}" for n in numbers] + ["report_state", "on_time"]
+    )
+    for r in rows:
+        writer.writerow(
+            [r.unit_code, r.name_th, r.name_en, r.kind, r.province or "", r.overall or "", r.level]
+            + [r.indicator_scores.get(str(n)) or "" for n in numbers]
+            + [r.report_state, "" if r.on_time is None else str(r.on_time).lower()]
+        )
+    return buf.getvalue().encode("utf-8")
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any) -> None:

@@ -726,12 +726,21 @@ class WebhookWorker:
     """The in-process worker: every ``interval`` seconds, :func:`deliver_due` in a thread.
 
     Several instances (or uvicorn workers) may each run one: the claims skip each other's rows.
+    ``on_report`` hears about every pass (the API counts deliveries for its metrics with it).
     """
 
-    def __init__(self, engine: Engine, *, allow_hosts: Sequence[str], interval: float) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        allow_hosts: Sequence[str],
+        interval: float,
+        on_report: Callable[[DeliveryReport], None] | None = None,
+    ) -> None:
         self.engine = engine
         self.allow_hosts = list(allow_hosts)
         self.interval = interval
+        self.on_report = on_report
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._client: httpx.Client | None = None
@@ -779,4 +788,6 @@ class WebhookWorker:
                 report.retrying,
                 report.failed,
             )
+        if self.on_report is not None:
+            self.on_report(report)
         return report

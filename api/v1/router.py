@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
+from starlette.routing import compile_path
 
+from api.errors import document_common_problems
+from api.request_guards import JSON_BODY_MAX_BYTES, BodyCap, check_query
 from api.v1.api_tokens import router as api_tokens
 from api.v1.audit import router as audit
 from api.v1.auth import router as auth
@@ -43,8 +47,23 @@ FEATURES = (
 )
 
 
+# These read their bodies as streams under caps of their own (SQS_UPLOAD_MAX_BYTES, and
+# central_values.MAX_BODY_BYTES); every other route takes JSON or a form of a few KB.
+STREAMED_BODIES = (evidence, central_values)
+
+
 def include_all(app: FastAPI, prefix: str) -> None:
     """Mount every feature router on the app itself: one level of routers to match through,
-    not two (matching through nested routers was a tenth of a score read's cost)."""
+    not two (matching through nested routers was a tenth of a score read's cost). Every route
+    gets the query checks, and every body but the streamed ones the JSON body cap."""
     for module in FEATURES:
-        app.include_router(module.router, prefix=prefix)
+        document_common_problems(module.router.routes)
+        app.include_router(module.router, prefix=prefix, dependencies=[Depends(check_query)])
+    streamed = [
+        (method, compile_path(prefix + route.path)[0])
+        for module in STREAMED_BODIES
+        for route in module.router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods or ()
+    ]
+    app.add_middleware(BodyCap, limit=JSON_BODY_MAX_BYTES, exempt=streamed)

@@ -3,8 +3,6 @@ and stateless simulations."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -13,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
-from api.v1.common.schemas import decode_cursor, encode_cursor
+from api.v1.common.schemas import Cursor, DbId, UnitCode, decode_cursor, encode_cursor
 from api.v1.scores.schemas import (
     HistoryItem,
     ScoreboardPage,
@@ -21,7 +19,7 @@ from api.v1.scores.schemas import (
     SimulationIn,
     UnitScoreOut,
 )
-from services import scores
+from services import exports, scores
 
 router = APIRouter(tags=["scores"])
 
@@ -38,15 +36,14 @@ def _json(doc: Any) -> Response:
     response_model=UnitScoreOut,
     responses=problem_responses(401, 403, 404),
 )
-def get_unit_score(round_id: int, unit_code: str, uow: UowDep, principal: CurrentPrincipal) -> Any:
+def get_unit_score(
+    round_id: DbId, unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal
+) -> Any:
     """The unit's overall, level, per-indicator and per-dimension scores with their working,
     and what separates it from the next level."""
     return Response(
         scores.unit_score(uow, principal, round_id, unit_code), media_type="application/json"
     )
-
-
-CSV_HEADER = ["unit_code", "name_th", "name_en", "kind", "province", "overall", "level"]
 
 
 @router.get(
@@ -56,13 +53,13 @@ CSV_HEADER = ["unit_code", "name_th", "name_en", "kind", "province", "overall", 
     | {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 def get_round_scoreboard(
-    round_id: int,
+    round_id: DbId,
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     level: Literal["best_practice", "standard", "below_standard", "incomplete"] | None = None,
     kind: Literal["central", "regional"] | None = None,
-    cursor: str | None = None,
+    cursor: Cursor = None,
     page_size: Annotated[int, Query(ge=1, le=10_000)] = 100,
     format: Literal["json", "csv"] = "json",
 ) -> Any:
@@ -91,19 +88,8 @@ def get_round_scoreboard(
 
 
 def _csv(rows: list[scores.ScoreRow]) -> Response:
-    numbers = sorted({int(k) for r in rows for k in r.indicator_scores})
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER + [f"indicator_{n}" for n in numbers] + ["report_state", "on_time"])
-    for r in rows:
-        writer.writerow(
-            [r.unit_code, r.name_th, r.name_en, r.kind, r.province or "", r.overall or "", r.level]
-            + [r.indicator_scores.get(str(n)) or "" for n in numbers]
-            + [r.report_state, "" if r.on_time is None else str(r.on_time).lower()]
-        )
     return Response(
-        buf.getvalue().encode("utf-8"),
+        exports.scoreboard_csv(rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="scores.csv"'},
     )
@@ -114,7 +100,7 @@ def _csv(rows: list[scores.ScoreRow]) -> Response:
     response_model=list[HistoryItem],
     responses=problem_responses(401, 403, 404),
 )
-def get_unit_score_history(unit_code: str, uow: UowDep, principal: CurrentPrincipal) -> Any:
+def get_unit_score_history(unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal) -> Any:
     """The unit's overall and level in every round of every fiscal year, oldest first."""
     return _json(scores.score_history(uow, principal, unit_code))
 
