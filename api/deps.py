@@ -9,10 +9,12 @@ HEAD) open a plain transaction; writes take the write lock up front on SQLite.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
@@ -24,11 +26,19 @@ from services.errors import Unauthorized
 from services.principal import Principal
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+NO_GATE = contextlib.nullcontext()
 
 
 async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def write_gate(request: Request) -> contextlib.AbstractAsyncContextManager[Any]:
+    """What a request holds while it writes: on SQLite the app's one-writer lock (see
+    ``get_uow``); on PostgreSQL nothing."""
+    gate: asyncio.Lock | None = request.app.state.write_gate
+    return gate if gate is not None else NO_GATE
 
 
 async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
@@ -38,28 +48,40 @@ async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
     commit of a write runs in the threadpool so the event loop never waits on the database.
     """
     write = request.method not in _READ_METHODS
-    # At most as many requests hold a unit of work as the pool has connections. Without this
-    # bound, requests holding connections could wait for threadpool threads while every thread
-    # waits for a connection: a deadlock until the pool times out.
-    slots: asyncio.Semaphore = request.app.state.db_slots
-    async with slots:
-        uow = UnitOfWork(
-            request.app.state.engine,
-            write=write,
-            request_id=getattr(request.state, "request_id", None),
-        )
-        try:
-            yield uow
-        except BaseException:
-            await run_in_threadpool(uow.rollback)
-            raise
-        else:
-            if write:
-                await run_in_threadpool(uow.commit)
+    # SQLite has one writer at a time, and a write unit of work holds that lock from its first
+    # statement to its commit, across several threadpool hops. If other writes were let in
+    # meanwhile, they would take every thread waiting in BEGIN IMMEDIATE while the lock holder
+    # waits for a thread: a deadlock until busy_timeout. So on SQLite, writes queue here, on
+    # the event loop, and never in a thread. (None on PostgreSQL: row locks, many writers.)
+    async with write_gate(request) if write else NO_GATE:
+        # At most as many requests hold a unit of work as the pool has connections. Without
+        # this bound, requests holding connections could wait for threadpool threads while
+        # every thread waits for a connection: a deadlock until the pool times out.
+        slots: asyncio.Semaphore = request.app.state.db_slots
+        async with slots:
+            uow = UnitOfWork(
+                request.app.state.engine,
+                write=write,
+                request_id=getattr(request.state, "request_id", None),
+            )
+            # Commits and rollbacks run on threads of their own (as many as slots): only they
+            # release a transaction's locks, and the requests waiting for those locks (a row
+            # lock, an Idempotency-Key's unique index) could otherwise take every shared
+            # worker thread while the holder waits for one: a deadlock that PostgreSQL never
+            # times out.
+            ending: anyio.CapacityLimiter = request.app.state.ending_threads
+            try:
+                yield uow
+            except BaseException:
+                await anyio.to_thread.run_sync(uow.rollback, limiter=ending)
+                raise
             else:
-                uow.commit()  # ends a read transaction: nothing to write
-        finally:
-            uow.close()
+                if write or not request.app.state.inline_read_commit:
+                    await anyio.to_thread.run_sync(uow.commit, limiter=ending)
+                else:
+                    uow.commit()  # SQLite: ends a read transaction in-process, no I/O
+            finally:
+                uow.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

@@ -8,13 +8,18 @@ anything unexpected that says nothing about the internals.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from fastapi.security.base import SecurityBase
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from domain.errors import DomainError
 from services.errors import AppError
@@ -126,7 +131,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kind, title = _HTTP_KINDS.get(exc.status_code, ("http_error", "HTTP error"))
         detail = exc.detail if isinstance(exc.detail, str) else title
-        return problem_response(request, exc.status_code, kind, title, detail, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        return problem_response(
+            request, exc.status_code, kind, title, detail, headers=headers or None
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -134,6 +144,56 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(
             request, 500, "internal_error", "Internal server error", "the server could not answer"
         )
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (RFC 9110 §15.5.6), not only those of the
+    route the router happened to try: each method of a path is a route of its own here."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes)
+    )
+
+
+def document_common_problems(routes: Iterable[BaseRoute]) -> None:
+    """Declare the problems a route can answer because of its shape, in this one place, so the
+    OpenAPI document lists every error a client can meet (the route itself declares those of
+    its own rules, with ``problem_responses``):
+
+    - 400 where a body is read: a body that cannot be parsed at all (not UTF-8, a broken form);
+    - 422 where there are parameters or a body: request validation, as problem+json (this
+      replaces FastAPI's default ``HTTPValidationError``, which this API never sends);
+    - 401 where a bearer token is required.
+    """
+    for route in routes:
+        if not isinstance(route, APIRoute):
+            continue
+        dependants = list(_dependants(route.dependant))
+        has_body = route.body_field is not None
+        has_params = any(
+            d.path_params or d.query_params or d.header_params or d.cookie_params
+            for d in dependants
+        )
+        statuses = []
+        if has_body:
+            statuses.append(400)
+        if has_body or has_params:
+            statuses.append(422)
+        if any(isinstance(d.call, SecurityBase) for d in dependants):
+            statuses.append(401)
+        for status, response in problem_responses(*statuses).items():
+            route.responses.setdefault(status, response)
+
+
+def _dependants(dependant: Dependant) -> Iterator[Dependant]:
+    yield dependant
+    for sub in dependant.dependencies:
+        yield from _dependants(sub)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -61,7 +61,8 @@ def get_idempotency(
         str | None,
         Header(
             alias="Idempotency-Key",
-            max_length=255,
+            max_length=idempotency.MAX_KEY_LENGTH,
+            pattern=idempotency.KEY_PATTERN,
             description="Retry-safe creation: the same key and body replay the first answer.",
         ),
     ] = None,

@@ -17,6 +17,13 @@ The transaction contract the evidence service relies on:
   ``FilesystemStore`` unlinks the file only once the session has committed, so a delete that
   rolls back keeps its file.
 
+What a crash (a killed process) can leave behind in the filesystem store, and nothing else:
+a temporary upload file (``.upload-*.part``: the upload was cut short), or a file under its
+final name without a committed row (killed between the rename and the commit, or between a
+deletion's commit and its unlink). Neither is ever answered to a client; ``stale_files`` finds
+them for ``services.evidence.sweep_leftovers``. The database store leaves nothing: its chunks
+commit or roll back with their row.
+
 Storage keys are generated here (``uuid4``); nothing a client sends ever reaches a path.
 """
 
@@ -29,7 +36,7 @@ import os
 import re
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -45,6 +52,7 @@ READ_CHUNK = 256 * 1024
 DB_CHUNK = 512 * 1024
 TEMP_PREFIX = ".upload-"
 _KEY = re.compile(r"^[0-9a-f]{32}$")
+_TEMP = re.compile(r"^" + re.escape(TEMP_PREFIX) + r"[A-Za-z0-9_]+\.part$")
 _CHUNKS = EvidenceChunkRow.__table__  # type: ignore[attr-defined]
 
 
@@ -186,6 +194,34 @@ class FilesystemStore:
             unlink()
         else:
             event.listen(self.session, "after_commit", unlink, once=True)
+
+    def stale_files(self, written_before: float) -> tuple[list[str], list[str]]:
+        """This store's temporary and placed files last written before ``written_before`` (a
+        Unix time). Anything else in the directory is not ours and is left alone."""
+        temporary: list[str] = []
+        placed: list[str] = []
+        if not self.root.is_dir():
+            return temporary, placed
+        with os.scandir(self.root) as entries:
+            for entry in entries:
+                try:
+                    stat = entry.stat(follow_symlinks=False)
+                except FileNotFoundError:  # removed meanwhile
+                    continue
+                if not entry.is_file(follow_symlinks=False) or stat.st_mtime >= written_before:
+                    continue
+                if _TEMP.match(entry.name):
+                    temporary.append(entry.name)
+                elif _KEY.match(entry.name):
+                    placed.append(entry.name)
+        return temporary, placed
+
+    def remove(self, names: Iterable[str]) -> None:
+        """Remove files found by ``stale_files``."""
+        for name in names:
+            if not (_TEMP.match(name) or _KEY.match(name)):
+                raise ValueError(f"not a file of this store: {name!r}")
+            (self.root / name).unlink(missing_ok=True)
 
 
 # --- database -------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ from services.principal import Principal
 from services.reference import require_round
 from services.values import to_columns
 
-MAX_ROWS = 200_000
+# All ten indicators of 10,000 units: far past any real import, and still a bounded job.
+MAX_ROWS = 100_000
 CSV_COLUMNS = ("unit_code", "indicator_no", "value", "steps", "score")
 
 
@@ -75,6 +76,11 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _has_nul(row: Mapping[str, Any]) -> bool:
+    """A NUL (U+0000) cannot be stored, nor looked up, in PostgreSQL."""
+    return any(isinstance(v, str) and "\x00" in v for v in row.values())
+
+
 def import_values(
     uow: UnitOfWork,
     actor: Principal,
@@ -100,7 +106,9 @@ def import_values(
     assert framework is not None
     indicators = {i.indicator_no: i for i in framework.indicators}
     units = uow.repos.reference.units_by_codes(
-        str(r.get("unit_code")) for r in rows if isinstance(r, Mapping) and r.get("unit_code")
+        str(r.get("unit_code"))
+        for r in rows
+        if isinstance(r, Mapping) and r.get("unit_code") and not _has_nul(r)
     )
     participants = {u.id for u in uow.repos.reference.participants(fy.id)} if fy.id else set()  # type: ignore[arg-type]
     problems: list[dict[str, Any]] = []
@@ -116,6 +124,9 @@ def import_values(
         unknown = sorted(set(row) - set(CSV_COLUMNS))
         if unknown:
             bad(unknown[0], f"unknown fields {unknown}")
+            continue
+        if _has_nul(row):
+            bad("row", "text must not contain NUL (U+0000)")
             continue
         code = row.get("unit_code")
         unit = units.get(str(code)) if code else None

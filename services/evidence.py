@@ -19,6 +19,9 @@ the order appointing its working group (SPEC §1, §3). The files are official r
   together with the metadata row; on SQLite that transaction holds the write lock for the whole
   upload, so database-backed uploads queue one behind the other there (the backend is meant
   for PostgreSQL, where several app instances share evidence without a shared disk).
+- **After a crash** the filesystem store may hold files no row names (see
+  ``persistence.evidence_store``); ``sweep_leftovers`` removes them once they are old enough
+  that no upload can still be finishing them. No row ever names missing bytes.
 - **Duplicates.** The same bytes (SHA-256) uploaded again to the same indicator of the same
   report — or as the same unit's working-group order for the same fiscal year — answer the
   existing record (``Completion.duplicate``; the API says 200 instead of 201) and the new copy
@@ -35,12 +38,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +52,7 @@ from sqlalchemy.engine import Engine
 
 from domain.errors import UnknownRound
 from domain.workflow import ReportAction, ReportState, is_editable, next_state
-from persistence.evidence_store import EvidenceStore, EvidenceWriter, make_store
+from persistence.evidence_store import EvidenceStore, EvidenceWriter, FilesystemStore, make_store
 from persistence.repositories.evidence import INDICATOR, WORKING_GROUP_ORDER, Placed
 from persistence.tables import EvidenceRow, FiscalYearRow, UnitRow
 from persistence.unit_of_work import UnitOfWork
@@ -173,7 +177,7 @@ def _resolve(uow: UnitOfWork, target: Target, *, for_update: bool = False) -> _P
     unit = require_unit(uow, target.unit_code)
     if for_update:
         assert unit.id is not None
-        uow.repos.evidence.lock_unit(unit.id)
+        uow.repos.reference.lock_unit(unit.id)
     return _Place(unit, fy, None)
 
 
@@ -570,7 +574,7 @@ def delete_evidence(
         fy = uow.repos.reference.fiscal_year_by_id(row.fiscal_year_id)
         unit = require_unit(uow, p.unit_code)
         assert fy is not None and unit.id is not None
-        uow.repos.evidence.lock_unit(unit.id)
+        uow.repos.reference.lock_unit(unit.id)
         _check_order_editable(uow, actor, unit, fy)
     before = _snapshot(_view(row, p.unit_code, p.year_be, p.round_id), row, config.backend)
     store_for(config, uow.session).delete(row.storage_key)
@@ -578,3 +582,41 @@ def delete_evidence(
     if ctx is not None and ctx.report is not None:
         reports._bump(uow, ctx.report, clock())
     audit.record(uow, actor, "evidence.delete", "evidence", evidence_id, before=before)
+
+
+# --- leftovers after a crash ----------------------------------------------------------------------
+
+LEFTOVER_MIN_AGE = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    temporary: int  # upload files a crash cut short
+    orphaned: int  # placed files whose row never committed, or was deleted
+
+
+def sweep_leftovers(
+    engine: Engine, config: StoreConfig, *, min_age: timedelta = LEFTOVER_MIN_AGE
+) -> Sweep:
+    """Remove what a killed process left in the filesystem store: temporary upload files and
+    placed files without an evidence row, if last written more than ``min_age`` ago.
+
+    The age keeps this safe beside running instances sharing the directory: an upload renames
+    its file into place right after its last write and commits right after that, so only a
+    file written moments ago can still be about to get its row.
+    """
+    if config.backend != "filesystem":
+        return Sweep(0, 0)  # database chunks commit or roll back with their row
+    store = FilesystemStore(config.directory)
+    temporary, placed = store.stale_files(time.time() - min_age.total_seconds())
+    with UnitOfWork(engine) as uow:
+        held = uow.repos.evidence.existing_storage_keys(placed)
+    orphaned = [key for key in placed if key not in held]
+    store.remove(temporary + orphaned)
+    if temporary or orphaned:
+        log.warning(
+            "evidence sweep removed %d temporary and %d orphaned files",
+            len(temporary),
+            len(orphaned),
+        )
+    return Sweep(len(temporary), len(orphaned))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,8 @@ from persistence.unit_of_work import UnitOfWork
 from services.errors import Conflict, Unprocessable
 
 MAX_KEY_LENGTH = 255
+# Visible ASCII, spaces only inside: what an HTTP header carries unchanged end to end.
+KEY_PATTERN = r"^[!-~](?:[ -~]*[!-~])?$"
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,10 @@ def begin(
     uow: UnitOfWork, principal_key: str, key: str, request_hash: str
 ) -> IdempotencyRow | Replay:
     """Either the stored answer to replay, or a fresh record to complete with ``finish``."""
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise Unprocessable(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters")
+    if len(key) > MAX_KEY_LENGTH or not re.fullmatch(KEY_PATTERN, key):
+        raise Unprocessable(
+            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} visible ASCII characters"
+        )
     repo = uow.repos.idempotency
     existing = repo.get(principal_key, key)
     if existing is not None:

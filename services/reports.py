@@ -99,6 +99,12 @@ def _load(uow: UnitOfWork, round_id: int, unit_code: str, *, for_update: bool = 
     framework = uow.repos.reference.framework(fy.framework_id)
     assert framework is not None
     report = uow.repos.reporting.report(rnd.id, unit.id, for_update=for_update)
+    if report is None and for_update:
+        # No report row to lock yet: two first writes would both insert one and the second
+        # would fail on the unique key (PostgreSQL). They queue on the unit's row instead, and
+        # the second then finds the first's report (and its new ETag).
+        uow.repos.reference.lock_unit(unit.id)
+        report = uow.repos.reporting.report(rnd.id, unit.id, for_update=True)
     return Context(rnd, fy, unit, framework, report)
 
 

@@ -69,14 +69,14 @@ def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str)
 
 
 class _LRU:
-    """A small thread-safe LRU of serialized score documents keyed by their exact inputs."""
+    """A small thread-safe LRU keyed by the exact inputs of what it holds."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.data: OrderedDict[Hashable, bytes] = OrderedDict()
+        self.data: OrderedDict[Hashable, Any] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: Hashable) -> bytes | None:
+    def get(self, key: Hashable) -> Any:
         with self.lock:
             value = self.data.get(key)
             if value is not None:
@@ -87,7 +87,7 @@ class _LRU:
         with self.lock:
             self.data.clear()
 
-    def put(self, key: Hashable, value: bytes) -> None:
+    def put(self, key: Hashable, value: Any) -> None:
         with self.lock:
             self.data[key] = value
             self.data.move_to_end(key)
@@ -96,6 +96,10 @@ class _LRU:
 
 
 _documents = _LRU(4096)
+# A scoreboard row's scores by their inputs: a unit whose values did not change since the last
+# scoreboard is not scored again. 60,000 entries: two rounds of 10,000 units several times over,
+# a few tens of MB at most.
+_row_scores = _LRU(60_000)
 
 
 def clear_caches() -> None:
@@ -107,6 +111,7 @@ def clear_caches() -> None:
     from persistence.repositories.reference import clear_framework_cache
 
     _documents.clear()
+    _row_scores.clear()
     clear_framework_cache()
 
 
@@ -127,6 +132,7 @@ class ScoreRow:
 
 def _score_rows(
     framework: Framework,
+    framework_id: int,
     rnd: RoundRow,
     units: Iterable[UnitBrief],
     own: Mapping[int, list[Any]],
@@ -138,22 +144,34 @@ def _score_rows(
     closed = rnd.status == "closed"
     source_of = sources(framework)
     keys = [str(i.indicator_no) for i in framework.indicators]
-    no_values: tuple[Any, ...] = ()
+    no_values: list[Any] = []
     draft = ("draft", None, None)
+    memo = _row_scores
     rows = []
     append = rows.append
     for u in units:
         uid = u.id
-        result = evaluate(
-            framework,
-            merge_values(
-                source_of, own.get(uid, no_values), central.get(uid, no_values), with_unit=True
-            ),
-            na.get(uid, no_values),
-            closed,
-        )
+        own_values = own.get(uid, no_values)
+        central_values = central.get(uid, no_values)
+        na_numbers = na.get(uid, no_values)
+        # Everything the score depends on; the framework is immutable per id.
+        key = (framework_id, closed, *own_values, None, *central_values, None, *na_numbers)
+        scored = memo.get(key)
+        if scored is None:
+            result = evaluate(
+                framework,
+                merge_values(source_of, own_values, central_values, with_unit=True),
+                na_numbers,
+                closed,
+            )
+            overall = result.overall
+            scored = (
+                None if overall is None else str(overall),  # already 4 decimals
+                result.level,
+                tuple(None if i.score is None else str(i.score) for i in result.indicators),
+            )
+            memo.put(key, scored)
         state, submitted_at, on_time = reports.get(uid, draft)
-        overall = result.overall
         append(
             ScoreRow(
                 unit_code=u.code,
@@ -161,15 +179,9 @@ def _score_rows(
                 name_en=u.name_en,
                 kind=u.kind,
                 province=u.province,
-                overall=None if overall is None else str(overall),  # already 4 decimals
-                level=result.level,
-                indicator_scores=dict(
-                    zip(
-                        keys,
-                        [None if i.score is None else str(i.score) for i in result.indicators],
-                        strict=True,
-                    )
-                ),
+                overall=scored[0],
+                level=scored[1],
+                indicator_scores=dict(zip(keys, scored[2], strict=True)),
                 report_state=state,
                 submitted_at=submitted_at,
                 on_time=on_time,
@@ -217,7 +229,7 @@ def scoreboard(
         page = None if page_size is None else (cursor, units[-1].code)
         own, central, reports = uow.repos.reporting.round_values(round_id, code_range=page)
         na = uow.repos.reference.not_applicable_by_unit(fy.id)
-        for row in _score_rows(framework, rnd, units, own, central, reports, na):
+        for row in _score_rows(framework, fy.framework_id, rnd, units, own, central, reports, na):
             if level is not None and row.level != level:
                 continue
             out.append(row)

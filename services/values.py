@@ -32,12 +32,15 @@ def to_domain(no: int, value: str | None, steps: int | None, score: str | None) 
     return found
 
 
+def _text(d: Decimal | None) -> str | None:
+    """-0 is 0: stored and shown as "0" (or "0.00"), however it was written."""
+    if d is None:
+        return None
+    return str(d.copy_abs() if d.is_zero() else d)
+
+
 def to_columns(v: IndicatorValue) -> tuple[str | None, int | None, str | None]:
-    return (
-        str(v.value) if v.value is not None else None,
-        v.steps,
-        str(v.score) if v.score is not None else None,
-    )
+    return (_text(v.value), v.steps, _text(v.score))
 
 
 def sources(framework: Framework) -> dict[int, str]:

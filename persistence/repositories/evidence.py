@@ -98,9 +98,14 @@ class EvidenceRepository:
         )
         return self.session.exec(q.order_by(col(EvidenceRow.created_at))).first()
 
-    def lock_unit(self, unit_id: int) -> None:
-        """Serialise working-group-order writes of one unit (they have no report row to lock)."""
-        self.session.exec(select(UnitRow.id).where(UnitRow.id == unit_id).with_for_update()).first()
+    def existing_storage_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` an evidence row holds (in batches: SQLite caps bound parameters)."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            q = select(EvidenceRow.storage_key).where(col(EvidenceRow.storage_key).in_(batch))
+            found.update(self.session.exec(q).all())
+        return found
 
     def count(self) -> int:
         return int(self.session.exec(select(func.count()).select_from(EvidenceRow)).one())

@@ -179,6 +179,15 @@ class ReferenceRepository:
         )
         return RoundUnit(*row) if row else None
 
+    def lock_unit(self, unit_id: int) -> None:
+        """Serialise writes that have no row of their own to lock yet (PostgreSQL): a unit's
+        first report in a round, its working-group order.
+
+        ``FOR NO KEY UPDATE``: rows that merely reference the unit (a central value, evidence)
+        are not held up, so an import holding its round's lock cannot deadlock with this."""
+        q = select(UnitRow.id).where(UnitRow.id == unit_id).with_for_update(key_share=True)
+        self.session.exec(q).first()
+
     def lock_round(self, round_id: int) -> RoundRow | None:
         """Read a round for update, so a close and a write cannot interleave (PostgreSQL)."""
         return self.session.exec(

@@ -302,7 +302,7 @@ def test_calendar_subscription_authentication(client, world, make_user):
     assert client.get(url, params={"token": token}).status_code == 401
     assert (
         client.get(
-            "/api/v1/fiscal-years/2999/calendar.ics", headers={"Authorization": f"Bearer {token}"}
+            "/api/v1/fiscal-years/2699/calendar.ics", headers={"Authorization": f"Bearer {token}"}
         ).status_code
         == 404
     )

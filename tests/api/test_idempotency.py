@@ -63,3 +63,13 @@ def test_failed_first_attempt_is_not_recorded(client, make_user, engine):
     assert bad.status_code == 422
     good = client.post("/api/v1/units", headers=h, json=UNIT)
     assert good.status_code == 201
+
+
+def test_a_province_longer_than_its_column_is_refused(client, make_user, engine):
+    h = make_user("admin")
+    r = client.post("/api/v1/units", headers=h, json=UNIT | {"province": "ก" * 101})
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert _count_units(engine) == 0
+    ok = client.post("/api/v1/units", headers=h, json=UNIT | {"province": "ก" * 100})
+    assert ok.status_code == 201, ok.text

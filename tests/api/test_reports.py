@@ -256,3 +256,30 @@ def test_resubmission_after_a_return_keeps_the_first_submissions_timeliness(
     assert again.status_code == 200
     assert again.json()["on_time"] is True
     assert again.json()["submitted_at"].startswith("2015-04-20")
+
+
+def test_submit_retried_with_the_same_idempotency_key_replays_the_first_answer(
+    client, world, make_user
+):
+    h = make_user("unit_officer", unit_code="BKK01")
+    fill(client, world, h)
+    keyed = h | {"Idempotency-Key": "submit-bkk01-6"}
+    first = client.post(f"{report_url(world)}/submit", headers=keyed)
+    assert first.status_code == 200, first.text
+    assert first.json()["state"] == "submitted"
+    again = client.post(f"{report_url(world)}/submit", headers=keyed)
+    assert again.status_code == 200
+    assert again.headers.get("idempotent-replayed") == "true"
+    assert again.json() == first.json()
+    assert again.headers["etag"] == first.headers["etag"]
+    # without the key a second submission is a conflict: the report is no longer a draft
+    assert client.post(f"{report_url(world)}/submit", headers=h).status_code == 409
+
+
+def test_a_failed_submission_keeps_no_idempotency_record(client, world, make_user):
+    h = make_user("unit_officer", unit_code="BKK01") | {"Idempotency-Key": "submit-early"}
+    assert client.post(f"{report_url(world)}/submit", headers=h).status_code == 422
+    fill(client, world, {k: v for k, v in h.items() if k != "Idempotency-Key"})
+    r = client.post(f"{report_url(world)}/submit", headers=h)
+    assert r.status_code == 200 and r.json()["state"] == "submitted"
+    assert r.headers.get("idempotent-replayed") is None

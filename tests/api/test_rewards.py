@@ -329,7 +329,7 @@ def test_rewards_access_and_unknowns(client, world, make_user):
             == 403
         )
     admin = make_user("admin")
-    assert client.get("/api/v1/fiscal-years/2999/rewards", headers=admin).status_code == 404
+    assert client.get("/api/v1/fiscal-years/2699/rewards", headers=admin).status_code == 404
     assert (
         client.put(
             "/api/v1/fiscal-years/2558/participants/NOPE", headers=admin, json={"budget": "1"}

@@ -203,3 +203,40 @@ def test_officer_sees_only_own_score(client, world, make_user):
     assert client.get(f"/api/v1/rounds/{world.r6}/units/BKK01/score", headers=h).status_code == 404
     board = client.get(f"/api/v1/rounds/{world.r6}/scores", headers=h).json()
     assert [i["unit_code"] for i in board["items"]] == ["CMI"]
+
+
+def test_scoreboard_follows_every_change_of_its_inputs(client, world, make_user):
+    """The scoreboard remembers rows by their inputs; a changed value, a not-applicable mark or
+    a closed round must each give the row that the unit's own score gives."""
+    h = _admin(client, make_user)
+    for unit in ("BKK01", "CMI"):
+        supply(client, world, unit=unit)
+    board_url = f"/api/v1/rounds/{world.r6}/scores"
+
+    def agree() -> dict:
+        rows = {i["unit_code"]: i for i in client.get(board_url, headers=h).json()["items"]}
+        for unit in ("BKK01", "CMI"):
+            own = client.get(f"/api/v1/rounds/{world.r6}/units/{unit}/score", headers=h).json()
+            assert rows[unit]["overall"] == own["overall"], unit
+            assert rows[unit]["level"] == own["level"], unit
+        return rows
+
+    before = agree()
+    r = client.put(
+        f"/api/v1/rounds/{world.r6}/units/BKK01/report/indicators/3",
+        headers=h,
+        json={"value": "10"},
+    )
+    assert r.status_code == 200, r.text
+    after = agree()
+    assert after["BKK01"]["overall"] != before["BKK01"]["overall"]
+    assert after["CMI"] == before["CMI"]
+    r = client.put(
+        "/api/v1/fiscal-years/2558/units/BKK01/not-applicable/4",
+        headers=h,
+        json={"reason": "no counter service at this unit"},
+    )
+    assert r.status_code == 204
+    marked = agree()
+    assert marked["BKK01"]["indicator_scores"]["4"] is None
+    assert marked["BKK01"]["overall"] != after["BKK01"]["overall"]

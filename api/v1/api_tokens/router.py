@@ -11,6 +11,7 @@ from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.v1.api_tokens.schemas import ApiTokenCreatedOut, ApiTokenIn, ApiTokenOut
 from api.v1.auth.shown_once import create_shown_once
+from api.v1.common.schemas import DbId
 from services import api_tokens
 
 router = APIRouter(prefix="/me/api-tokens", tags=["api tokens"])
@@ -46,7 +47,7 @@ def list_api_tokens(uow: UowDep, principal: CurrentPrincipal) -> list[ApiTokenOu
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404),
 )
-def revoke_api_token(token_id: int, uow: UowDep, principal: CurrentPrincipal) -> Response:
+def revoke_api_token(token_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> Response:
     """Revoke one of your tokens; it stops working at once."""
     api_tokens.revoke_token(uow, principal, token_id)
     return Response(status_code=204)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.v1.common.schemas import RequestModel, ShortText
+from api.v1.common.schemas import Int, RequestModel, ShortText
 
 Scope = Literal["read", "read_write"]
 
@@ -15,7 +15,7 @@ Scope = Literal["read", "read_write"]
 class ApiTokenIn(RequestModel):
     name: ShortText = Field(description="What the token is for, e.g. 'nightly score export'.")
     scope: Scope = Field(default="read", description="'read' tokens get 403 on every write.")
-    expires_in_days: int = Field(default=90, ge=1, le=365)
+    expires_in_days: Int = Field(default=90, ge=1, le=365)
 
 
 class ApiTokenOut(BaseModel):

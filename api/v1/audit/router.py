@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BeforeValidator
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.v1.audit.schemas import AuditEventOut
-from api.v1.common.schemas import Page, decode_cursor, encode_cursor
+from api.v1.common.schemas import NO_NUL, Cursor, Page, decode_cursor, encode_cursor
 from services import audit_trail
 
 router = APIRouter(prefix="/audit-events", tags=["audit"])
+
+
+def _iso_only(value: object) -> object:
+    """Pydantic would also read ``0.5`` or ``1700000000`` as a Unix time; the parameter is
+    documented as an ISO 8601 date-time, so only that is taken."""
+    if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}T", value):
+        raise ValueError("an ISO 8601 date-time such as 2015-04-10T00:00:00+07:00 is required")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
 
 
 @router.get("", response_model=Page[AuditEventOut], responses=problem_responses(400, 401, 403, 422))
@@ -22,18 +35,21 @@ def list_audit_events(
     principal: CurrentPrincipal,
     settings: SettingsDep,
     actor: Annotated[
-        str | None, Query(max_length=120, description="e.g. `user:12`, `client:portal-a`")
+        str | None,
+        Query(max_length=120, pattern=NO_NUL, description="e.g. `user:12`, `client:portal-a`"),
     ] = None,
-    action: Annotated[str | None, Query(max_length=64, description="e.g. `user.create`")] = None,
-    object_type: Annotated[str | None, Query(max_length=64)] = None,
-    object_id: Annotated[str | None, Query(max_length=120)] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, pattern=NO_NUL, description="e.g. `user.create`")
+    ] = None,
+    object_type: Annotated[str | None, Query(max_length=64, pattern=NO_NUL)] = None,
+    object_id: Annotated[str | None, Query(max_length=120, pattern=NO_NUL)] = None,
     since: Annotated[
-        datetime | None, Query(description="Inclusive; ISO 8601 with a time zone.")
+        IsoDateTime | None, Query(description="Inclusive; ISO 8601 with a time zone.")
     ] = None,
     until: Annotated[
-        datetime | None, Query(description="Exclusive; ISO 8601 with a time zone.")
+        IsoDateTime | None, Query(description="Exclusive; ISO 8601 with a time zone.")
     ] = None,
-    cursor: str | None = None,
+    cursor: Cursor = None,
     page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Page[AuditEventOut]:
     """Audit events, newest first, with who, when, what and the before/after of the change."""

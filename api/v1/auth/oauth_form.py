@@ -41,6 +41,8 @@ def required(name: str, value: str | None) -> str:
         raise invalid_request(f"the parameter '{name}' is required")
     if len(value) > MAX_FIELD:
         raise invalid_request(f"the parameter '{name}' is too long")
+    if "\x00" in value:  # before any lookup or sign-in bookkeeping: no column can hold it
+        raise invalid_request(f"the parameter '{name}' contains NUL (U+0000)")
     return value
 
 

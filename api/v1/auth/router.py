@@ -143,6 +143,7 @@ def issue_token(
 @router.post(
     "/auth/revoke",
     status_code=status.HTTP_200_OK,
+    response_class=Response,
     responses={**problem_responses(400), 200: {"description": "Revoked, or nothing to revoke."}},
 )
 def revoke_token(

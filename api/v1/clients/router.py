@@ -11,7 +11,7 @@ from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.v1.auth.shown_once import create_shown_once
 from api.v1.clients.schemas import ClientCreatedOut, ClientIn, ClientOut
-from api.v1.common.schemas import Page, decode_cursor, encode_cursor
+from api.v1.common.schemas import ClientId, Cursor, Page, decode_cursor, encode_cursor
 from services import clients
 
 router = APIRouter(prefix="/clients", tags=["portal clients"])
@@ -41,7 +41,7 @@ def list_clients(
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
-    cursor: str | None = None,
+    cursor: Cursor = None,
     page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Page[ClientOut]:
     """Portal clients in order of registration (admin), without secrets."""
@@ -57,14 +57,14 @@ def list_clients(
 
 
 @router.get("/{client_id}", response_model=ClientOut, responses=problem_responses(401, 403, 404))
-def get_client(client_id: str, uow: UowDep, principal: CurrentPrincipal) -> ClientOut:
+def get_client(client_id: ClientId, uow: UowDep, principal: CurrentPrincipal) -> ClientOut:
     return ClientOut(**clients.get_client(uow, principal, client_id).__dict__)
 
 
 @router.post(
     "/{client_id}/disable", response_model=ClientOut, responses=problem_responses(401, 403, 404)
 )
-def disable_client(client_id: str, uow: UowDep, principal: CurrentPrincipal) -> ClientOut:
+def disable_client(client_id: ClientId, uow: UowDep, principal: CurrentPrincipal) -> ClientOut:
     """Disable a portal (admin); its access tokens stop working at once."""
     return ClientOut(**clients.set_active(uow, principal, client_id, False).__dict__)
 
@@ -72,5 +72,5 @@ def disable_client(client_id: str, uow: UowDep, principal: CurrentPrincipal) -> 
 @router.post(
     "/{client_id}/enable", response_model=ClientOut, responses=problem_responses(401, 403, 404)
 )
-def enable_client(client_id: str, uow: UowDep, principal: CurrentPrincipal) -> ClientOut:
+def enable_client(client_id: ClientId, uow: UowDep, principal: CurrentPrincipal) -> ClientOut:
     return ClientOut(**clients.set_active(uow, principal, client_id, True).__dict__)

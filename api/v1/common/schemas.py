@@ -5,32 +5,180 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from fastapi import Path, Query
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from services.errors import BadRequest
 
 T = TypeVar("T")
 
 # Numbers travel as decimal strings; plain JSON numbers are accepted on input (finite only).
-DecimalIn = Annotated[Decimal, Field(max_digits=24, decimal_places=8, allow_inf_nan=False)]
+# The string form is exactly what the pattern says (no exponent, no "1_000", no other digits),
+# so the OpenAPI document states precisely what is accepted: at most 16 digits before the
+# point and 8 after. -0 is 0 (it is stored and shown as "0", never "-0").
+_DIGITS = r"(0|[1-9][0-9]{0,15})(\.[0-9]{1,8})?"
+SIGNED_DECIMAL = rf"^-?{_DIGITS}$"
+UNSIGNED_DECIMAL = rf"^{_DIGITS}$"
+_NUMBER = {"type": "number", "exclusiveMaximum": 10**16, "multipleOf": 1e-8}
+
+
+def _decimal_text(pattern: str) -> BeforeValidator:
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and not compiled.fullmatch(value):
+            raise ValueError(f"a decimal string such as '92.5' is required ({pattern})")
+        return value
+
+    return BeforeValidator(check)
+
+
+def _zero_has_no_sign(value: Decimal) -> Decimal:
+    return value.copy_abs() if value.is_zero() else value
+
+
+_DECIMAL = Field(strict=False, max_digits=24, decimal_places=8, allow_inf_nan=False)
+
+
+def _integer_only(value: Any) -> Any:
+    if isinstance(value, bool | str):
+        raise ValueError("an integer is required")
+    return value
+
+
+def _date_text_only(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError("a date such as '2015-04-10' is required")
+
+
+# Request models are strict; these are the relaxations JSON needs. An integer may come as
+# ``4.0`` (JSON Schema calls that an integer too), never as ``"4"`` or ``false``; a date comes
+# as ISO text, never as a Unix time.
+Int = Annotated[int, Field(strict=False), BeforeValidator(_integer_only)]
+# The bounds go before the validator, so the OpenAPI document shows them as minimum/maximum.
+Steps = Annotated[int, Field(strict=False, ge=0, le=5), BeforeValidator(_integer_only)]
+IndicatorNoIn = Annotated[int, Field(strict=False, ge=1, le=999), BeforeValidator(_integer_only)]
+DbIdIn = Annotated[int, Field(strict=False, ge=1, le=2**31 - 1), BeforeValidator(_integer_only)]
+DateIn = Annotated[date, Field(strict=False), BeforeValidator(_date_text_only)]
+DecimalIn = Annotated[
+    Decimal,
+    _DECIMAL,
+    _decimal_text(SIGNED_DECIMAL),
+    AfterValidator(_zero_has_no_sign),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": SIGNED_DECIMAL},
+                _NUMBER | {"exclusiveMinimum": -(10**16)},
+            ]
+        }
+    ),
+]
+NonNegativeDecimalIn = Annotated[
+    Decimal,
+    _DECIMAL,
+    Field(ge=0),
+    _decimal_text(UNSIGNED_DECIMAL),
+    AfterValidator(_zero_has_no_sign),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": UNSIGNED_DECIMAL},
+                _NUMBER | {"minimum": 0},
+            ]
+        }
+    ),
+]
 DecimalOut = Annotated[
     Decimal, PlainSerializer(lambda d: str(d), return_type=str, when_used="always")
 ]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
-Code = Annotated[
-    str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# No text this API takes may hold NUL (U+0000): PostgreSQL cannot store it.
+NO_NUL = r"^[^\x00]*$"
+# Trimmed text must keep a visible character: without the pattern the OpenAPI document would
+# call " " (or a no-break space) valid although nothing is left of it after trimming.
+VISIBLE = r"^[^\x00]*[^\s\x00\x1c-\x1f][^\x00]*$"
+
+
+ShortText = Annotated[
+    str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True, pattern=VISIBLE)
 ]
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+Code = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=CODE_PATTERN)]
+
+
+# Integer path parameters carry their range, so an id too large for the database column is a
+# 422 (not a driver overflow, a 500) and the OpenAPI document says what is accepted.
+DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+YearBE = Annotated[int, Path(ge=2500, le=2700, description="Buddhist-Era year")]
+IndicatorNo = Annotated[int, Path(ge=1, le=999)]
+# String path parameters that name things by code: anything else (a quote, a NUL, "../") is a
+# 422 before it comes near a query. (Evidence ids are checked as UUIDs by the service: 404.)
+UnitCode = Annotated[str, Path(min_length=1, max_length=32, pattern=CODE_PATTERN)]
+ClientId = Annotated[str, Path(min_length=1, max_length=100, pattern=CODE_PATTERN)]
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _document_no_nul(schema: dict[str, Any]) -> None:
+    """Give every string of the schema without a pattern of its own the NO_NUL pattern (those
+    with one, codes and decimals, admit no NUL already), so the document says what
+    RequestModel enforces."""
+    if schema.get("type") == "string" and not {"pattern", "enum", "const", "format"} & set(schema):
+        schema["pattern"] = NO_NUL
+    for key in ("properties", "$defs"):
+        for sub in schema.get(key, {}).values():
+            _document_no_nul(sub)
+    for key in ("anyOf", "oneOf", "allOf"):
+        for sub in schema.get(key, []):
+            _document_no_nul(sub)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            _document_no_nul(schema[key])
 
 
 class RequestModel(BaseModel):
     """Request bodies reject unknown fields: no client can set ``state`` or ``score`` by mistake
-    (or on purpose)."""
+    (or on purpose). They are strict, too: ``false`` or ``"4"`` is not the integer the schema
+    asks for. Only the types JSON has no literal for (decimals, dates) are read from text. No
+    string in them, key or value, may hold NUL."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra=lambda schema, _: _document_no_nul(schema)
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_nul(cls, data: Any) -> Any:
+        if _has_nul(data):
+            raise ValueError("text must not contain NUL (U+0000)")
+        return data
 
 
 class Page(BaseModel, Generic[T]):
@@ -38,6 +186,11 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = Field(
         default=None, description="Pass as `cursor` to get the next page; absent on the last page."
     )
+
+
+Cursor = Annotated[
+    str | None, Query(pattern=NO_NUL, description="`next_cursor` of the previous page")
+]
 
 
 def encode_cursor(value: Any) -> str:
@@ -50,6 +203,11 @@ def decode_cursor(cursor: str | None) -> Any:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        return json.loads(base64.urlsafe_b64decode(padded.encode()))
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadRequest("the cursor is not valid; start again without one") from exc
+        raise BadRequest(
+            "the cursor is not valid; start again without one", kind="cursor_invalid"
+        ) from exc
+    if _has_nul(value):  # only a forged cursor holds one
+        raise BadRequest("the cursor is not valid; start again without one", kind="cursor_invalid")
+    return value

@@ -25,14 +25,25 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ClockDep, CurrentPrincipal, SettingsDep, UowDep, _bearer, resolve_principal
+from api.deps import (
+    NO_GATE,
+    ClockDep,
+    CurrentPrincipal,
+    SettingsDep,
+    UowDep,
+    _bearer,
+    resolve_principal,
+    write_gate,
+)
 from api.errors import problem_responses
 from api.idempotency import Idempotency
+from api.observability.metrics import app_metrics
 from api.settings import Settings
+from api.v1.common.schemas import DbId, IndicatorNo, UnitCode, YearBE
 from api.v1.evidence import multipart
 from api.v1.evidence.schemas import MULTIPART_UPLOAD, EvidenceOut
 from persistence.unit_of_work import UnitOfWork
-from services import content_types, evidence
+from services import content_types, evidence, idempotency
 from services.principal import Principal
 
 router = APIRouter(tags=["evidence"])
@@ -70,7 +81,8 @@ IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        max_length=255,
+        max_length=idempotency.MAX_KEY_LENGTH,
+        pattern=idempotency.KEY_PATTERN,
         description="Retry-safe creation: the same key and file replay the first answer.",
     ),
 ]
@@ -113,25 +125,35 @@ async def _upload(
     if length is not None and length > config.max_bytes + multipart.BODY_OVERHEAD:
         raise too_large  # declared too large: refuse before reading a byte
     multipart.boundary_of(request)
-    upload = await run_in_threadpool(
-        evidence.begin_upload,
-        request.app.state.engine,
-        config,
-        principal,
-        target,
-        clock=clock,
-        request_id=getattr(request.state, "request_id", None),
-    )
-    try:
-        fields = await multipart.receive(
-            request, upload, max_file_bytes=config.max_bytes, too_large=too_large
+    # The one-writer gate of SQLite (api.deps.get_uow): the database backend writes for the
+    # whole upload, so it holds the gate throughout; the filesystem backend only to finish.
+    whole = write_gate(request) if config.backend == "database" else NO_GATE
+    async with whole:
+        upload = await run_in_threadpool(
+            evidence.begin_upload,
+            request.app.state.engine,
+            config,
+            principal,
+            target,
+            clock=clock,
+            request_id=getattr(request.state, "request_id", None),
         )
-        title = evidence.clean_title(fields.get("title"))
-        return await run_in_threadpool(_complete, request, principal, key, upload, title)
-    except BaseException:
-        with anyio.CancelScope(shield=True):  # a client that went away still gets cleaned up
-            await run_in_threadpool(upload.abort)
-        raise
+        try:
+            fields = await multipart.receive(
+                request, upload, max_file_bytes=config.max_bytes, too_large=too_large
+            )
+            title = evidence.clean_title(fields.get("title"))
+            async with write_gate(request) if whole is NO_GATE else NO_GATE:
+                response = await run_in_threadpool(
+                    _complete, request, principal, key, upload, title
+                )
+        except BaseException:
+            with anyio.CancelScope(shield=True):  # a client that went away still gets cleaned up
+                await run_in_threadpool(upload.abort)
+            raise
+    if "idempotent-replayed" not in response.headers:  # a replay uploaded nothing
+        app_metrics(request).evidence_uploaded(duplicate=response.status_code == 200)
+    return response
 
 
 @router.post(
@@ -142,9 +164,9 @@ async def _upload(
     openapi_extra=MULTIPART_UPLOAD,
 )
 async def upload_indicator_evidence(
-    round_id: int,
-    unit_code: str,
-    indicator_no: int,
+    round_id: DbId,
+    unit_code: UnitCode,
+    indicator_no: IndicatorNo,
     request: Request,
     principal: UploadPrincipal,
     clock: ClockDep,
@@ -165,7 +187,11 @@ async def upload_indicator_evidence(
     responses=READ_ERRORS,
 )
 def list_indicator_evidence(
-    round_id: int, unit_code: str, indicator_no: int, uow: UowDep, principal: CurrentPrincipal
+    round_id: DbId,
+    unit_code: UnitCode,
+    indicator_no: IndicatorNo,
+    uow: UowDep,
+    principal: CurrentPrincipal,
 ) -> list[EvidenceOut]:
     """The evidence documents of one indicator of the unit's report, oldest first."""
     views = evidence.list_for_indicator(uow, principal, round_id, unit_code, indicator_no)
@@ -180,8 +206,8 @@ def list_indicator_evidence(
     openapi_extra=MULTIPART_UPLOAD,
 )
 async def upload_working_group_order(
-    year_be: int,
-    unit_code: str,
+    year_be: YearBE,
+    unit_code: UnitCode,
     request: Request,
     principal: UploadPrincipal,
     clock: ClockDep,
@@ -199,7 +225,7 @@ async def upload_working_group_order(
     responses=READ_ERRORS,
 )
 def list_working_group_orders(
-    year_be: int, unit_code: str, uow: UowDep, principal: CurrentPrincipal
+    year_be: YearBE, unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal
 ) -> list[EvidenceOut]:
     """The unit's working-group order documents for the fiscal year, oldest first."""
     return [_out(v) for v in evidence.list_orders(uow, principal, year_be, unit_code)]

@@ -44,8 +44,9 @@ MULTIPART_UPLOAD: dict[str, Any] = {
                 "schema": {
                     "type": "object",
                     "required": ["file"],
+                    "propertyNames": {"minLength": 1},  # every part names its field
                     "properties": {
-                        "file": {"type": "string", "format": "binary"},
+                        "file": {"type": "string", "format": "binary", "minLength": 1},
                         "title": {"type": "string", "maxLength": MAX_TITLE},
                     },
                 },

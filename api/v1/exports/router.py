@@ -25,6 +25,7 @@ from fastapi.security import (
 
 from api.deps import ClockDep, CurrentPrincipal, UowDep
 from api.errors import problem_responses
+from api.v1.common.schemas import DbId, UnitCode, YearBE
 from services import exports
 from services.errors import Unauthorized
 from services.principal import Principal
@@ -62,7 +63,7 @@ def _attachment(filename: str) -> dict[str, str]:
     response_class=Response,
     responses=problem_responses(401, 403, 404) | XLSX,
 )
-def get_round_scoreboard_xlsx(round_id: int, uow: UowDep, principal: CurrentPrincipal) -> Response:
+def get_round_scoreboard_xlsx(round_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> Response:
     """The round scoreboard as XLSX (same access and same strings as the JSON scoreboard;
     scores are text cells so no float rounding can change them)."""
     data = exports.scoreboard_xlsx(uow, principal, round_id)
@@ -79,7 +80,7 @@ def get_round_scoreboard_xlsx(round_id: int, uow: UowDep, principal: CurrentPrin
     responses=problem_responses(401, 403, 404) | XLSX,
 )
 def get_report_xlsx(
-    round_id: int, unit_code: str, uow: UowDep, principal: CurrentPrincipal
+    round_id: DbId, unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal
 ) -> Response:
     """A unit's report as XLSX: per indicator the unit's texts, the value, the score and how it
     was computed; dimensions, overall and level; the inspector's comments (report access)."""
@@ -130,7 +131,7 @@ def calendar_principal(
     responses=problem_responses(401, 403, 404) | ICS,
 )
 def get_fiscal_year_calendar(
-    year_be: int,
+    year_be: YearBE,
     uow: UowDep,
     principal: Annotated[Principal, Depends(calendar_principal)],
     clock: ClockDep,

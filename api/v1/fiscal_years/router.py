@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response, status
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.v1.common.schemas import DbId, IndicatorNo, UnitCode, YearBE
 from api.v1.fiscal_years.schemas import (
     DeadlineIn,
     FiscalYearIn,
@@ -49,7 +50,7 @@ def list_fiscal_years(uow: UowDep, principal: CurrentPrincipal) -> list[FiscalYe
     response_model=FiscalYearOut,
     responses=problem_responses(401, 403, 404),
 )
-def get_fiscal_year(year_be: int, uow: UowDep, principal: CurrentPrincipal) -> FiscalYearOut:
+def get_fiscal_year(year_be: YearBE, uow: UowDep, principal: CurrentPrincipal) -> FiscalYearOut:
     """A fiscal year with its framework and its 6-, 9- and 12-month rounds."""
     require_role(principal, *REFERENCE_READERS)
     return _fy_out(reference.get_fiscal_year(uow, year_be))
@@ -90,7 +91,7 @@ def create_fiscal_year(
     responses=problem_responses(401, 403, 404, 422),
 )
 def set_round_status(
-    round_id: int, body: RoundStatusIn, uow: UowDep, principal: CurrentPrincipal
+    round_id: DbId, body: RoundStatusIn, uow: UowDep, principal: CurrentPrincipal
 ) -> RoundOut:
     """Close a round (units can no longer write; the missing-value policy applies) or reopen it."""
     return RoundOut(**reference.set_round_status(uow, principal, round_id, body.status).__dict__)
@@ -102,7 +103,7 @@ def set_round_status(
     responses=problem_responses(401, 403, 404, 422),
 )
 def set_round_deadline(
-    round_id: int, body: DeadlineIn, uow: UowDep, principal: CurrentPrincipal
+    round_id: DbId, body: DeadlineIn, uow: UowDep, principal: CurrentPrincipal
 ) -> RoundOut:
     return RoundOut(**reference.set_deadline(uow, principal, round_id, body.deadline).__dict__)
 
@@ -113,7 +114,7 @@ def set_round_deadline(
     responses=problem_responses(401, 403, 404),
 )
 def list_not_applicable(
-    year_be: int, unit_code: str, uow: UowDep, principal: CurrentPrincipal
+    year_be: YearBE, unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal
 ) -> list[NotApplicableOut]:
     from services.access import check_score_read
 
@@ -127,9 +128,9 @@ def list_not_applicable(
     responses=problem_responses(401, 403, 404, 422),
 )
 def set_not_applicable(
-    year_be: int,
-    unit_code: str,
-    indicator_no: int,
+    year_be: YearBE,
+    unit_code: UnitCode,
+    indicator_no: IndicatorNo,
     body: NotApplicableIn,
     uow: UowDep,
     principal: CurrentPrincipal,
@@ -145,7 +146,11 @@ def set_not_applicable(
     responses=problem_responses(401, 403, 404),
 )
 def clear_not_applicable(
-    year_be: int, unit_code: str, indicator_no: int, uow: UowDep, principal: CurrentPrincipal
+    year_be: YearBE,
+    unit_code: UnitCode,
+    indicator_no: IndicatorNo,
+    uow: UowDep,
+    principal: CurrentPrincipal,
 ) -> Response:
     reference.clear_not_applicable(uow, principal, year_be, unit_code, indicator_no)
     return Response(status_code=204)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.v1.common.schemas import DecimalIn, RequestModel, ShortText
+from api.v1.common.schemas import DateIn, DbIdIn, Int, NonNegativeDecimalIn, RequestModel, ShortText
 
 
 class RoundOut(BaseModel):
@@ -30,20 +30,20 @@ class FiscalYearOut(BaseModel):
 
 
 class FiscalYearIn(RequestModel):
-    year_be: int = Field(
+    year_be: Int = Field(
         ge=2500, le=2700, description="Buddhist-Era year in which the fiscal year ends"
     )
-    framework_id: int
-    deadlines: dict[Literal["6", "9", "12"], date] | None = Field(
+    framework_id: DbIdIn
+    deadlines: dict[Literal["6", "9", "12"], DateIn] | None = Field(
         default=None, description="Deadlines that differ from the defaults (10 Apr, 10 Jul, 9 Oct)"
     )
     unit_codes: list[str] | None = Field(
         default=None, description="Participating units; default all"
     )
-    budget: DecimalIn = Field(
-        default=Decimal("5000"), ge=0, description="Budget per participating unit (baht)"
+    budget: NonNegativeDecimalIn = Field(
+        default=Decimal("5000"), description="Budget per participating unit (baht)"
     )
-    rewards: dict[str, DecimalIn] | None = Field(
+    rewards: dict[str, NonNegativeDecimalIn] | None = Field(
         default=None, description="Reward amount per level code (baht); default 10,000 / 5,000"
     )
 
@@ -53,7 +53,7 @@ class RoundStatusIn(RequestModel):
 
 
 class DeadlineIn(RequestModel):
-    deadline: date
+    deadline: DateIn
 
 
 class NotApplicableIn(RequestModel):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, status
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.v1.common.schemas import DbId
 from api.v1.frameworks.schemas import FrameworkIn, FrameworkOut, FrameworkSummary
 from services import frameworks
 from services.access import REFERENCE_READERS, require_role
@@ -25,7 +26,7 @@ def list_frameworks(uow: UowDep, principal: CurrentPrincipal) -> list[FrameworkS
 @router.get(
     "/{framework_id}", response_model=FrameworkOut, responses=problem_responses(401, 403, 404)
 )
-def get_framework(framework_id: int, uow: UowDep, principal: CurrentPrincipal) -> FrameworkOut:
+def get_framework(framework_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> FrameworkOut:
     require_role(principal, *REFERENCE_READERS)
     return FrameworkOut(**frameworks.get_framework(uow, framework_id))
 

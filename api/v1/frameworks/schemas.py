@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.v1.common.schemas import DecimalIn, RequestModel
+from api.v1.common.schemas import DecimalIn, Int, RequestModel
 
 
 class ProviderDoc(RequestModel):
@@ -23,7 +24,7 @@ class DimensionDoc(RequestModel):
 
 
 class IndicatorDoc(RequestModel):
-    indicator_no: int = Field(ge=1, le=999)
+    indicator_no: Int = Field(ge=1, le=999)
     code: str = Field(max_length=32)
     name_th: str = Field(max_length=500)
     name_en: str = Field(max_length=500)
@@ -35,14 +36,14 @@ class IndicatorDoc(RequestModel):
     )
     unit: str = Field(default="", max_length=50)
     source: str = Field(default="unit", max_length=32, description="`unit` or a provider code")
-    relative_weight: DecimalIn = Field(default=1)
-    value_decimals: int = Field(default=2, ge=0, le=6)
+    relative_weight: DecimalIn = Field(default=Decimal(1))
+    value_decimals: Int = Field(default=2, ge=0, le=6)
 
 
 class RoundRequirementDoc(RequestModel):
-    months: int
-    reported_indicators: list[int]
-    min_evidence_per_indicator: int = 0
+    months: Int
+    reported_indicators: list[Int]
+    min_evidence_per_indicator: Int = 0
     working_group_order_required: bool = False
 
 
@@ -66,7 +67,7 @@ class FrameworkIn(RequestModel):
     indicators: list[IndicatorDoc] = Field(max_length=200)
     rounds: list[RoundRequirementDoc] = Field(max_length=3)
     levels: list[LevelRuleDoc] = Field(max_length=10)
-    below_level1_score: DecimalIn = 1
+    below_level1_score: DecimalIn = Decimal(1)
     missing_value_policy: Literal["incomplete", "score_as"] = "incomplete"
     missing_score_as: DecimalIn | None = None
     overall_basis: Literal["weighted", "plain_mean"] = "weighted"

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
 
 from api.deps import ClockDep, CurrentPrincipal, UowDep
 from api.errors import problem_responses
+from api.idempotency import IdempotencyDep
+from api.observability.metrics import app_metrics
+from api.v1.common.schemas import DbId, IndicatorNo, UnitCode
 from api.v1.reports.schemas import EntryIn, ReportIn, ReportOut, ReturnIn
 from services import reports
 from services.errors import Unprocessable
@@ -35,7 +38,11 @@ def _out(view: reports.ReportView, response: Response) -> ReportOut:
 
 @router.get("", response_model=ReportOut, responses=problem_responses(401, 403, 404))
 def get_report(
-    round_id: int, unit_code: str, response: Response, uow: UowDep, principal: CurrentPrincipal
+    round_id: DbId,
+    unit_code: UnitCode,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
 ) -> ReportOut:
     """The report with its state, entries and review comments.
 
@@ -45,8 +52,8 @@ def get_report(
 
 @router.put("", response_model=ReportOut, responses=WRITE_ERRORS)
 def put_report(
-    round_id: int,
-    unit_code: str,
+    round_id: DbId,
+    unit_code: UnitCode,
     body: ReportIn,
     response: Response,
     uow: UowDep,
@@ -64,9 +71,9 @@ def put_report(
 
 @router.put("/indicators/{indicator_no}", response_model=ReportOut, responses=WRITE_ERRORS)
 def put_report_entry(
-    round_id: int,
-    unit_code: str,
-    indicator_no: int,
+    round_id: DbId,
+    unit_code: UnitCode,
+    indicator_no: IndicatorNo,
     body: EntryIn,
     response: Response,
     uow: UowDep,
@@ -86,25 +93,35 @@ def put_report_entry(
 
 @router.post("/submit", response_model=ReportOut, responses=WRITE_ERRORS)
 def submit_report(
-    round_id: int,
-    unit_code: str,
+    round_id: DbId,
+    unit_code: UnitCode,
+    request: Request,
     response: Response,
     uow: UowDep,
     principal: CurrentPrincipal,
     clock: ClockDep,
+    idem: IdempotencyDep,
     if_match: IfMatch = None,
-) -> ReportOut:
-    """Submit for review; a 422 lists every unmet requirement of the round at once."""
-    return _out(
-        reports.submit(uow, principal, round_id, unit_code, if_match=if_match, clock=clock),
-        response,
+) -> Any:
+    """Submit for review; a 422 lists every unmet requirement of the round at once.
+
+    Mobile clients on bad networks retry: with an ``Idempotency-Key`` a retry of a submission
+    that went through answers the first 200 again instead of a 409 for the submitted state."""
+
+    def produce() -> ReportOut:
+        view = reports.submit(uow, principal, round_id, unit_code, if_match=if_match, clock=clock)
+        app_metrics(request).report_submitted()
+        return _out(view, response)
+
+    return idem.run(
+        {"if_match": if_match}, 200, produce, headers=lambda out: {"ETag": response.headers["ETag"]}
     )
 
 
 @router.post("/return", response_model=ReportOut, responses=WRITE_ERRORS)
 def return_report(
-    round_id: int,
-    unit_code: str,
+    round_id: DbId,
+    unit_code: UnitCode,
     body: ReturnIn,
     response: Response,
     uow: UowDep,
@@ -122,8 +139,8 @@ def return_report(
 
 @router.post("/approve", response_model=ReportOut, responses=WRITE_ERRORS)
 def approve_report(
-    round_id: int,
-    unit_code: str,
+    round_id: DbId,
+    unit_code: UnitCode,
     response: Response,
     uow: UowDep,
     principal: CurrentPrincipal,
@@ -139,8 +156,8 @@ def approve_report(
 
 @router.post("/reopen", response_model=ReportOut, responses=WRITE_ERRORS)
 def reopen_report(
-    round_id: int,
-    unit_code: str,
+    round_id: DbId,
+    unit_code: UnitCode,
     response: Response,
     uow: UowDep,
     principal: CurrentPrincipal,

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.v1.common.schemas import DecimalIn, RequestModel, Text
+from api.v1.common.schemas import DecimalIn, IndicatorNoIn, RequestModel, Steps, Text
 
 
 class EntryIn(RequestModel):
@@ -15,9 +15,11 @@ class EntryIn(RequestModel):
     strings (plain JSON numbers are accepted). Omitted texts keep what is stored.
     """
 
-    indicator_no: int | None = Field(default=None, description="Optional; must match the path")
+    indicator_no: IndicatorNoIn | None = Field(
+        default=None, description="Optional; must match the path"
+    )
     value: DecimalIn | None = None
-    steps: int | None = Field(default=None, ge=0, le=5)
+    steps: Steps | None = None
     score: DecimalIn | None = None
     narrative: Text | None = Field(default=None, description="ผลการดำเนินงาน — performance")
     problems: Text | None = Field(default=None, description="ปัญหาอุปสรรค — problems")
@@ -25,7 +27,7 @@ class EntryIn(RequestModel):
 
 
 class ReportEntryIn(EntryIn):
-    indicator_no: int  # type: ignore[assignment]
+    indicator_no: IndicatorNoIn  # type: ignore[assignment]
 
 
 class ReportIn(RequestModel):
@@ -33,7 +35,7 @@ class ReportIn(RequestModel):
 
 
 class CommentIn(RequestModel):
-    indicator_no: int | None = None
+    indicator_no: IndicatorNoIn | None = None
     comment: str = Field(min_length=1, max_length=5000)
 
 

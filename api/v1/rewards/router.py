@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
+from api.v1.common.schemas import UnitCode, YearBE
 from api.v1.rewards.schemas import (
     BudgetIn,
     ParticipantOut,
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/fiscal-years/{year_be}", tags=["rewards"])
 
 
 @router.get("/rewards", response_model=RewardListOut, responses=problem_responses(401, 403, 404))
-def get_rewards(year_be: int, uow: UowDep, principal: CurrentPrincipal) -> Any:
+def get_rewards(year_be: YearBE, uow: UowDep, principal: CurrentPrincipal) -> Any:
     """Participating units with their budget and, once their 12-month report is approved, their
     final level and award; totals per level (``pending`` for units not approved yet) and for
     the year."""
@@ -34,7 +35,7 @@ def get_rewards(year_be: int, uow: UowDep, principal: CurrentPrincipal) -> Any:
     "/reward-rates", response_model=list[RateOut], responses=problem_responses(401, 403, 404, 422)
 )
 def set_reward_rates(
-    year_be: int, body: RatesIn, uow: UowDep, principal: CurrentPrincipal
+    year_be: YearBE, body: RatesIn, uow: UowDep, principal: CurrentPrincipal
 ) -> list[RateOut]:
     """Replace the reward amount per level (admin); audited with before and after."""
     views = rewards.set_reward_rates(
@@ -50,8 +51,8 @@ def set_reward_rates(
     | {201: {"model": ParticipantOut, "description": "The unit joined"}},
 )
 def set_participant_budget(
-    year_be: int,
-    unit_code: str,
+    year_be: YearBE,
+    unit_code: UnitCode,
     body: BudgetIn,
     response: Response,
     uow: UowDep,

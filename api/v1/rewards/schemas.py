@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from api.v1.common.schemas import DecimalIn, RequestModel
+from api.v1.common.schemas import NonNegativeDecimalIn, RequestModel
 
 
 class RateOut(BaseModel):
@@ -18,7 +18,9 @@ class RateOut(BaseModel):
 
 class RateIn(RequestModel):
     level: str = Field(min_length=1, max_length=32, examples=["best_practice"])
-    amount: DecimalIn = Field(ge=0, description="Baht, as a decimal string", examples=["10000"])
+    amount: NonNegativeDecimalIn = Field(
+        description="Baht, as a decimal string", examples=["10000"]
+    )
 
 
 class RatesIn(RequestModel):
@@ -30,7 +32,9 @@ class RatesIn(RequestModel):
 
 
 class BudgetIn(RequestModel):
-    budget: DecimalIn = Field(ge=0, description="Baht allocated to the unit", examples=["5000"])
+    budget: NonNegativeDecimalIn = Field(
+        description="Baht allocated to the unit", examples=["5000"]
+    )
 
 
 class ParticipantOut(BaseModel):

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
+from api.v1.common.schemas import DbId
 from api.v1.rounds.schemas import MonitoringOut, RatesOut, UnitStatusOut
 from services import rounds
 
@@ -17,7 +18,7 @@ router = APIRouter(tags=["rounds"])
     response_model=MonitoringOut,
     responses=problem_responses(401, 403, 404),
 )
-def get_round_monitoring(round_id: int, uow: UowDep, principal: CurrentPrincipal) -> MonitoringOut:
+def get_round_monitoring(round_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> MonitoringOut:
     """Each participating unit's report state, submission time and on-time flag, and the
     reporting rate (reported / participating) and on-time rate (on time / reported), overall
     and per unit kind. An inspector sees, and its rates count, only its assigned units."""

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from api.v1.common.schemas import DecimalIn, RequestModel
+from api.v1.common.schemas import DbIdIn, DecimalIn, IndicatorNoIn, RequestModel, Steps
 from api.v1.frameworks.schemas import FrameworkIn
 
 Score4 = str
@@ -118,17 +118,17 @@ class HistoryItem(BaseModel):
 
 
 class ValueIn(RequestModel):
-    indicator_no: int
+    indicator_no: IndicatorNoIn
     value: DecimalIn | None = None
-    steps: int | None = None
+    steps: Steps | None = None
     score: DecimalIn | None = None
 
 
 class SimulationIn(RequestModel):
-    framework_id: int | None = None
+    framework_id: DbIdIn | None = None
     framework: FrameworkIn | None = None
     values: list[ValueIn] = Field(max_length=500)
-    not_applicable: list[int] = Field(default_factory=list, max_length=500)
+    not_applicable: list[IndicatorNoIn] = Field(default_factory=list, max_length=500)
     round_closed: bool = Field(
         default=False, description="Apply the missing-value policy as after closing"
     )

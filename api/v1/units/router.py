@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
-from api.v1.common.schemas import Page, decode_cursor, encode_cursor
+from api.v1.common.schemas import Cursor, Page, UnitCode, decode_cursor, encode_cursor
 from api.v1.units.schemas import UnitIn, UnitOut
 from services import reference
 from services.access import REFERENCE_READERS, require_role
@@ -23,7 +23,7 @@ def list_units(
     principal: CurrentPrincipal,
     settings: SettingsDep,
     kind: Literal["central", "regional"] | None = None,
-    cursor: str | None = None,
+    cursor: Cursor = None,
     page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Page[UnitOut]:
     """Units ordered by code; cursor pagination."""
@@ -39,7 +39,7 @@ def list_units(
 
 
 @router.get("/{unit_code}", response_model=UnitOut, responses=problem_responses(401, 403, 404))
-def get_unit(unit_code: str, uow: UowDep, principal: CurrentPrincipal) -> UnitOut:
+def get_unit(unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal) -> UnitOut:
     require_role(principal, *REFERENCE_READERS)
     return UnitOut(**reference.get_unit(uow, unit_code).__dict__)
 

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
-from api.v1.common.schemas import Code, RequestModel, ShortText
+from api.v1.common.schemas import VISIBLE, Code, RequestModel, ShortText
+
+# The column holds 100 characters; a longer name must be refused here, not by the database.
+Province = Annotated[
+    str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True, pattern=VISIBLE)
+]
 
 
 class UnitOut(BaseModel):
@@ -20,4 +25,4 @@ class UnitIn(RequestModel):
     name_th: ShortText
     name_en: ShortText
     kind: Literal["central", "regional"]
-    province: ShortText | None = None
+    province: Province | None = None

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
-from api.v1.common.schemas import Page, decode_cursor, encode_cursor
+from api.v1.common.schemas import Cursor, DbId, Page, decode_cursor, encode_cursor
 from api.v1.users.schemas import Role, UserIn, UserOut, UserPatch
 from services import users
 
@@ -58,7 +58,7 @@ def list_users(
     principal: CurrentPrincipal,
     settings: SettingsDep,
     role: Role | None = None,
-    cursor: str | None = None,
+    cursor: Cursor = None,
     page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Page[UserOut]:
     """Users in order of creation (admin); cursor pagination."""
@@ -76,14 +76,16 @@ def list_users(
 
 
 @router.get("/{user_id}", response_model=UserOut, responses=problem_responses(401, 403, 404))
-def get_user(user_id: int, uow: UowDep, principal: CurrentPrincipal) -> UserOut:
+def get_user(user_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> UserOut:
     return _out(users.get_user(uow, principal, user_id))
 
 
 @router.patch(
     "/{user_id}", response_model=UserOut, responses=problem_responses(401, 403, 404, 409, 422)
 )
-def update_user(user_id: int, body: UserPatch, uow: UowDep, principal: CurrentPrincipal) -> UserOut:
+def update_user(
+    user_id: DbId, body: UserPatch, uow: UowDep, principal: CurrentPrincipal
+) -> UserOut:
     """Change a user's role and bindings (admin). The new role takes effect on the next request."""
     fields = body.model_fields_set
     change = users.UserChange(
@@ -99,7 +101,7 @@ def update_user(user_id: int, body: UserPatch, uow: UowDep, principal: CurrentPr
 @router.post(
     "/{user_id}/disable", response_model=UserOut, responses=problem_responses(401, 403, 404, 409)
 )
-def disable_user(user_id: int, uow: UowDep, principal: CurrentPrincipal) -> UserOut:
+def disable_user(user_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> UserOut:
     """Disable a user (admin): their refresh and API tokens are revoked and their access
     tokens stop working at once."""
     return _out(users.set_active(uow, principal, user_id, False))
@@ -108,6 +110,6 @@ def disable_user(user_id: int, uow: UowDep, principal: CurrentPrincipal) -> User
 @router.post(
     "/{user_id}/enable", response_model=UserOut, responses=problem_responses(401, 403, 404)
 )
-def enable_user(user_id: int, uow: UowDep, principal: CurrentPrincipal) -> UserOut:
+def enable_user(user_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> UserOut:
     """Enable a disabled user again (admin); they sign in afresh, old tokens stay revoked."""
     return _out(users.set_active(uow, principal, user_id, True))

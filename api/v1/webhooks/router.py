@@ -11,7 +11,7 @@ from api.deps import ClockDep, CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.v1.auth.shown_once import create_shown_once
-from api.v1.common.schemas import decode_cursor, encode_cursor
+from api.v1.common.schemas import Cursor, DbId, decode_cursor, encode_cursor
 from api.v1.webhooks.schemas import (
     DeliveryOut,
     DeliveryPage,
@@ -65,7 +65,7 @@ def list_webhooks(uow: UowDep, principal: CurrentPrincipal) -> list[WebhookOut]:
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut, responses=problem_responses(401, 403, 404))
-def get_webhook(webhook_id: int, uow: UowDep, principal: CurrentPrincipal) -> WebhookOut:
+def get_webhook(webhook_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> WebhookOut:
     return _out(webhooks.get_endpoint(uow, principal, webhook_id))
 
 
@@ -74,7 +74,7 @@ def get_webhook(webhook_id: int, uow: UowDep, principal: CurrentPrincipal) -> We
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404),
 )
-def delete_webhook(webhook_id: int, uow: UowDep, principal: CurrentPrincipal) -> Response:
+def delete_webhook(webhook_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> Response:
     """Stop delivering to the endpoint (admin); what it still had pending is cancelled. Its
     delivery history stays readable."""
     webhooks.delete_endpoint(uow, principal, webhook_id)
@@ -87,12 +87,12 @@ def delete_webhook(webhook_id: int, uow: UowDep, principal: CurrentPrincipal) ->
     responses=problem_responses(400, 401, 403, 404, 422),
 )
 def list_webhook_deliveries(
-    webhook_id: int,
+    webhook_id: DbId,
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     status: Literal["pending", "delivered", "failed", "cancelled"] | None = None,
-    cursor: str | None = None,
+    cursor: Cursor = None,
     page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> DeliveryPage:
     """The endpoint's deliveries, newest first: attempts, status, last status code or error,
@@ -119,7 +119,7 @@ def list_webhook_deliveries(
     responses=problem_responses(401, 403, 404, 422),
 )
 def retry_webhook_delivery(
-    webhook_id: int, delivery_id: int, uow: UowDep, principal: CurrentPrincipal, clock: ClockDep
+    webhook_id: DbId, delivery_id: DbId, uow: UowDep, principal: CurrentPrincipal, clock: ClockDep
 ) -> DeliveryOut:
     """Send a failed or cancelled delivery again, with a fresh set of attempts (admin)."""
     view = webhooks.retry_delivery(uow, principal, webhook_id, delivery_id, clock())

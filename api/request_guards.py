@@ -1,0 +1,108 @@
+"""Checks every ``/api/v1`` route gets before its own code runs (mounted in api/v1/router.py).
+
+- A JSON or form body larger than ``JSON_BODY_MAX_BYTES`` is refused with 413 while it is
+  read, so a 10 MB body never sits in memory (``BodyCap``; uploads and central values stream
+  under caps of their own).
+- A declared query parameter may appear once. ``?page_size=1&page_size=1000`` or
+  ``?dry_run=true&dry_run=false`` is ambiguous, and which one wins must not depend on the
+  framework, so both are refused.
+- Query values are UTF-8 without NUL: the database cannot store a NUL, and replacing broken
+  bytes with U+FFFD would silently answer a different question than the one asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.errors import Unprocessable
+
+JSON_BODY_MAX_BYTES = 4 * 2**20
+
+
+def _query_names(dependant: Dependant) -> Iterator[str]:
+    for field in dependant.query_params:
+        yield field.alias
+    for sub in dependant.dependencies:
+        yield from _query_names(sub)
+
+
+def _problem(name: str, message: str, code: str) -> dict[str, Any]:
+    return {"field": f"query.{name}", "message": message, "code": code}
+
+
+async def check_query(request: Request) -> None:
+    if not request.scope.get("query_string"):
+        return
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    declared = set(_query_names(dependant)) if dependant is not None else set()
+    if not declared:
+        return
+    raw = request.scope["query_string"].decode("latin-1")
+    seen: Counter[str] = Counter()
+    problems = []
+    for name, value in parse_qsl(raw, keep_blank_values=True, encoding="latin-1"):
+        if name not in declared:
+            continue  # an unknown parameter is ignored, as always
+        seen[name] += 1
+        try:
+            text = value.encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(_problem(name, "the value is not UTF-8", "query_not_utf8"))
+            continue
+        if "\x00" in text:
+            problems.append(_problem(name, "the value contains NUL (U+0000)", "query_nul"))
+    for name, count in seen.items():
+        if count > 1:
+            message = f"given {count} times; give it once"
+            problems.append(_problem(name, message, "query_repeated"))
+    if problems:
+        detail = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        raise Unprocessable(detail, problems=problems, kind="validation_error")
+
+
+class BodyCap:
+    """ASGI middleware: a request body over ``limit`` bytes is refused with 413 while it is
+    read (at once when Content-Length says so), before it is ever whole in memory. The routes
+    in ``exempt`` ((method, compiled path) pairs) stream their bodies under caps of their own.
+
+    The refusal is raised from ``receive`` as an HTTPException, so it reaches the API's
+    problem+json handler like any other error."""
+
+    def __init__(self, app: ASGIApp, limit: int, exempt: list[tuple[str, re.Pattern[str]]]):
+        self.app = app
+        self.limit = limit
+        self.exempt = exempt
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if any(scope["method"] == m and rx.match(path) for m, rx in self.exempt):
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        too_large = StarletteHTTPException(413, f"the body is larger than {self.limit} bytes")
+        received = 0
+
+        async def capped() -> Message:
+            nonlocal received
+            if declared.isdigit() and int(declared) > self.limit:
+                raise too_large
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise too_large
+            return message
+
+        await self.app(scope, capped, send)
