@@ -56,6 +56,11 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Eng
         max_overflow=max_overflow,
         pool_pre_ping=True,
         pool_recycle=1800,
+        # psycopg prepares a statement after its fifth run, and PostgreSQL may then switch to
+        # a generic plan. For the scoreboard's code-range pages that plan was measured at
+        # about twice the time of a plan made for the actual values (10,000 units: 1.4 s
+        # against 0.8 s for the whole board). Custom plans keep the prepared parse.
+        connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
     )
 
 
