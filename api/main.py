@@ -108,7 +108,7 @@ def create_app(
     app.state.ending_threads = anyio.CapacityLimiter(pool_capacity(engine))  # see api.deps
     sqlite = engine.dialect.name == "sqlite"
     app.state.write_gate = asyncio.Lock() if sqlite else None  # one writer: see api.deps
-    app.state.inline_read_commit = sqlite  # in-process, cheaper than a thread hop
+    app.state.inline_commit = sqlite  # see api.deps.get_uow
     app.state.clock = utcnow  # tests replace it to stand at a deadline
     from api.security import make_authenticator
 
