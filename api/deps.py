@@ -77,13 +77,14 @@ async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
                 await anyio.to_thread.run_sync(uow.rollback, limiter=ending)
                 raise
             else:
-                if not request.app.state.inline_commit:
+                if request.app.state.write_gate is None:  # PostgreSQL
                     await anyio.to_thread.run_sync(uow.commit, limiter=ending)
                 else:
-                    # SQLite: in-process, and a writer already holds the write lock, so the
-                    # commit never waits for another. A thread hop here would keep the gate
-                    # held while the loop and threads serve reads (bench/load.py on SQLite:
-                    # 427 → 457 mixed requests/s, p99 526 → 446 ms with the commit inline).
+                    # SQLite (the gated database): in-process, and a writer already holds
+                    # the write lock, so the commit never waits for another. A thread hop
+                    # here would keep the gate held while the loop and threads serve reads
+                    # (bench/load.py on SQLite: 427 → 457 mixed requests/s, p99 526 → 446 ms
+                    # with the commit inline).
                     uow.commit()
             finally:
                 uow.close()

@@ -21,7 +21,7 @@ from api.errors import install_error_handlers
 from api.observability import ObservedApp
 from api.observability import install as install_observability
 from api.observability.request_log import flush_access_log
-from api.settings import Settings, get_settings
+from api.settings import Settings, evidence_config, get_settings
 from persistence.db import make_engine, pool_capacity
 from persistence.types import utcnow
 
@@ -67,12 +67,7 @@ def create_app(
         # What a killed process left in the evidence directory (files with no row, cut-short
         # temporary files) goes at start; only files older than an hour, so uploads of other
         # running instances are never touched.
-        evidence.sweep_leftovers(
-            engine,
-            evidence.StoreConfig(
-                settings.evidence_backend, settings.evidence_dir, settings.upload_max_bytes
-            ),
-        )
+        evidence.sweep_leftovers(engine, evidence_config(settings))
         anyio.to_thread.current_default_thread_limiter().total_tokens = worker_threads(
             settings, engine
         )
@@ -106,9 +101,8 @@ def create_app(
     app.state.engine = engine
     app.state.db_slots = asyncio.Semaphore(pool_capacity(engine))
     app.state.ending_threads = anyio.CapacityLimiter(pool_capacity(engine))  # see api.deps
-    sqlite = engine.dialect.name == "sqlite"
-    app.state.write_gate = asyncio.Lock() if sqlite else None  # one writer: see api.deps
-    app.state.inline_commit = sqlite  # see api.deps.get_uow
+    # SQLite's one writer at a time; None on PostgreSQL (see api.deps.get_uow)
+    app.state.write_gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
     app.state.clock = utcnow  # tests replace it to stand at a deadline
     from api.security import make_authenticator
 

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from persistence.db import normalise_url
+from services.evidence import StoreConfig
 
 DEFAULT_SECRET = "change-me"  # noqa: S105 - a sentinel that the validator refuses outside demo mode
 MIN_SECRET_LENGTH = 32
@@ -158,3 +159,8 @@ def get_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         raise InvalidSettings(problems_of(exc)) from None
+
+
+def evidence_config(settings: Settings) -> StoreConfig:
+    """Where and how evidence is stored, as the evidence service takes it."""
+    return StoreConfig(settings.evidence_backend, settings.evidence_dir, settings.upload_max_bytes)

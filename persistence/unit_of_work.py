@@ -11,6 +11,7 @@ import weakref
 from types import TracebackType
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from persistence.repositories import Repositories
@@ -49,6 +50,21 @@ class UnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
         self._done = True
+
+    def insert_if_free(self, row: object) -> bool:
+        """Insert ``row`` in a savepoint. False, and nothing inserted, when one of its unique
+        keys is taken, also by a concurrent writer whose insert passed the same "does it
+        exist yet" check (on PostgreSQL this one waits for that writer, then fails on the
+        index). The rest of the transaction stays usable either way."""
+        savepoint = self.session.begin_nested()
+        try:
+            self.session.add(row)
+            self.session.flush()
+            savepoint.commit()
+        except IntegrityError:
+            savepoint.rollback()
+            return False
+        return True
 
     def close(self) -> None:
         self.session.close()

@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from persistence.tables import IdempotencyRow
 from persistence.unit_of_work import UnitOfWork
 from services.errors import Conflict, Unprocessable
@@ -64,17 +62,10 @@ def begin(
     if existing is not None:
         return _replay_of(existing, request_hash)
     row = IdempotencyRow(principal_key=principal_key, key=key, request_hash=request_hash)
-    savepoint = uow.session.begin_nested()
-    try:
-        repo.add(row)
-        savepoint.commit()
-    except IntegrityError:
-        savepoint.rollback()
+    if not uow.insert_if_free(row):
         existing = repo.get(principal_key, key)
-        if (
-            existing is None
-        ):  # pragma: no cover - the other writer rolled back; let the client retry
-            raise Conflict("a concurrent request with this Idempotency-Key failed; retry") from None
+        if existing is None:  # pragma: no cover - the other writer rolled back; client retries
+            raise Conflict("a concurrent request with this Idempotency-Key failed; retry")
         return _replay_of(existing, request_hash)
     return row
 

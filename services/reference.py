@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy.exc import IntegrityError
-
 from domain.calendar import fiscal_year_bounds, round_spec
 from persistence.tables import (
     FiscalYearRow,
@@ -103,20 +101,6 @@ def require_unit(uow: UnitOfWork, code: str) -> UnitRow:
     return row
 
 
-def _insert_unique(uow: UnitOfWork, row: object, taken: str) -> None:
-    """Insert a row whose natural key a concurrent request may have just taken: that request's
-    insert passed the "already exists" check too, and on PostgreSQL this one then waits for it
-    and fails on the unique index. That is the same 409 as the check gives, not a 500."""
-    savepoint = uow.session.begin_nested()
-    try:
-        uow.repos.reference.add(row)
-        uow.repos.reference.flush()
-        savepoint.commit()
-    except IntegrityError:
-        savepoint.rollback()
-        raise Conflict(taken) from None
-
-
 def create_unit(uow: UnitOfWork, actor: Principal | str, data: UnitView) -> UnitView:
     if isinstance(actor, Principal):
         require_admin(actor)
@@ -131,7 +115,8 @@ def create_unit(uow: UnitOfWork, actor: Principal | str, data: UnitView) -> Unit
         kind=data.kind,
         province=data.province,
     )
-    _insert_unique(uow, row, f"a unit with code '{data.code}' already exists")
+    if not uow.insert_if_free(row):  # a concurrent request took the code after the check
+        raise Conflict(f"a unit with code '{data.code}' already exists")
     audit.record(uow, actor, "unit.create", "unit", data.code, after=data.__dict__)
     return unit_view(row)
 
@@ -195,7 +180,8 @@ def create_fiscal_year(
     if unknown_rounds:
         raise Unprocessable(f"deadlines name rounds that do not exist: {unknown_rounds}")
     fy = FiscalYearRow(year_be=year_be, framework_id=framework_id, default_budget=budget)
-    _insert_unique(uow, fy, f"fiscal year {year_be} already exists")
+    if not uow.insert_if_free(fy):  # a concurrent request took the year after the check
+        raise Conflict(f"fiscal year {year_be} already exists")
     assert fy.id is not None
     for months in (6, 9, 12):
         spec = round_spec(year_be, months, deadlines.get(months))

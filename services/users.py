@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from domain.framework import default_framework
 from persistence.tables import InspectorAssignmentRow, UserRow
 from persistence.types import utcnow
@@ -232,14 +230,8 @@ def create_user(
         provider_code=found.provider_code,
         password_changed_at=utcnow(),
     )
-    savepoint = uow.session.begin_nested()
-    try:
-        uow.repos.identity.add(row)
-        uow.repos.identity.flush()
-        savepoint.commit()
-    except IntegrityError:
-        savepoint.rollback()
-        raise Conflict(f"the username '{username}' is taken") from None
+    if not uow.insert_if_free(row):
+        raise Conflict(f"the username '{username}' is taken")
     assert row.id is not None
     _set_assignments(uow, row.id, [ids[c] for c in found.unit_codes])
     view = _views(uow, [row])[0]

@@ -38,7 +38,7 @@ from api.deps import (
 from api.errors import problem_responses
 from api.idempotency import Idempotency
 from api.observability.metrics import app_metrics
-from api.settings import Settings
+from api.settings import Settings, evidence_config
 from api.v1.common.schemas import DbId, IndicatorNo, UnitCode, YearBE
 from api.v1.evidence import multipart
 from api.v1.evidence.schemas import MULTIPART_UPLOAD, EvidenceOut
@@ -57,12 +57,6 @@ UPLOAD_RESPONSES = UPLOAD_ERRORS | {
     },
 }
 READ_ERRORS = problem_responses(401, 403, 404)
-
-
-def _config(settings: Settings) -> evidence.StoreConfig:
-    return evidence.StoreConfig(
-        settings.evidence_backend, settings.evidence_dir, settings.upload_max_bytes
-    )
 
 
 def upload_principal(
@@ -119,7 +113,7 @@ async def _upload(
     key: str | None,
 ) -> Response:
     settings: Settings = request.app.state.settings
-    config = _config(settings)
+    config = evidence_config(settings)
     too_large = evidence.too_large(config.max_bytes)
     length = multipart.declared_length(request)
     if length is not None and length > config.max_bytes + multipart.BODY_OVERHEAD:
@@ -127,8 +121,8 @@ async def _upload(
     multipart.boundary_of(request)
     # The one-writer gate of SQLite (api.deps.get_uow): the database backend writes for the
     # whole upload, so it holds the gate throughout; the filesystem backend only to finish.
-    whole = write_gate(request) if config.backend == "database" else NO_GATE
-    async with whole:
+    whole_upload = config.backend == "database"
+    async with write_gate(request) if whole_upload else NO_GATE:
         upload = await run_in_threadpool(
             evidence.begin_upload,
             request.app.state.engine,
@@ -143,7 +137,7 @@ async def _upload(
                 request, upload, max_file_bytes=config.max_bytes, too_large=too_large
             )
             title = evidence.clean_title(fields.get("title"))
-            async with write_gate(request) if whole is NO_GATE else NO_GATE:
+            async with NO_GATE if whole_upload else write_gate(request):
                 response = await run_in_threadpool(
                     _complete, request, principal, key, upload, title
                 )
@@ -278,7 +272,7 @@ def get_evidence_content(
 ) -> Response:
     """Download the bytes (streamed). ``ETag`` is the quoted SHA-256; always an attachment and
     ``nosniff``, so a browser never renders a stored file as a page."""
-    download = evidence.open_download(uow, _config(settings), principal, evidence_id)
+    download = evidence.open_download(uow, evidence_config(settings), principal, evidence_id)
     view = download.view
     etag = f'"{view.sha256}"'
     headers = {
@@ -307,5 +301,5 @@ def delete_evidence(
     clock: ClockDep,
 ) -> Response:
     """Delete while its report is editable (draft or returned, round open); else 409."""
-    evidence.delete_evidence(uow, _config(settings), principal, evidence_id, clock=clock)
+    evidence.delete_evidence(uow, evidence_config(settings), principal, evidence_id, clock=clock)
     return Response(status_code=204)
