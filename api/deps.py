@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import Annotated, Any
+from functools import partial
+from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
 from fastapi import Depends, Request
@@ -54,7 +56,9 @@ async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
     # meanwhile, they would take every thread waiting in BEGIN IMMEDIATE while the lock holder
     # waits for a thread: a deadlock until busy_timeout. So on SQLite, writes queue here, on
     # the event loop, and never in a thread. (None on PostgreSQL: row locks, many writers.)
-    async with write_gate(request) if write else NO_GATE:
+    # Routes that run their work through ``Run`` take the gate there, only for that step.
+    gated = write and not _runs_its_own_step(request.scope.get("route"))
+    async with write_gate(request) if gated else NO_GATE:
         # At most as many requests hold a unit of work as the pool has connections. Without
         # this bound, requests holding connections could wait for threadpool threads while
         # every thread waits for a connection: a deadlock until the pool times out.
@@ -77,7 +81,9 @@ async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
                 await anyio.to_thread.run_sync(uow.rollback, limiter=ending)
                 raise
             else:
-                if request.app.state.write_gate is None:  # PostgreSQL
+                if uow.ended:  # committed in the route's own step (see ``Run``)
+                    pass
+                elif request.app.state.write_gate is None:  # PostgreSQL
                     await anyio.to_thread.run_sync(uow.commit, limiter=ending)
                 else:
                     # SQLite (the gated database): in-process, and a writer already holds
@@ -93,6 +99,98 @@ async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
 
+T = TypeVar("T")
+
+
+class Run:
+    """Runs a route's service call and commits the request's unit of work in the same step.
+
+    Why: a plain ``def`` route costs a thread hop for its body and, on PostgreSQL, another for
+    the commit; under load each hop waits for the event loop or a thread, and on SQLite a
+    write held the one-writer gate through all of that waiting (bench/load.py: the gate, not
+    the CPU, set the pace of the mixed load). Here body and commit are one step:
+
+    - SQLite (in-process; a short request costs about a millisecond of CPU, which a thread
+      would only stretch with GIL hand-offs):
+      - a read marked ``short`` runs on the event loop: WAL readers never wait for a lock;
+      - a write runs on the event loop too when the app's write gate is free and SQLite's
+        write lock can be taken without waiting (``UnitOfWork.begin_write_now``; with the
+        gate free, only another process can hold it). Nothing on the loop can come between
+        its first statement and its commit, so it needs no gate of its own. Otherwise it
+        queues for the gate and waits for the lock in a thread, never on the loop.
+    - PostgreSQL, and SQLite requests not marked ``short``: one worker thread does the body
+      and the commit (every PostgreSQL statement is a network round trip).
+
+    The service gets the unit of work as its first argument. If it raises, nothing was
+    committed and ``get_uow`` rolls back as for any other error.
+    """
+
+    __slots__ = ("_gate", "_inline", "_write", "uow")
+
+    def __init__(
+        self, uow: UnitOfWork, *, inline: bool, write: bool, gate: asyncio.Lock | None
+    ) -> None:
+        self.uow = uow
+        self._inline = inline
+        self._write = write
+        self._gate = gate
+
+    async def __call__(
+        self, service: Callable[..., T], /, *args: Any, short: bool = True, **kwargs: Any
+    ) -> T:
+        uow = self.uow
+
+        def step() -> T:
+            result = service(uow, *args, **kwargs)
+            uow.commit()
+            return result
+
+        if not self._write:
+            if self._inline and short:
+                return step()
+            return await anyio.to_thread.run_sync(step)
+        gate = self._gate
+        if gate is None:  # PostgreSQL: row locks, many writers at once
+            return await anyio.to_thread.run_sync(step)
+        if short and not gate.locked() and uow.begin_write_now():
+            return step()
+        async with gate:
+            return await anyio.to_thread.run_sync(step)
+
+
+async def get_run(request: Request, uow: UowDep) -> Run:
+    gate: asyncio.Lock | None = request.app.state.write_gate  # only SQLite has one
+    return Run(
+        uow,
+        inline=gate is not None,
+        write=request.method not in _READ_METHODS,
+        gate=gate,
+    )
+
+
+# By endpoint function (routes themselves are not hashable).
+_RUN_ROUTES: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
+def _runs_its_own_step(route: Any) -> bool:
+    """Whether the route's dependencies include ``Run`` (worked out once per route)."""
+    endpoint = getattr(route, "endpoint", None)
+    if endpoint is None:
+        return False
+    found = _RUN_ROUTES.get(endpoint)
+    if found is None:
+
+        def uses_run(dependant: Any) -> bool:
+            return any(d.call is get_run or uses_run(d) for d in dependant.dependencies)
+
+        dependant = getattr(route, "dependant", None)
+        found = dependant is not None and uses_run(dependant)
+        _RUN_ROUTES[endpoint] = found
+    return found
+
+
+RunDep = Annotated[Run, Depends(get_run)]
+
 _bearer = HTTPBearer(auto_error=False, description="An access token or a personal API token")
 
 
@@ -103,13 +201,18 @@ def _credential(credentials: HTTPAuthorizationCredentials | None) -> str:
 
 
 def resolve_principal(
-    request: Request, uow: UnitOfWork, credentials: HTTPAuthorizationCredentials | None
+    request: Request, credentials: HTTPAuthorizationCredentials | None
 ) -> Principal:
-    """The caller, from the principal cache or the database (blocking: call it in a thread)."""
+    """The caller, from the principal cache or the database (blocking: call it in a thread).
+
+    Looked up in a read transaction of its own, not the request's: on SQLite a write
+    request's transaction takes the write lock when it begins, and it must begin only where
+    the request holds the write gate (see ``Run``), not here."""
     credential = _credential(credentials)
     principal = principal_cache.get(credential)
     if principal is None:
-        principal = request.app.state.authenticator(uow, credential)
+        with UnitOfWork(request.app.state.engine) as lookup:
+            principal = request.app.state.authenticator(lookup, credential)
         settings: Settings = request.app.state.settings
         principal_cache.put(credential, principal, settings.principal_cache_seconds)
     request.state.principal_id = principal.subject
@@ -118,16 +221,36 @@ def resolve_principal(
 
 async def get_principal(
     request: Request,
-    uow: UowDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """The caller. A principal resolved in the last second is reused (services/principal_cache)
-    without leaving the event loop; otherwise it is resolved against the database in a thread."""
-    principal = principal_cache.get(_credential(credentials))
+    without leaving the event loop; otherwise it is resolved against the database in a thread.
+
+    One lookup per credential at a time: when the cached principal expires, every request in
+    flight with that credential would otherwise miss at once and queue its own lookup for the
+    few worker threads (bench/load.py: 32 clients on one token, a stall every second). They
+    wait for the first one's answer instead, success or refusal alike."""
+    credential = _credential(credentials)
+    principal = principal_cache.get(credential)
     if principal is None:
-        return await run_in_threadpool(resolve_principal, request, uow, credentials)
+        resolving: dict[str, asyncio.Future[Principal]] = request.app.state.resolving
+        lookup = resolving.get(credential)
+        if lookup is None:
+            lookup = asyncio.ensure_future(
+                run_in_threadpool(resolve_principal, request, credentials)
+            )
+            resolving[credential] = lookup
+            lookup.add_done_callback(partial(_lookup_done, resolving, credential))
+        # shielded: a caller that goes away does not cancel the others' lookup
+        principal = await asyncio.shield(lookup)
     request.state.principal_id = principal.subject
     return principal
+
+
+def _lookup_done(resolving: dict[str, Any], credential: str, lookup: asyncio.Future[Any]) -> None:
+    resolving.pop(credential, None)
+    if not lookup.cancelled():
+        lookup.exception()  # retrieved here, so no warning when every caller has gone
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

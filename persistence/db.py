@@ -7,12 +7,17 @@ writers wait instead of failing. PostgreSQL gets a sized connection pool.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import create_engine
+
+# How long a SQLite statement waits for another connection's lock before failing.
+BUSY_TIMEOUT_MS = 30_000
 
 
 def is_sqlite(url: str) -> bool:
@@ -32,7 +37,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -50,11 +55,10 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Eng
         event.listen(engine, "connect", _sqlite_autocommit_driver)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
         pool_recycle=1800,
         # psycopg prepares a statement after its fifth run, and PostgreSQL may then switch to
         # a generic plan. For the scoreboard's code-range pages that plan was measured at
@@ -62,6 +66,38 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Eng
         # against 0.8 s for the whole board). Custom plans keep the prepared parse.
         connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
     )
+    event.listen(engine, "checkin", _note_checkin)
+    event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+# A connection idle in the pool longer than this is pinged before it is handed out.
+IDLE_PING_SECONDS = 5.0
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """``pool_pre_ping``, but only for a connection that sat idle: a server restart or a
+    dropped connection shows on those. pre_ping costs a ``SELECT 1`` round trip on every
+    checkout, i.e. on every request; under load connections go straight back out, and a
+    connection that does break while in use is invalidated with the rest of the pool by
+    SQLAlchemy's disconnect handling. Raising ``DisconnectionError`` makes the pool retry
+    with a fresh connection."""
+    idle_since = record.info.get("checked_in_at")
+    if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+        dbapi_connection.rollback()  # the ping opened a transaction: end it
+    except Exception as exc:  # any failure means the connection is not usable
+        raise DisconnectionError("the pooled connection did not answer a ping") from exc
 
 
 def _sqlite_autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
@@ -71,8 +107,19 @@ def _sqlite_autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    options = conn.get_execution_options()
+    begin = f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}"
+    if not options.get("sqlite_nowait"):
+        conn.exec_driver_sql(begin)
+        return
+    # Take the lock now or fail at once (a caller on the event loop must never sit in the busy
+    # handler). The pragmas go straight to the driver: they are not the request's statements.
+    driver = conn.connection.driver_connection
+    driver.execute("PRAGMA busy_timeout=0")
+    try:
+        conn.exec_driver_sql(begin)
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def pool_capacity(engine: Engine) -> int:

@@ -11,7 +11,7 @@ import weakref
 from types import TracebackType
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from persistence.repositories import Repositories
@@ -42,6 +42,25 @@ class UnitOfWork:
         self.session = Session(bind, expire_on_commit=False, autoflush=False)
         self.repos = Repositories(self.session)
         self._done = False
+
+    @property
+    def ended(self) -> bool:
+        """True once committed or rolled back (the request's dependency then has nothing to end)."""
+        return self._done
+
+    def begin_write_now(self) -> bool:
+        """SQLite: begin the write transaction (its lock) at once without waiting. False, with
+        nothing begun, when another connection holds the lock: in this process that cannot
+        happen behind the app's write gate, so it is another process (the CLI, a second
+        server), and the caller then waits for it somewhere it may block."""
+        try:
+            self.session.connection(execution_options={"sqlite_nowait": True})
+        except OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            self.session.rollback()
+            return False
+        return True
 
     def commit(self) -> None:
         self.session.commit()

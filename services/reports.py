@@ -2,12 +2,17 @@
 
 Every transition goes through the domain's state machine; every write bumps the report's
 version (its ETag) and appends an audit event in the same transaction.
+
+Reading a report and writing its entries (the busiest write of the API) use column-only
+statements: one for the round, year, unit and report row, one for the report's contents, one
+per row written. The review transitions, rarer and richer, keep the ORM (``_load``), which
+evidence uploads share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +22,9 @@ from domain.framework import Framework
 from domain.requirements import EntryFacts, check_submission
 from domain.values import parse_value
 from domain.workflow import ReportAction, ReportState, next_state
+from persistence.repositories.report_rows import EntryTuple, ReportHead
 from persistence.tables import (
     FiscalYearRow,
-    IndicatorEntryRow,
     ReportRow,
     ReviewCommentRow,
     RoundRow,
@@ -31,54 +36,20 @@ from services.access import check_report_edit, check_report_read, check_review, 
 from services.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
 from services.principal import Principal
 from services.reference import require_round, require_unit
-from services.values import to_columns
+from services.report_views import (
+    CommentView,
+    EntryView,
+    ReportView,
+    entry_view,
+    report_view,
+    written_entry_view,
+)
+from services.values import sources, to_columns
 
 TEXT_FIELDS = ("narrative", "problems", "suggestions")
-
-
-@dataclass
-class EntryView:
-    indicator_no: int
-    source: str
-    value: str | None = None
-    steps: int | None = None
-    score: str | None = None
-    narrative: str | None = None
-    problems: str | None = None
-    suggestions: str | None = None
-    updated_by: str | None = None
-    updated_at: datetime | None = None
-
-
-@dataclass
-class CommentView:
-    indicator_no: int | None
-    comment: str
-    author: str
-    created_at: datetime
-
-
-@dataclass
-class ReportView:
-    round_id: int
-    year_be: int
-    months: int
-    unit_code: str
-    state: str
-    version: int
-    deadline: Any
-    round_status: str
-    submitted_at: datetime | None
-    on_time: bool | None
-    approved_at: datetime | None
-    updated_at: datetime | None
-    entries: list[EntryView] = field(default_factory=list)
-    comments: list[CommentView] = field(default_factory=list)
-    not_applicable: list[int] = field(default_factory=list)
-
-    @property
-    def etag(self) -> str:
-        return f'"{self.version}"'
+VALUE_FIELDS = ("value", "steps", "score")
+# An entry's audit snapshot: its value columns and its texts, in this order.
+SNAPSHOT_FIELDS = (*VALUE_FIELDS, *TEXT_FIELDS)
 
 
 @dataclass
@@ -109,7 +80,7 @@ def _load(uow: UnitOfWork, round_id: int, unit_code: str, *, for_update: bool = 
 
 
 def _view(uow: UnitOfWork, ctx: Context) -> ReportView:
-    sources = {i.indicator_no: i.source for i in ctx.framework.indicators}
+    source_of = sources(ctx.framework)
     assert ctx.fiscal_year.id is not None and ctx.unit.id is not None
     report = ctx.report
     entries: list[EntryView] = []
@@ -118,7 +89,7 @@ def _view(uow: UnitOfWork, ctx: Context) -> ReportView:
         entries = [
             EntryView(
                 indicator_no=e.indicator_no,
-                source=sources.get(e.indicator_no, "unit"),
+                source=source_of.get(e.indicator_no, "unit"),
                 value=e.value,
                 steps=e.steps,
                 score=e.score,
@@ -155,13 +126,14 @@ def _view(uow: UnitOfWork, ctx: Context) -> ReportView:
     )
 
 
-def _check_if_match(ctx: Context, if_match: str | None) -> None:
-    """``If-Match`` is optional; when given it must name the report's current version."""
+def _check_etag(version: int | None, if_match: str | None) -> None:
+    """``If-Match`` is optional; when given it must name the report's current version
+    (``version`` None: the unit has no report yet, ETag "0", which ``*`` does not match)."""
     if if_match is None:
         return
-    current = f'"{ctx.report.version if ctx.report else 0}"'
+    current = f'"{version if version is not None else 0}"'
     candidates = {t.strip().removeprefix("W/") for t in if_match.split(",")}
-    if "*" in candidates and ctx.report is not None:
+    if "*" in candidates and version is not None:
         return
     if current not in candidates:
         raise PreconditionFailed(
@@ -169,9 +141,17 @@ def _check_if_match(ctx: Context, if_match: str | None) -> None:
         )
 
 
-def _check_round_open(ctx: Context, actor: Principal) -> None:
-    if ctx.round.status != "open" and not actor.is_admin:
+def _check_if_match(ctx: Context, if_match: str | None) -> None:
+    _check_etag(ctx.report.version if ctx.report else None, if_match)
+
+
+def _check_open(round_status: str, actor: Principal) -> None:
+    if round_status != "open" and not actor.is_admin:
         raise Conflict("the round is closed: reports can no longer be changed", kind="round_closed")
+
+
+def _check_round_open(ctx: Context, actor: Principal) -> None:
+    _check_open(ctx.round.status, actor)
 
 
 def _ensure_report(uow: UnitOfWork, ctx: Context, now: datetime) -> ReportRow:
@@ -197,39 +177,63 @@ def _bump(uow: UnitOfWork, report: ReportRow, now: datetime) -> None:
     uow.repos.reporting.flush()
 
 
-def _entry_snapshot(e: IndicatorEntryRow | None) -> dict[str, Any] | None:
-    if e is None:
-        return None
-    return {"value": e.value, "steps": e.steps, "score": e.score} | {
-        f: getattr(e, f) for f in TEXT_FIELDS
-    }
+# --- reads and entry writes: column-only ------------------------------------------------------
 
 
-# --- reads ------------------------------------------------------------------------------------
+def _head(uow: UnitOfWork, round_id: int, unit_code: str, *, for_update: bool) -> ReportHead:
+    """The round, its fiscal year, the unit and its report row (locked ``for_update``).
+
+    The same locks as ``_load``: the report row when there is one; when there is none yet, two
+    first writes would both insert one and the second would fail on the unique key
+    (PostgreSQL), so they queue on the unit's row instead, and the second then finds the
+    first's report (and its new ETag)."""
+    repo = uow.repos.reporting
+    head = repo.report_head(round_id, unit_code, lock=for_update)
+    if head is None and for_update:
+        head = repo.report_head(round_id, unit_code)
+        if head is not None:
+            uow.repos.reference.lock_unit(head.unit_id)
+            head = repo.report_head(round_id, unit_code, lock=True) or head
+    if head is None:  # no such round or unit: the same answers as ``_load``
+        require_round(uow, round_id)
+        require_unit(uow, unit_code)
+        raise NotFound(f"no unit '{unit_code}' in round {round_id}")  # pragma: no cover
+    return head
+
+
+def _framework(uow: UnitOfWork, head: ReportHead) -> Framework:
+    framework = uow.repos.reference.framework(head.framework_id)
+    assert framework is not None
+    return framework
 
 
 def get_report(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str) -> ReportView:
     """The unit's report; a report never written reads as an empty draft (version 0)."""
     check_report_read(actor, unit_code)
-    return _view(uow, _load(uow, round_id, unit_code))
+    head = _head(uow, round_id, unit_code, for_update=False)
+    source_of = sources(_framework(uow, head))
+    entries, comments, na = uow.repos.reporting.report_contents(
+        head.report_id, head.fiscal_year_id, head.unit_id
+    )
+    views = [entry_view(source_of.get(no, "unit"), e) for no, e in entries.items()]
+    return report_view(head, views, comments, na)
 
 
-# --- writes -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Change:
+    """One entry as a request asks to change it, validated against the framework."""
+
+    indicator_no: int
+    values: tuple[str | None, int | None, str | None] | None  # None: keep the stored value
+    texts: dict[str, Any]  # the texts given (null clears one); absent ones are kept
 
 
-def _apply_entry(
-    uow: UnitOfWork,
-    ctx: Context,
-    actor: Principal,
-    indicator_no: int,
-    data: Mapping[str, Any],
-    now: datetime,
-) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+def _change(framework: Framework, indicator_no: int, data: Mapping[str, Any]) -> _Change:
     try:
-        indicator = ctx.framework.indicator(indicator_no)
+        indicator = framework.indicator(indicator_no)
     except KeyError:
         raise NotFound(f"indicator {indicator_no} is not in this round's framework") from None
-    given = {k: data.get(k) for k in ("value", "steps", "score") if data.get(k) is not None}
+    given = {k: data.get(k) for k in VALUE_FIELDS if data.get(k) is not None}
     if given and indicator.source != "unit":
         raise Unprocessable(
             f"indicator {indicator_no} is supplied by the central provider '{indicator.source}'; "
@@ -238,25 +242,84 @@ def _apply_entry(
         )
     # A value field present in the request replaces the stored value (null clears it);
     # a request without any value field keeps it, like the texts.
-    value_given = any(k in data for k in ("value", "steps", "score"))
+    value_given = any(k in data for k in VALUE_FIELDS)
     parsed = parse_value(indicator, {"indicator_no": indicator_no} | given)
-    report = _ensure_report(uow, ctx, now)
-    assert report.id is not None
-    entry = uow.repos.reporting.entry(report.id, indicator_no)
-    before = _entry_snapshot(entry)
-    if entry is None:
-        entry = IndicatorEntryRow(
-            report_id=report.id, indicator_no=indicator_no, updated_by=actor.subject
+    return _Change(
+        indicator_no,
+        to_columns(parsed) if value_given else None,
+        {f: data[f] for f in TEXT_FIELDS if f in data},
+    )
+
+
+def _snapshot(e: EntryTuple | None) -> dict[str, Any] | None:
+    return None if e is None else dict(zip(SNAPSHOT_FIELDS, e[1:7], strict=True))
+
+
+def _write(
+    uow: UnitOfWork,
+    head: ReportHead,
+    framework: Framework,
+    changes: list[_Change],
+    actor: Principal,
+    now: datetime,
+) -> tuple[ReportView, dict[int, Any], dict[int, Any]]:
+    """Apply validated changes: the report row (created, or its version bumped), one INSERT
+    or UPDATE per entry. Answers the report as it now reads, and the entries' audit
+    snapshots (before, after) by indicator.
+
+    The report's contents are read once, before the writes: the report row is locked (or, on
+    SQLite, the database), so nobody else changes them meanwhile."""
+    repo = uow.repos.reporting
+    entries, comments, na = repo.report_contents(head.report_id, head.fiscal_year_id, head.unit_id)
+    if head.report_id is None:
+        version = 1
+        report_id = repo.insert_report(
+            {
+                "round_id": head.round_id,
+                "unit_id": head.unit_id,
+                "state": ReportState.DRAFT.value,
+                "version": version,
+                "created_at": now,
+                "updated_at": now,
+            }
         )
-    if value_given:
-        entry.value, entry.steps, entry.score = to_columns(parsed)
-    for f in TEXT_FIELDS:
-        if f in data:
-            setattr(entry, f, data[f])
-    entry.updated_by = actor.subject
-    entry.updated_at = now
-    uow.repos.reporting.add(entry)
-    return before, _entry_snapshot(entry) or {}
+    else:
+        assert head.version is not None
+        version, report_id = head.version + 1, head.report_id
+        repo.update_report(report_id, {"version": version, "updated_at": now})
+    source_of = sources(framework)
+    views = {no: entry_view(source_of.get(no, "unit"), e) for no, e in entries.items()}
+    befores: dict[int, Any] = {}
+    afters: dict[int, Any] = {}
+    for ch in changes:
+        no, old = ch.indicator_no, entries.get(ch.indicator_no)
+        columns = _snapshot(old) or dict.fromkeys(SNAPSHOT_FIELDS)
+        if ch.values is not None:
+            columns["value"], columns["steps"], columns["score"] = ch.values
+        columns |= ch.texts
+        befores[no], afters[no] = _snapshot(old), dict(columns)
+        columns |= {"updated_by": actor.subject, "updated_at": now}
+        if old is None:
+            repo.insert_entry({"report_id": report_id, "indicator_no": no} | columns)
+        else:
+            repo.update_entry(old[9], columns)
+        views[no] = written_entry_view(source_of.get(no, "unit"), no, columns, now)
+    view = report_view(head, views.values(), comments, na, version=version, updated_at=now)
+    return view, befores, afters
+
+
+def _begin_edit(
+    uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str, if_match: str | None
+) -> tuple[ReportHead, Framework]:
+    """The checks every entry write makes, in this order: the caller, the round and unit, the
+    round still open, the ETag, and the state machine."""
+    check_report_edit(actor, unit_code)
+    head = _head(uow, round_id, unit_code, for_update=True)
+    framework = _framework(uow, head)
+    _check_open(head.round_status, actor)
+    _check_etag(head.version if head.report_id is not None else None, if_match)
+    next_state(ReportState(head.state or "draft"), ReportAction.EDIT, actor.role)
+    return head, framework
 
 
 def put_entry(
@@ -275,27 +338,20 @@ def put_entry(
     Fields absent from ``data`` keep their stored text; the value fields are replaced as given
     (absent means "no value yet").
     """
-    check_report_edit(actor, unit_code)
-    ctx = _load(uow, round_id, unit_code, for_update=True)
-    _check_round_open(ctx, actor)
-    _check_if_match(ctx, if_match)
-    next_state(
-        ReportState(ctx.report.state if ctx.report else "draft"), ReportAction.EDIT, actor.role
-    )
+    head, framework = _begin_edit(uow, actor, round_id, unit_code, if_match)
     now = clock()
-    before, after = _apply_entry(uow, ctx, actor, indicator_no, data, now)
-    assert ctx.report is not None
-    _bump(uow, ctx.report, now)
-    audit.record(
+    change = _change(framework, indicator_no, data)
+    view, befores, afters = _write(uow, head, framework, [change], actor, now)
+    audit.record_now(
         uow,
         actor,
         "report.entry.put",
         "report",
         f"{round_id}/{unit_code}/{indicator_no}",
-        before=before,
-        after=after,
+        before=befores[indicator_no],
+        after=afters[indicator_no],
     )
-    return _view(uow, ctx)
+    return view
 
 
 def put_report(
@@ -303,42 +359,38 @@ def put_report(
     actor: Principal,
     round_id: int,
     unit_code: str,
-    entries: list[Mapping[str, Any]],
+    entries: Sequence[Mapping[str, Any]],
     *,
     if_match: str | None,
     clock: Callable[[], datetime],
 ) -> ReportView:
     """Write several entries at once, all or nothing."""
-    check_report_edit(actor, unit_code)
-    ctx = _load(uow, round_id, unit_code, for_update=True)
-    _check_round_open(ctx, actor)
-    _check_if_match(ctx, if_match)
-    next_state(
-        ReportState(ctx.report.state if ctx.report else "draft"), ReportAction.EDIT, actor.role
-    )
+    head, framework = _begin_edit(uow, actor, round_id, unit_code, if_match)
     numbers = [int(e["indicator_no"]) for e in entries]
     dupes = sorted({n for n in numbers if numbers.count(n) > 1})
     if dupes:
         raise Unprocessable(f"indicators given more than once: {dupes}")
     now = clock()
-    befores, afters = {}, {}
+    changes: list[_Change] = []
     problems: list[dict[str, Any]] = []
     for data in entries:
         no = int(data["indicator_no"])
         try:
-            befores[no], afters[no] = _apply_entry(uow, ctx, actor, no, data, now)
+            changes.append(_change(framework, no, data))
         except (Unprocessable, NotFound) as exc:
             problems.append({"indicator_no": no, "rule": exc.kind, "message": exc.detail})
         except DomainError as exc:
             problems.extend(p | {"indicator_no": no} for p in exc.problems)
     if problems:
         raise Unprocessable("some entries are not valid; nothing was saved", problems=problems)
-    report = _ensure_report(uow, ctx, now)
-    _bump(uow, report, now)
-    audit.record(
+    view, befores, afters = _write(uow, head, framework, changes, actor, now)
+    audit.record_now(
         uow, actor, "report.put", "report", f"{round_id}/{unit_code}", before=befores, after=afters
     )
-    return _view(uow, ctx)
+    return view
+
+
+# --- review transitions: the ORM ----------------------------------------------------------------
 
 
 def submission_shortfalls(uow: UnitOfWork, ctx: Context) -> list[dict[str, Any]]:
@@ -439,7 +491,7 @@ def return_report(
     actor: Principal,
     round_id: int,
     unit_code: str,
-    comments: list[Mapping[str, Any]],
+    comments: Sequence[Mapping[str, Any]],
     *,
     if_match: str | None,
     clock: Callable[[], datetime],

@@ -18,8 +18,8 @@ from domain.errors import ValueInvalid
 from domain.framework import Framework
 from domain.scoring import ScoreResult, evaluate
 from domain.values import parse_values
-from persistence.repositories.reference import UnitBrief
-from persistence.tables import RoundRow
+from persistence.repositories.reference import BoardUnit
+from persistence.repositories.reporting import BoardValue
 from persistence.unit_of_work import UnitOfWork
 from services.access import check_score_read, scoreboard_scope
 from services.errors import NotFound, Unprocessable
@@ -48,7 +48,7 @@ def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str)
         raise NotFound(f"no unit '{unit_code}' in round {round_id}")  # pragma: no cover
     own, central, na = uow.repos.reporting.score_inputs(round_id, ru.unit_id, ru.fiscal_year_id)
     key = (round_id, ru, tuple(sorted(own)), tuple(sorted(central)), tuple(sorted(na)))
-    cached = _documents.get(key)
+    cached: bytes | None = _documents.get(key)
     if cached is not None:
         return cached
     framework = uow.repos.reference.framework(ru.framework_id)
@@ -115,7 +115,7 @@ def clear_caches() -> None:
     clear_framework_cache()
 
 
-@dataclass
+@dataclass(slots=True)
 class ScoreRow:
     unit_code: str
     name_th: str
@@ -130,61 +130,64 @@ class ScoreRow:
     on_time: bool | None
 
 
+# What a scoreboard row keeps of a score: (overall, level, indicator scores by number).
+_Scored = tuple[str | None, str, dict[str, str | None]]
+
+
+def _score(framework: Framework, inputs: tuple[BoardValue, ...], closed: bool) -> _Scored:
+    """Score one unit from its scoreboard rows (see ``ReportingRepository.board_values``)."""
+    own = [r[2:] for r in inputs if r[1] == 0]
+    central = [r[2:] for r in inputs if r[1] == 1]
+    na = [r[2] for r in inputs if r[1] == 2]
+    result = evaluate(framework, merge_values(sources(framework), own, central), na, closed)
+    overall = result.overall
+    return (
+        None if overall is None else str(overall),  # already 4 decimals
+        result.level,
+        {
+            str(i.indicator_no): None if r.score is None else str(r.score)
+            for i, r in zip(framework.indicators, result.indicators, strict=True)
+        },
+    )
+
+
 def _score_rows(
     framework: Framework,
     framework_id: int,
-    rnd: RoundRow,
-    units: Iterable[UnitBrief],
-    own: Mapping[int, list[Any]],
-    central: Mapping[int, list[Any]],
-    reports: Mapping[int, tuple[Any, ...]],
-    na: Mapping[int, list[int]],
+    closed: bool,
+    units: Iterable[BoardUnit],
+    values: Mapping[int, tuple[BoardValue, ...]],
 ) -> list[ScoreRow]:
-    """One scoreboard row per unit. The hot loop of the scoreboard: kept lean on purpose."""
-    closed = rnd.status == "closed"
-    source_of = sources(framework)
-    keys = [str(i.indicator_no) for i in framework.indicators]
-    no_values: list[Any] = []
-    draft = ("draft", None, None)
+    """One scoreboard row per unit. The hot loop of the scoreboard: kept lean on purpose.
+
+    A unit's rows are everything its score depends on (the framework is immutable per id), so
+    they are the memo's key as they come; only a unit whose values changed is scored again."""
     memo = _row_scores
-    rows = []
+    remember = memo.get
+    get_values = values.get
+    no_values: tuple[BoardValue, ...] = ()
+    rows: list[ScoreRow] = []
     append = rows.append
-    for u in units:
-        uid = u.id
-        own_values = own.get(uid, no_values)
-        central_values = central.get(uid, no_values)
-        na_numbers = na.get(uid, no_values)
-        # Everything the score depends on; the framework is immutable per id.
-        key = (framework_id, closed, *own_values, None, *central_values, None, *na_numbers)
-        scored = memo.get(key)
+    for uid, code, name_th, name_en, kind, province, state, submitted_at, on_time in units:
+        inputs = get_values(uid, no_values)
+        key = (framework_id, closed, inputs)
+        scored: _Scored | None = remember(key)
         if scored is None:
-            result = evaluate(
-                framework,
-                merge_values(source_of, own_values, central_values, with_unit=True),
-                na_numbers,
-                closed,
-            )
-            overall = result.overall
-            scored = (
-                None if overall is None else str(overall),  # already 4 decimals
-                result.level,
-                tuple(None if i.score is None else str(i.score) for i in result.indicators),
-            )
+            scored = _score(framework, inputs, closed)
             memo.put(key, scored)
-        state, submitted_at, on_time = reports.get(uid, draft)
         append(
             ScoreRow(
-                unit_code=u.code,
-                name_th=u.name_th,
-                name_en=u.name_en,
-                kind=u.kind,
-                province=u.province,
-                overall=scored[0],
-                level=scored[1],
-                indicator_scores=dict(zip(keys, scored[2], strict=True)),
-                report_state=state,
-                submitted_at=submitted_at,
-                on_time=on_time,
+                code,
+                name_th,
+                name_en,
+                kind,
+                province,
+                scored[0],
+                scored[1],
+                scored[2].copy(),  # the memo's own dict stays out of callers' reach
+                "draft" if state is None else state,  # no report yet
+                submitted_at,
+                on_time,
             )
         )
     return rows
@@ -211,25 +214,30 @@ def scoreboard(
     a level filter, further chunks are read until the page is full.
     """
     scope = scoreboard_scope(actor)
-    rnd, fy = require_round(uow, round_id)
-    assert fy.id is not None
-    framework = uow.repos.reference.framework(fy.framework_id)
+    found = uow.repos.reference.round_scoring(round_id)
+    if found is None:
+        require_round(uow, round_id)  # raises NotFound
+        raise NotFound(f"no round with id {round_id}")  # pragma: no cover
+    status, fiscal_year_id, framework_id = found
+    framework = uow.repos.reference.framework(framework_id)
     assert framework is not None
+    closed = status == "closed"
     out: list[ScoreRow] = []
     cursor = after
     while True:
         fetch = None if page_size is None else page_size + 1
-        units = uow.repos.reference.participants(
-            fy.id, kind=kind, codes=scope, after=cursor, limit=fetch
+        units = uow.repos.reference.board_units(
+            fiscal_year_id, round_id, kind=kind, codes=scope, after=cursor, limit=fetch
         )
         has_more = page_size is not None and len(units) > page_size
         units = units[:page_size] if page_size is not None else units
         if not units:
             return out, None
-        page = None if page_size is None else (cursor, units[-1].code)
-        own, central, reports = uow.repos.reporting.round_values(round_id, code_range=page)
-        na = uow.repos.reference.not_applicable_by_unit(fy.id)
-        for row in _score_rows(framework, fy.framework_id, rnd, units, own, central, reports, na):
+        # A page reads the values of its own units' code range only (and kind, if filtered),
+        # not-applicable marks included.
+        page = None if page_size is None else (units[0].code, units[-1].code)
+        values = uow.repos.reporting.board_values(round_id, fiscal_year_id, page, kind)
+        for row in _score_rows(framework, framework_id, closed, units, values):
             if level is not None and row.level != level:
                 continue
             out.append(row)

@@ -11,7 +11,10 @@ from domain.values import IndicatorValue
 from persistence.repositories.reporting import ValueTuple
 
 _memo: dict[ValueTuple, IndicatorValue] = {}
-_MEMO_MAX = 200_000
+# Small on purpose: every entry is an object the garbage collector walks on each full
+# collection (200,000 of them made those pauses several times longer, bench/load.py's p99),
+# and the scoreboard keeps whole rows' scores in a memo of its own (services/scores.py).
+_MEMO_MAX = 10_000
 
 
 def to_domain(no: int, value: str | None, steps: int | None, score: str | None) -> IndicatorValue:

@@ -27,6 +27,8 @@ from api.v1.users import router as users
 from api.v1.webhooks import router as webhooks
 
 FEATURES = (
+    scores,  # the most requested first: routes are matched in this order
+    reports,
     health,
     auth,
     users,
@@ -36,8 +38,6 @@ FEATURES = (
     units,
     frameworks,
     fiscal_years,
-    reports,
-    scores,
     central_values,
     evidence,
     rounds,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import Select, and_, bindparam, exists, func, literal_column
 from sqlmodel import Session, col, select
 
 from domain.framework import Framework
@@ -16,6 +18,7 @@ from persistence.tables import (
     FrameworkRow,
     NotApplicableRow,
     ParticipationRow,
+    ReportRow,
     RewardRateRow,
     RoundRow,
     UnitRow,
@@ -25,7 +28,7 @@ _framework_cache: dict[int, Framework] = {}
 
 # Built once: the hot paths reuse the statement (and SQLAlchemy its compiled form).
 _ROUND_YEAR_UNIT = (
-    select(
+    select(  # type: ignore[call-overload]  # more columns than sqlmodel types
         RoundRow.months,
         RoundRow.status,
         FiscalYearRow.id,
@@ -37,6 +40,14 @@ _ROUND_YEAR_UNIT = (
     .join(FiscalYearRow, col(FiscalYearRow.id) == RoundRow.fiscal_year_id)
     .join(UnitRow, UnitRow.code == bindparam("code"))
     .where(RoundRow.id == bindparam("rid"))
+)
+
+
+# A round's status and what scoring it needs of its fiscal year (the scoreboard's first read).
+_ROUND_SCORING = (
+    select(RoundRow.status, FiscalYearRow.id, FiscalYearRow.framework_id)
+    .join(FiscalYearRow, col(FiscalYearRow.id) == RoundRow.fiscal_year_id)
+    .where(col(RoundRow.id) == bindparam("rid"))
 )
 
 
@@ -59,6 +70,96 @@ class RoundUnit(NamedTuple):
     framework_id: int
     unit_id: int
     unit_code: str
+
+
+class BoardUnit(NamedTuple):
+    """A participating unit and its report in one round (report fields None without one)."""
+
+    id: int
+    code: str
+    name_th: str
+    name_en: str
+    kind: str
+    province: str | None
+    report_state: str | None
+    submitted_at: datetime | None
+    on_time: bool | None
+
+
+@cache
+def _participants(
+    *, reports: bool, kind: bool, codes: bool, after: bool, limit: bool
+) -> Select[Any]:
+    """Participating units ordered by code; built once per combination of filters.
+
+    Participation is tested with EXISTS (it is unique per fiscal year and unit, so the rows are
+    those of a join): SQLite then walks the units in code order and stops at the limit, where
+    the join read and sorted every participant of the year for each page. With ``reports``,
+    each unit's report in round ``rid`` comes along (an outer join: one row per unit)."""
+    columns: list[Any] = [
+        UnitRow.id,
+        UnitRow.code,
+        UnitRow.name_th,
+        UnitRow.name_en,
+        UnitRow.kind,
+        UnitRow.province,
+    ]
+    if reports:
+        columns += [ReportRow.state, ReportRow.submitted_at, ReportRow.on_time]
+    q: Select[Any] = select(*columns).select_from(UnitRow)
+    if reports:
+        q = q.outerjoin(
+            ReportRow,
+            and_(col(ReportRow.round_id) == bindparam("rid"), col(ReportRow.unit_id) == UnitRow.id),
+        )
+    q = q.where(
+        exists().where(
+            col(ParticipationRow.unit_id) == UnitRow.id,
+            col(ParticipationRow.fiscal_year_id) == bindparam("fid"),
+        )
+    )
+    if kind:
+        # Compared as an expression on purpose: SQLite would otherwise read every unit of the
+        # kind through ix_unit_kind and sort them all for one page (3.7 ms a page against 0.5
+        # on 10,000 units); so it walks the code index and stops at the page's end too.
+        q = q.where(col(UnitRow.kind).concat(literal_column("''")) == bindparam("kind"))
+    if codes:
+        q = q.where(col(UnitRow.code).in_(bindparam("codes", expanding=True)))
+    if after:
+        q = q.where(col(UnitRow.code) > bindparam("after"))
+    q = q.order_by(col(UnitRow.code))
+    if limit:
+        q = q.limit(bindparam("limit"))
+    return q
+
+
+def _participants_query(
+    fiscal_year_id: int,
+    round_id: int | None,
+    kind: str | None,
+    codes: Iterable[str] | None,
+    after: str | None,
+    limit: int | None,
+) -> tuple[Select[Any], dict[str, Any]]:
+    params: dict[str, Any] = {"fid": fiscal_year_id}
+    if round_id is not None:
+        params["rid"] = round_id
+    if kind:
+        params["kind"] = kind
+    if codes is not None:
+        params["codes"] = list(codes)
+    if after:
+        params["after"] = after
+    if limit:
+        params["limit"] = limit
+    q = _participants(
+        reports=round_id is not None,
+        kind=bool(kind),
+        codes=codes is not None,
+        after=bool(after),
+        limit=bool(limit),
+    )
+    return q, params
 
 
 _framework_cache_lock = threading.Lock()
@@ -170,6 +271,12 @@ class ReferenceRepository:
         row = self.session.exec(q).first()
         return (row[0], row[1]) if row else None
 
+    def round_scoring(self, round_id: int) -> tuple[str, int, int] | None:
+        """(round status, fiscal year id, framework id), None for an unknown round: one
+        column-only statement (no ORM objects) for the scoreboard."""
+        row = self.session.connection().execute(_ROUND_SCORING, {"rid": round_id}).first()
+        return (row[0], row[1], row[2]) if row is not None else None
+
     def round_year_unit(self, round_id: int, unit_code: str) -> RoundUnit | None:
         """A round, its fiscal year and a unit in one column-only statement (the hot score read)."""
         row = (
@@ -214,28 +321,23 @@ class ReferenceRepository:
         limit: int | None = None,
     ) -> list[UnitBrief]:
         """Participating units ordered by code, filtered in SQL (one statement, plain tuples)."""
-        q = (
-            select(
-                UnitRow.id,
-                UnitRow.code,
-                UnitRow.name_th,
-                UnitRow.name_en,
-                UnitRow.kind,
-                UnitRow.province,
-            )
-            .join(ParticipationRow, col(ParticipationRow.unit_id) == UnitRow.id)
-            .where(ParticipationRow.fiscal_year_id == fiscal_year_id)
-        )
-        if kind:
-            q = q.where(UnitRow.kind == kind)
-        if codes is not None:
-            q = q.where(col(UnitRow.code).in_(list(codes)))
-        if after:
-            q = q.where(UnitRow.code > after)
-        q = q.order_by(col(UnitRow.code))
-        if limit:
-            q = q.limit(limit)
-        return [UnitBrief(*r) for r in self.session.connection().execute(q).all()]
+        q, params = _participants_query(fiscal_year_id, None, kind, codes, after, limit)
+        return [UnitBrief(*r) for r in self.session.connection().execute(q, params).all()]
+
+    def board_units(
+        self,
+        fiscal_year_id: int,
+        round_id: int,
+        *,
+        kind: str | None = None,
+        codes: Iterable[str] | None = None,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> list[BoardUnit]:
+        """As ``participants``, each unit with its report's state, submission time and
+        punctuality in the round: one statement for a scoreboard page's units and reports."""
+        q, params = _participants_query(fiscal_year_id, round_id, kind, codes, after, limit)
+        return [BoardUnit(*r) for r in self.session.connection().execute(q, params).all()]
 
     def reward_rates(self, fiscal_year_id: int) -> Sequence[RewardRateRow]:
         q = select(RewardRateRow).where(RewardRateRow.fiscal_year_id == fiscal_year_id)

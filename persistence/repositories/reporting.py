@@ -1,7 +1,8 @@
 """Reports, indicator entries, review comments and central values.
 
 The bulk readers return plain tuples (not ORM objects) because the scoreboard reads every
-value of a round at once: one statement per kind of data, whatever the number of units.
+value of a page or of a whole round at once: a fixed number of statements, whatever the number
+of units.
 """
 
 from __future__ import annotations
@@ -11,9 +12,27 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, literal, null, union_all
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    Dialect,
+    Integer,
+    Select,
+    bindparam,
+    literal,
+    literal_column,
+    null,
+    union_all,
+)
+from sqlalchemy import select as sa_select
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 from sqlmodel import Session, col, select
 
+from persistence.repositories import report_rows
+from persistence.repositories.report_rows import CommentTuple, EntryTuple, ReportHead
 from persistence.tables import (
     CentralValueRow,
     FiscalYearRow,
@@ -27,10 +46,12 @@ from persistence.tables import (
 
 # (indicator_no, value, steps, score)
 ValueTuple = tuple[int, str | None, int | None, str | None]
+# (unit_id, src, indicator_no, value, steps, score): src 0 own entry, 1 central value, 2 N/A
+BoardValue = tuple[int, int, int, str | None, int | None, str | None]
 
 # Everything one unit's score needs, in one round trip: 0 = own entry, 1 = central, 2 = N/A.
 _SCORE_INPUTS = union_all(
-    select(
+    select(  # type: ignore[call-overload]  # more columns than sqlmodel types
         literal(0).label("src"),
         IndicatorEntryRow.indicator_no,
         IndicatorEntryRow.value,
@@ -39,7 +60,7 @@ _SCORE_INPUTS = union_all(
     )
     .join(ReportRow, col(ReportRow.id) == IndicatorEntryRow.report_id)
     .where(ReportRow.round_id == bindparam("rid"), ReportRow.unit_id == bindparam("uid")),
-    select(
+    select(  # type: ignore[call-overload]  # more columns than sqlmodel types
         literal(1),
         CentralValueRow.indicator_no,
         CentralValueRow.value,
@@ -48,7 +69,7 @@ _SCORE_INPUTS = union_all(
     ).where(
         CentralValueRow.round_id == bindparam("rid"), CentralValueRow.unit_id == bindparam("uid")
     ),
-    select(
+    select(  # type: ignore[call-overload]  # more columns than sqlmodel types
         literal(2),
         NotApplicableRow.indicator_no,
         null(),
@@ -61,23 +82,156 @@ _SCORE_INPUTS = union_all(
 )
 
 
-def _driver_rows(conn: Connection, stmt: Select[Any]) -> list[tuple[Any, ...]]:
-    """Run a statement of plain columns and fetch the driver's own tuples, without a result
-    object per row (the scoreboard reads 100,000 values at a time).
+class DriverStatement:
+    """A statement of plain columns, compiled once per dialect and run by the driver.
 
-    Only for columns that need no type processing (integers and strings)."""
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    args: Any = (
-        tuple(params[k] for k in compiled.positiontup or ()) if compiled.positional else params
+    The scoreboard reads a page of values on every request: building and compiling its
+    statement each time cost more than running it. Here the SQL text (and, for positional
+    paramstyles, the order of the named parameters) is kept per dialect, and the rows are the
+    driver's own tuples, without a result object per row. ``exec_driver_sql`` keeps
+    SQLAlchemy's execution events (statement counting, tracing).
+
+    Only for columns that need no type processing (integers and strings), and for bound
+    parameters that are all named and given on every call (no expanding IN lists).
+    """
+
+    __slots__ = ("_compiled", "statement")
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._compiled: dict[tuple[str, str, str], tuple[str, tuple[str, ...] | None]] = {}
+
+    def sql(self, dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
+        """(SQL text, parameter names in positional order or None for named paramstyles)."""
+        key = (dialect.name, dialect.driver, dialect.paramstyle)
+        found = self._compiled.get(key)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            assert isinstance(compiled, SQLCompiler)
+            names = tuple(compiled.positiontup or ()) if compiled.positional else None
+            found = self._compiled[key] = (str(compiled), names)
+        return found
+
+    def rows(self, conn: Connection, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        sql, names = self.sql(conn.dialect)
+        args: Any = params if names is None else tuple([params[n] for n in names])
+        result = conn.exec_driver_sql(sql, args)
+        try:
+            return list(result.cursor.fetchall())
+        finally:
+            result.close()
+
+
+def _units_of(unit_id: Any, *, page: bool, kind: bool) -> list[ColumnElement[bool]]:
+    """``unit_id`` is one of the page's units: codes ``first`` to ``last`` (two bound values
+    instead of a hundred-long IN list) and, with a kind filter, of kind ``kind``."""
+    where = []
+    if page:
+        where += [col(UnitRow.code) >= bindparam("first"), col(UnitRow.code) <= bindparam("last")]
+    if kind:
+        # As an expression, so that SQLite keeps to the code index (see reference.py).
+        where.append(col(UnitRow.kind).concat(literal_column("''")) == bindparam("kind"))
+    if not where:
+        return []
+    return [col(unit_id).in_(sa_select(col(UnitRow.id)).where(*where).scalar_subquery())]
+
+
+def _board_values(*, page: bool, kind: bool) -> DriverStatement:
+    """Every input of the scoreboard's scores, in ONE statement: own entries (src 0), central
+    values (src 1) and the fiscal year's not-applicable marks (src 2) of round ``rid``'s units
+    (of a page of them; of one kind), ordered by unit so that each unit's rows come together
+    and always in the same order (they are the key of the row memo in ``services.scores``)."""
+    own: Select[*tuple[Any, ...]] = (
+        sa_select(
+            col(ReportRow.unit_id).label("unit_id"),
+            literal_column("0", Integer).label("src"),
+            col(IndicatorEntryRow.indicator_no).label("indicator_no"),
+            col(IndicatorEntryRow.value),
+            col(IndicatorEntryRow.steps),
+            col(IndicatorEntryRow.score),
+        )
+        .join(IndicatorEntryRow, col(IndicatorEntryRow.report_id) == ReportRow.id)
+        .where(col(ReportRow.round_id) == bindparam("rid"))
+        .where(*_units_of(ReportRow.unit_id, page=page, kind=kind))
     )
-    # exec_driver_sql keeps SQLAlchemy's execution events (statement counting, tracing) while
-    # the rows are still fetched from the driver's cursor as plain tuples.
-    result = conn.exec_driver_sql(str(compiled), args)
-    try:
-        return list(result.cursor.fetchall())  # type: ignore[union-attr]
-    finally:
-        result.close()
+    central = (
+        sa_select(
+            col(CentralValueRow.unit_id),
+            literal_column("1", Integer),
+            col(CentralValueRow.indicator_no),
+            col(CentralValueRow.value),
+            col(CentralValueRow.steps),
+            col(CentralValueRow.score),
+        )
+        .where(col(CentralValueRow.round_id) == bindparam("rid"))
+        .where(*_units_of(CentralValueRow.unit_id, page=page, kind=kind))
+    )
+    na = (
+        sa_select(
+            col(NotApplicableRow.unit_id),
+            literal_column("2", Integer),
+            col(NotApplicableRow.indicator_no),
+            null(),
+            null(),
+            null(),
+        )
+        .where(col(NotApplicableRow.fiscal_year_id) == bindparam("fid"))
+        .where(*_units_of(NotApplicableRow.unit_id, page=page, kind=kind))
+    )
+    ordered: CompoundSelect[*tuple[Any, ...]] = union_all(own, central, na).order_by(
+        literal_column("unit_id"), literal_column("src"), literal_column("indicator_no")
+    )
+    return DriverStatement(ordered)
+
+
+_BOARD_VALUES = {
+    (page, kind): _board_values(page=page, kind=kind)
+    for page in (False, True)
+    for kind in (False, True)
+}
+_by_unit = itemgetter(0)
+
+# round_values (rewards: the units a caller may see): through SQLAlchemy, which expands the
+# list of unit ids and types the report columns (a timestamp, a boolean).
+_OWN = (
+    sa_select(
+        col(ReportRow.unit_id),
+        col(IndicatorEntryRow.indicator_no),
+        col(IndicatorEntryRow.value),
+        col(IndicatorEntryRow.steps),
+        col(IndicatorEntryRow.score),
+    )
+    .join(IndicatorEntryRow, col(IndicatorEntryRow.report_id) == ReportRow.id)
+    .where(col(ReportRow.round_id) == bindparam("rid"))
+)
+_CENTRAL = sa_select(
+    col(CentralValueRow.unit_id),
+    col(CentralValueRow.indicator_no),
+    col(CentralValueRow.value),
+    col(CentralValueRow.steps),
+    col(CentralValueRow.score),
+).where(col(CentralValueRow.round_id) == bindparam("rid"))
+_REPORTS = sa_select(
+    col(ReportRow.unit_id),
+    col(ReportRow.state),
+    col(ReportRow.submitted_at),
+    col(ReportRow.on_time),
+).where(col(ReportRow.round_id) == bindparam("rid"))
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_ROUND_VALUES = {
+    False: (
+        _OWN.order_by(col(ReportRow.unit_id)),
+        _CENTRAL.order_by(col(CentralValueRow.unit_id)),
+        _REPORTS,
+    ),
+    True: (
+        _OWN.where(col(ReportRow.unit_id).in_(_IDS)).order_by(col(ReportRow.unit_id)),
+        _CENTRAL.where(col(CentralValueRow.unit_id).in_(_IDS)).order_by(
+            col(CentralValueRow.unit_id)
+        ),
+        _REPORTS.where(col(ReportRow.unit_id).in_(_IDS)),
+    ),
+}
 
 
 class ReportingRepository:
@@ -151,11 +305,7 @@ class ReportingRepository:
         return own, central, na
 
     def round_values(
-        self,
-        round_id: int,
-        unit_ids: Iterable[int] | None = None,
-        *,
-        code_range: tuple[str | None, str] | None = None,
+        self, round_id: int, unit_ids: Iterable[int] | None = None
     ) -> tuple[
         dict[int, list[ValueTuple]], dict[int, list[ValueTuple]], dict[int, tuple[Any, ...]]
     ]:
@@ -165,49 +315,45 @@ class ReportingRepository:
         their leading unit id: (unit_id, indicator_no, value, steps, score); see
         ``services.values.merge_values(..., with_unit=True)``.
         """
-        ids = list(unit_ids) if unit_ids is not None else None
-        own_q = select(
-            ReportRow.unit_id,
-            IndicatorEntryRow.indicator_no,
-            IndicatorEntryRow.value,
-            IndicatorEntryRow.steps,
-            IndicatorEntryRow.score,
-        ).join(
-            IndicatorEntryRow,
-            and_(col(IndicatorEntryRow.report_id) == ReportRow.id, ReportRow.round_id == round_id),
-        )
-        central_q = select(
-            CentralValueRow.unit_id,
-            CentralValueRow.indicator_no,
-            CentralValueRow.value,
-            CentralValueRow.steps,
-            CentralValueRow.score,
-        ).where(CentralValueRow.round_id == round_id)
-        report_q = select(
-            ReportRow.unit_id, ReportRow.state, ReportRow.submitted_at, ReportRow.on_time
-        ).where(ReportRow.round_id == round_id)
-        if ids is not None:
-            own_q = own_q.where(col(ReportRow.unit_id).in_(ids))
-            central_q = central_q.where(col(CentralValueRow.unit_id).in_(ids))
-            report_q = report_q.where(col(ReportRow.unit_id).in_(ids))
-        if code_range is not None:
-            # A page of units ordered by code: two bound values instead of a thousand-long IN list.
-            after, last = code_range
-            in_page = select(UnitRow.id).where(UnitRow.code <= last)
-            if after is not None:
-                in_page = in_page.where(UnitRow.code > after)
-            own_q = own_q.where(col(ReportRow.unit_id).in_(in_page.scalar_subquery()))
-            central_q = central_q.where(col(CentralValueRow.unit_id).in_(in_page.scalar_subquery()))
-            report_q = report_q.where(col(ReportRow.unit_id).in_(in_page.scalar_subquery()))
+        params: dict[str, Any] = {"rid": round_id}
+        if unit_ids is not None:
+            params["ids"] = list(unit_ids)
+        own_q, central_q, report_q = _ROUND_VALUES[unit_ids is not None]
         conn = self.session.connection()
-        by_unit = itemgetter(0)
-        # Rows come back as (unit_id, indicator_no, value, steps, score), grouped by unit.
-        own_rows = _driver_rows(conn, own_q.order_by(col(ReportRow.unit_id)))
-        central_rows = _driver_rows(conn, central_q.order_by(col(CentralValueRow.unit_id)))
-        own = {uid: list(rows) for uid, rows in groupby(own_rows, key=by_unit)}
-        central = {uid: list(rows) for uid, rows in groupby(central_rows, key=by_unit)}
-        reports = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(report_q).all()}
+        own = {
+            uid: [tuple(r) for r in rows]
+            for uid, rows in groupby(conn.execute(own_q, params), key=_by_unit)
+        }
+        central = {
+            uid: [tuple(r) for r in rows]
+            for uid, rows in groupby(conn.execute(central_q, params), key=_by_unit)
+        }
+        reports = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(report_q, params)}
         return own, central, reports  # type: ignore[return-value]
+
+    def board_values(
+        self,
+        round_id: int,
+        fiscal_year_id: int,
+        codes: tuple[str, str] | None,
+        kind: str | None = None,
+    ) -> dict[int, tuple[BoardValue, ...]]:
+        """Everything the scoreboard scores, grouped by unit id, in ONE statement: the round's
+        own entries and central values and the fiscal year's not-applicable marks, of the
+        units with ``first <= code <= last`` (``codes=(first, last)``: a page) or of every
+        unit (None: the whole round, for CSV); only of kind ``kind`` if given.
+
+        Rows are (unit_id, src, indicator_no, value, steps, score), src 0 an own entry, 1 a
+        central value, 2 a not-applicable mark; a unit's rows always come in the same order.
+        """
+        params: dict[str, Any] = {"rid": round_id, "fid": fiscal_year_id}
+        if codes is not None:
+            params["first"], params["last"] = codes
+        if kind:
+            params["kind"] = kind
+        stmt = _BOARD_VALUES[codes is not None, bool(kind)]
+        rows = stmt.rows(self.session.connection(), params)
+        return {uid: tuple(unit_rows) for uid, unit_rows in groupby(rows, key=_by_unit)}
 
     # a unit across every round (score history)
     def rounds_with_years(self) -> list[tuple[RoundRow, FiscalYearRow]]:
@@ -223,7 +369,7 @@ class ReportingRepository:
     ) -> tuple[dict[int, list[ValueTuple]], dict[int, list[ValueTuple]]]:
         """(own entries, central values) of one unit grouped by round id: two statements."""
         own_q = (
-            select(
+            select(  # type: ignore[call-overload]
                 ReportRow.round_id,
                 IndicatorEntryRow.indicator_no,
                 IndicatorEntryRow.value,
@@ -233,7 +379,7 @@ class ReportingRepository:
             .join(ReportRow, col(ReportRow.id) == IndicatorEntryRow.report_id)
             .where(ReportRow.unit_id == unit_id)
         )
-        central_q = select(
+        central_q = select(  # type: ignore[call-overload]
             CentralValueRow.round_id,
             CentralValueRow.indicator_no,
             CentralValueRow.value,
@@ -242,10 +388,10 @@ class ReportingRepository:
         ).where(CentralValueRow.unit_id == unit_id)
         own: dict[int, list[ValueTuple]] = {}
         for round_id, *rest in self.session.exec(own_q).all():
-            own.setdefault(round_id, []).append(tuple(rest))  # type: ignore[arg-type]
+            own.setdefault(round_id, []).append(tuple(rest))
         central: dict[int, list[ValueTuple]] = {}
         for round_id, *rest in self.session.exec(central_q).all():
-            central.setdefault(round_id, []).append(tuple(rest))  # type: ignore[arg-type]
+            central.setdefault(round_id, []).append(tuple(rest))
         return own, central
 
     # central values
@@ -265,6 +411,42 @@ class ReportingRepository:
             if (row.unit_id, row.indicator_no) in keys:
                 out[(row.unit_id, row.indicator_no)] = row
         return out
+
+    # --- the report endpoints, column-only (statements in report_rows.py) ---------------------
+    def report_head(
+        self, round_id: int, unit_code: str, *, lock: bool = False
+    ) -> ReportHead | None:
+        """The round, its fiscal year, the unit and its report row in one statement; None when
+        the round or the unit does not exist. ``lock``: the report row is locked for update
+        (PostgreSQL), and None also when the unit has no report yet."""
+        stmt = report_rows.HEAD_LOCKED if lock else report_rows.HEAD
+        row = self.session.connection().execute(stmt, {"rid": round_id, "code": unit_code}).first()
+        return ReportHead._make(row) if row is not None else None
+
+    def report_contents(
+        self, report_id: int | None, fiscal_year_id: int, unit_id: int
+    ) -> tuple[dict[int, EntryTuple], list[CommentTuple], list[int]]:
+        """(entries by indicator, review comments, not-applicable indicators) in one statement."""
+        params = {"report_id": report_id, "fid": fiscal_year_id, "uid": unit_id}
+        return report_rows.split_contents(
+            self.session.connection().execute(report_rows.CONTENTS, params)
+        )
+
+    def insert_report(self, values: dict[str, Any]) -> int:
+        """A new report row; its id."""
+        conn = self.session.connection()
+        return int(conn.execute(report_rows.INSERT_REPORT, values).scalar_one())
+
+    def update_report(self, report_id: int, values: dict[str, Any]) -> None:
+        self.session.connection().execute(
+            report_rows.UPDATE_REPORT, {"report_id": report_id} | values
+        )
+
+    def insert_entry(self, values: dict[str, Any]) -> None:
+        self.session.connection().execute(report_rows.INSERT_ENTRY, values)
+
+    def update_entry(self, entry_id: int, values: dict[str, Any]) -> None:
+        self.session.connection().execute(report_rows.UPDATE_ENTRY, {"entry_id": entry_id} | values)
 
 
 class EvidenceCounts:

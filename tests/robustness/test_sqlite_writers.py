@@ -62,3 +62,45 @@ def test_many_concurrent_writers_all_succeed_quickly(tmp_path: Path) -> None:
                 assert r.status_code == 200
                 entry = {e["indicator_no"]: e for e in r.json()["entries"]}[3]
                 assert entry["value"] is not None
+
+
+def test_a_write_waits_for_another_process_without_stopping_reads(tmp_path: Path) -> None:
+    """Writes run on the event loop once they hold SQLite's write lock (api.deps.Run). When
+    another process holds it (the CLI, a second server), the write must wait in a thread, not
+    on the loop: reads go on being answered, and the write lands once the lock is free."""
+    import sqlite3
+
+    db = tmp_path / "sqs.db"
+    url = f"sqlite:///{db}"
+    world = seed_world(url, unit_count=2)
+    round_id = world.rounds[6]
+    unit = world.units[0]
+    with ApiServer(url, tmp_path) as server:
+        server.start()
+        other = sqlite3.connect(db, isolation_level=None, timeout=0)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        with (
+            ThreadPoolExecutor(1) as pool,
+            httpx.Client(base_url=server.base_url, timeout=20) as http,
+        ):
+            put = pool.submit(
+                http.put,
+                f"/api/v1/rounds/{round_id}/units/{unit}/report/indicators/3",
+                headers=world.officers[unit],
+                json={"value": "61.5"},
+            )
+            time.sleep(0.3)
+            assert not put.done()  # waiting for the lock
+            started = time.monotonic()
+            read = http.get(
+                f"/api/v1/rounds/{round_id}/units/{unit}/score", headers=world.officers[unit]
+            )
+            assert read.status_code == 200
+            assert time.monotonic() - started < 1.0  # the event loop is free
+            other.execute("ROLLBACK")
+            other.close()
+            answer = put.result(timeout=20)
+        assert answer.status_code == 200, answer.text
+        entry = {e["indicator_no"]: e for e in answer.json()["entries"]}[3]
+        assert entry["value"] == "61.5"
+        assert "Traceback" not in server.logs()

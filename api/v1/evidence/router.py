@@ -42,7 +42,6 @@ from api.settings import Settings, evidence_config
 from api.v1.common.schemas import DbId, IndicatorNo, UnitCode, YearBE
 from api.v1.evidence import multipart
 from api.v1.evidence.schemas import MULTIPART_UPLOAD, EvidenceOut
-from persistence.unit_of_work import UnitOfWork
 from services import content_types, evidence, idempotency
 from services.principal import Principal
 
@@ -64,10 +63,7 @@ def upload_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """The caller, authenticated in its own short transaction (see the module docstring)."""
-    with UnitOfWork(
-        request.app.state.engine, request_id=getattr(request.state, "request_id", None)
-    ) as uow:
-        return resolve_principal(request, uow, credentials)
+    return resolve_principal(request, credentials)
 
 
 UploadPrincipal = Annotated[Principal, Depends(upload_principal)]

@@ -9,7 +9,7 @@ import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from api.deps import CurrentPrincipal, SettingsDep, UowDep
+from api.deps import CurrentPrincipal, RunDep, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.v1.common.schemas import Cursor, DbId, UnitCode, decode_cursor, encode_cursor
 from api.v1.scores.schemas import (
@@ -19,9 +19,13 @@ from api.v1.scores.schemas import (
     SimulationIn,
     UnitScoreOut,
 )
+from persistence.unit_of_work import UnitOfWork
 from services import exports, scores
 
 router = APIRouter(tags=["scores"])
+
+# Pages up to this many rows are short enough to build on the event loop on SQLite (api.deps.Run)
+SHORT_PAGE = 200
 
 
 def _json(doc: Any) -> Response:
@@ -36,14 +40,13 @@ def _json(doc: Any) -> Response:
     response_model=UnitScoreOut,
     responses=problem_responses(401, 403, 404),
 )
-def get_unit_score(
-    round_id: DbId, unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal
+async def get_unit_score(
+    round_id: DbId, unit_code: UnitCode, run: RunDep, principal: CurrentPrincipal
 ) -> Any:
     """The unit's overall, level, per-indicator and per-dimension scores with their working,
     and what separates it from the next level."""
-    return Response(
-        scores.unit_score(uow, principal, round_id, unit_code), media_type="application/json"
-    )
+    body = await run(scores.unit_score, principal, round_id, unit_code)
+    return Response(body, media_type="application/json")
 
 
 @router.get(
@@ -52,9 +55,9 @@ def get_unit_score(
     responses=problem_responses(400, 401, 403, 404, 422)
     | {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
-def get_round_scoreboard(
+async def get_round_scoreboard(
     round_id: DbId,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     level: Literal["best_practice", "standard", "below_standard", "incomplete"] | None = None,
@@ -65,19 +68,25 @@ def get_round_scoreboard(
 ) -> Any:
     """Every participating unit's score. JSON is paginated by cursor (``page_size`` capped by
     the server); ``format=csv`` answers the whole round as UTF-8 CSV with a BOM for Excel."""
-    if format == "csv":
-        rows, _ = scores.scoreboard(uow, principal, round_id, level=level, kind=kind)
-        return _csv(rows)
+    if format == "csv":  # the whole round: read and written out in a thread
+
+        def whole_round_csv(uow: UnitOfWork) -> bytes:
+            rows, _ = scores.scoreboard(uow, principal, round_id, level=level, kind=kind)
+            return exports.scoreboard_csv(rows)
+
+        return _csv(await run(whole_round_csv, short=False))
     after = decode_cursor(cursor)
     size = min(page_size, settings.page_size_max)
-    rows, nxt = scores.scoreboard(
-        uow,
+    rows, nxt = await run(
+        scores.scoreboard,
         principal,
         round_id,
         level=level,
         kind=kind,
         after=after if isinstance(after, str) else None,
         page_size=size,
+        # a level filter may read several chunks to fill a page; big pages take a while
+        short=size <= SHORT_PAGE and level is None,
     )
     body = {
         "round_id": round_id,
@@ -87,9 +96,9 @@ def get_round_scoreboard(
     return _json(body)
 
 
-def _csv(rows: list[scores.ScoreRow]) -> Response:
+def _csv(body: bytes) -> Response:
     return Response(
-        exports.scoreboard_csv(rows),
+        body,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="scores.csv"'},
     )
@@ -100,9 +109,11 @@ def _csv(rows: list[scores.ScoreRow]) -> Response:
     response_model=list[HistoryItem],
     responses=problem_responses(401, 403, 404),
 )
-def get_unit_score_history(unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal) -> Any:
+async def get_unit_score_history(
+    unit_code: UnitCode, run: RunDep, principal: CurrentPrincipal
+) -> Any:
     """The unit's overall and level in every round of every fiscal year, oldest first."""
-    return _json(scores.score_history(uow, principal, unit_code))
+    return _json(await run(scores.score_history, principal, unit_code))
 
 
 @router.post(
