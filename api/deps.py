@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import weakref
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from functools import partial
@@ -46,9 +45,7 @@ def write_gate(request: Request) -> contextlib.AbstractAsyncContextManager[Any]:
 async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
     """The request's unit of work: committed when the route returns, rolled back on error.
 
-    Async so that it costs no threadpool hop: creating a unit of work does no I/O. On
-    PostgreSQL the commit runs in a thread so the event loop never waits on the network; on
-    SQLite it runs inline (in-process, see below).
+    Async so that it costs no threadpool hop: creating a unit of work does no I/O.
     """
     write = request.method not in _READ_METHODS
     # SQLite has one writer at a time, and a write unit of work holds that lock from its first
@@ -56,44 +53,55 @@ async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
     # meanwhile, they would take every thread waiting in BEGIN IMMEDIATE while the lock holder
     # waits for a thread: a deadlock until busy_timeout. So on SQLite, writes queue here, on
     # the event loop, and never in a thread. (None on PostgreSQL: row locks, many writers.)
-    # Routes that run their work through ``Run`` take the gate there, only for that step.
-    gated = write and not _runs_its_own_step(request.scope.get("route"))
-    async with write_gate(request) if gated else NO_GATE:
-        # At most as many requests hold a unit of work as the pool has connections. Without
-        # this bound, requests holding connections could wait for threadpool threads while
-        # every thread waits for a connection: a deadlock until the pool times out.
-        slots: asyncio.Semaphore = request.app.state.db_slots
-        async with slots:
-            uow = UnitOfWork(
-                request.app.state.engine,
-                write=write,
-                request_id=getattr(request.state, "request_id", None),
-            )
-            # Commits and rollbacks run on threads of their own (as many as slots): only they
-            # release a transaction's locks, and the requests waiting for those locks (a row
-            # lock, an Idempotency-Key's unique index) could otherwise take every shared
-            # worker thread while the holder waits for one: a deadlock that PostgreSQL never
-            # times out.
-            ending: anyio.CapacityLimiter = request.app.state.ending_threads
-            try:
-                yield uow
-            except BaseException:
-                await anyio.to_thread.run_sync(uow.rollback, limiter=ending)
-                raise
-            else:
-                if uow.ended:  # committed in the route's own step (see ``Run``)
-                    pass
-                elif request.app.state.write_gate is None:  # PostgreSQL
-                    await anyio.to_thread.run_sync(uow.commit, limiter=ending)
-                else:
-                    # SQLite (the gated database): in-process, and a writer already holds
-                    # the write lock, so the commit never waits for another. A thread hop
-                    # here would keep the gate held while the loop and threads serve reads
-                    # (bench/load.py on SQLite: 427 → 457 mixed requests/s, p99 526 → 446 ms
-                    # with the commit inline).
-                    uow.commit()
-            finally:
-                uow.close()
+    async with write_gate(request) if write else NO_GATE, _Transaction(request, write) as uow:
+        yield uow
+
+
+class _Transaction:
+    """The request's unit of work as an async context: a pool slot, then commit or rollback.
+
+    At most as many requests hold a unit of work as the pool has connections. Without this
+    bound, requests holding connections could wait for threadpool threads while every thread
+    waits for a connection: a deadlock until the pool times out.
+
+    On PostgreSQL commits and rollbacks run on threads of their own (as many as slots): only
+    they release a transaction's locks, and the requests waiting for those locks (a row lock,
+    an Idempotency-Key's unique index) could otherwise take every shared worker thread while
+    the holder waits for one: a deadlock that PostgreSQL never times out. On SQLite they run
+    on the event loop: in-process, and only the writer holding the write lock ends a write,
+    so they never wait (a thread hop would keep the write lock held while the loop and
+    threads serve others).
+    """
+
+    __slots__ = ("_request", "_slots", "_write", "uow")
+
+    def __init__(self, request: Request, write: bool) -> None:
+        self._request = request
+        self._write = write
+        self._slots: asyncio.Semaphore = request.app.state.db_slots
+
+    async def __aenter__(self) -> UnitOfWork:
+        await self._slots.acquire()
+        request = self._request
+        self.uow = UnitOfWork(
+            request.app.state.engine,
+            write=self._write,
+            request_id=getattr(request.state, "request_id", None),
+        )
+        return self.uow
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        uow = self.uow
+        try:
+            end = uow.commit if exc_type is None else uow.rollback
+            if self._request.app.state.write_gate is None:  # PostgreSQL
+                ending: anyio.CapacityLimiter = self._request.app.state.ending_threads
+                await anyio.to_thread.run_sync(end, limiter=ending)
+            else:  # SQLite
+                end()
+        finally:
+            uow.close()
+            self._slots.release()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
@@ -119,37 +127,59 @@ class Run:
         its first statement and its commit, so it needs no gate of its own. Otherwise it
         queues for the gate and waits for the lock in a thread, never on the loop.
     - PostgreSQL, and SQLite requests not marked ``short``: one worker thread does the body
-      and the commit (every PostgreSQL statement is a network round trip).
+      and the commit (every PostgreSQL statement is a network round trip). A PostgreSQL
+      read runs statement by statement, without BEGIN and COMMIT
+      (``UnitOfWork.read_statement_by_statement``).
 
-    The service gets the unit of work as its first argument. If it raises, nothing was
-    committed and ``get_uow`` rolls back as for any other error.
+    Each call is one unit of work of its own (a route calls it once), created only here, with
+    a slot of the pool taken for it as ``get_uow`` does. The service gets the unit of work as
+    its first argument; if it raises, the step rolls back where it ran (no further thread
+    hop: the step already has its thread, so the PostgreSQL deadlock ``get_uow``'s commit
+    threads avoid cannot arise) and the error propagates.
     """
 
-    __slots__ = ("_gate", "_inline", "_write", "uow")
+    __slots__ = ("_gate", "_request", "_write")
 
-    def __init__(
-        self, uow: UnitOfWork, *, inline: bool, write: bool, gate: asyncio.Lock | None
-    ) -> None:
-        self.uow = uow
-        self._inline = inline
-        self._write = write
-        self._gate = gate
+    def __init__(self, request: Request) -> None:
+        self._request = request
+        self._write = request.method not in _READ_METHODS
+        self._gate: asyncio.Lock | None = request.app.state.write_gate  # only SQLite has one
 
     async def __call__(
         self, service: Callable[..., T], /, *args: Any, short: bool = True, **kwargs: Any
     ) -> T:
-        uow = self.uow
+        request = self._request
+        slots: asyncio.Semaphore = request.app.state.db_slots
+        async with slots:
+            uow = UnitOfWork(
+                request.app.state.engine,
+                write=self._write,
+                request_id=getattr(request.state, "request_id", None),
+            )
+            try:
+                return await self._run(uow, partial(service, uow, *args, **kwargs), short)
+            finally:
+                uow.close()  # after a step that ended the transaction: returns the connection
 
+    async def _run(self, uow: UnitOfWork, work: Callable[[], T], short: bool) -> T:
         def step() -> T:
-            result = service(uow, *args, **kwargs)
-            uow.commit()
+            try:
+                result = work()
+                uow.commit()
+            except BaseException:
+                uow.rollback()
+                raise
             return result
 
-        if not self._write:
-            if self._inline and short:
-                return step()
-            return await anyio.to_thread.run_sync(step)
+        def read_step() -> T:
+            uow.read_statement_by_statement()
+            return step()
+
         gate = self._gate
+        if not self._write:
+            if gate is not None and short:  # SQLite
+                return step()
+            return await anyio.to_thread.run_sync(read_step)
         if gate is None:  # PostgreSQL: row locks, many writers at once
             return await anyio.to_thread.run_sync(step)
         if short and not gate.locked() and uow.begin_write_now():
@@ -158,35 +188,10 @@ class Run:
             return await anyio.to_thread.run_sync(step)
 
 
-async def get_run(request: Request, uow: UowDep) -> Run:
-    gate: asyncio.Lock | None = request.app.state.write_gate  # only SQLite has one
-    return Run(
-        uow,
-        inline=gate is not None,
-        write=request.method not in _READ_METHODS,
-        gate=gate,
-    )
-
-
-# By endpoint function (routes themselves are not hashable).
-_RUN_ROUTES: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
-
-
-def _runs_its_own_step(route: Any) -> bool:
-    """Whether the route's dependencies include ``Run`` (worked out once per route)."""
-    endpoint = getattr(route, "endpoint", None)
-    if endpoint is None:
-        return False
-    found = _RUN_ROUTES.get(endpoint)
-    if found is None:
-
-        def uses_run(dependant: Any) -> bool:
-            return any(d.call is get_run or uses_run(d) for d in dependant.dependencies)
-
-        dependant = getattr(route, "dependant", None)
-        found = dependant is not None and uses_run(dependant)
-        _RUN_ROUTES[endpoint] = found
-    return found
+async def get_run(request: Request) -> Run:
+    """Runs the route's work in a unit of work of its own (see ``Run``); use it instead of
+    ``UowDep``, not with it."""
+    return Run(request)
 
 
 RunDep = Annotated[Run, Depends(get_run)]

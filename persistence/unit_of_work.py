@@ -43,11 +43,6 @@ class UnitOfWork:
         self.repos = Repositories(self.session)
         self._done = False
 
-    @property
-    def ended(self) -> bool:
-        """True once committed or rolled back (the request's dependency then has nothing to end)."""
-        return self._done
-
     def begin_write_now(self) -> bool:
         """SQLite: begin the write transaction (its lock) at once without waiting. False, with
         nothing begun, when another connection holds the lock: in this process that cannot
@@ -61,6 +56,16 @@ class UnitOfWork:
             self.session.rollback()
             return False
         return True
+
+    def read_statement_by_statement(self) -> None:
+        """PostgreSQL, for work that only reads: run each statement on its own (autocommit).
+
+        At READ COMMITTED, PostgreSQL's default, every statement of a transaction takes its
+        own snapshot anyway, so for reads BEGIN and COMMIT only add two round trips to the
+        server. Call it before the first statement; SQLite keeps its transaction (there one
+        transaction is one snapshot)."""
+        if self.engine.dialect.name == "postgresql" and not self.write:
+            self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     def commit(self) -> None:
         self.session.commit()

@@ -7,7 +7,6 @@ evidence files: values are fetched per round in bulk and scored in memory by the
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -68,20 +67,21 @@ def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str)
     return body
 
 
-class _LRU:
-    """A small thread-safe LRU keyed by the exact inputs of what it holds."""
+class _Memo:
+    """A bounded, thread-safe memo keyed by the exact inputs of what it holds.
+
+    Reads take no lock (a dict lookup is atomic in CPython) and do not reorder: the scoreboard
+    looks up a hundred rows per page, and an LRU's lock and reordering per lookup cost more
+    than a hit saved. When full, the oldest entry goes first; an entry still in use is simply
+    made again. Only writers lock, so that two never evict at once."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.data: OrderedDict[Hashable, Any] = OrderedDict()
+        self.data: dict[Hashable, Any] = {}
         self.lock = threading.Lock()
 
     def get(self, key: Hashable) -> Any:
-        with self.lock:
-            value = self.data.get(key)
-            if value is not None:
-                self.data.move_to_end(key)
-            return value
+        return self.data.get(key)
 
     def clear(self) -> None:
         with self.lock:
@@ -89,17 +89,17 @@ class _LRU:
 
     def put(self, key: Hashable, value: Any) -> None:
         with self.lock:
-            self.data[key] = value
-            self.data.move_to_end(key)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
+            data = self.data
+            data[key] = value
+            while len(data) > self.size:
+                del data[next(iter(data))]
 
 
-_documents = _LRU(4096)
+_documents = _Memo(4096)
 # A scoreboard row's scores by their inputs: a unit whose values did not change since the last
 # scoreboard is not scored again. 60,000 entries: two rounds of 10,000 units several times over,
 # a few tens of MB at most.
-_row_scores = _LRU(60_000)
+_row_scores = _Memo(60_000)
 
 
 def clear_caches() -> None:

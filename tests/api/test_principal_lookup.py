@@ -58,3 +58,24 @@ def test_a_refusal_is_shared_too(app, make_user):
     assert [a.status_code for a in answers] == [401] * CONCURRENT
     assert len(calls) == 1
     assert app.state.resolving == {}
+
+
+def test_no_route_holds_two_units_of_work():
+    """A route takes the request's unit of work either plainly (``UowDep``) or through ``Run``
+    (``RunDep``), never both: they would be two transactions, and on SQLite the plain one
+    takes the write gate that ``Run`` needs for its step."""
+    from fastapi.routing import APIRoute
+
+    from api.deps import get_run, get_uow
+    from api.v1.router import FEATURES
+
+    routes = [r for m in FEATURES for r in m.router.routes if isinstance(r, APIRoute)]
+
+    def calls(dependant):
+        for d in dependant.dependencies:
+            yield d.call
+            yield from calls(d)
+
+    both = [r.path for r in routes if {get_run, get_uow} <= set(calls(r.dependant))]
+    assert both == []
+    assert sum(get_run in set(calls(r.dependant)) for r in routes) >= 6

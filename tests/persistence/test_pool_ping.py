@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from sqlalchemy import text
 
@@ -53,3 +54,21 @@ def test_a_connection_back_from_use_is_not_pinged(pool_engine, monkeypatch):
     with pytest.raises(Exception, match=r"(?i)terminat|closed|connection"):
         _backend_pid(pool_engine)
     assert _backend_pid(pool_engine) != pid  # the pool replaced it
+
+
+def test_a_read_without_transaction_leaves_none_behind(pool_engine):
+    """``read_statement_by_statement`` (autocommit for a read) must not leak into the next
+    user of the pooled connection: a write there is still one transaction."""
+    from persistence.unit_of_work import UnitOfWork
+
+    with UnitOfWork(pool_engine) as uow:
+        uow.read_statement_by_statement()
+        conn = uow.session.connection()
+        assert conn.connection.driver_connection.autocommit is True
+        assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+    with UnitOfWork(pool_engine, write=True) as uow:  # the same (only) pooled connection
+        conn = uow.session.connection()
+        assert conn.connection.driver_connection.autocommit is False
+        conn.exec_driver_sql("SELECT 1")
+        status = conn.connection.driver_connection.info.transaction_status
+        assert status == psycopg.pq.TransactionStatus.INTRANS  # the statement ran after BEGIN

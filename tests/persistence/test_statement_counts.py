@@ -231,6 +231,7 @@ def test_read_statement_counts_do_not_grow_with_the_data(client, engine, make_us
     _fill(engine, 2559, small_units, evidence=10, comments=10)
     big = _measure(client, counter, admin, round_id)
 
+    print("statement counts (small, big):", {k: (small[k], big[k]) for k in small})
     grown = {k: (small[k], big[k]) for k in small if big[k] != small[k]}
     assert not grown, f"statement counts grew with the data (small, big): {grown}"
     too_many = {k: v for k, v in big.items() if v > CEILING}
