@@ -1,9 +1,15 @@
 """``Annotated`` dependency aliases the routes use: the request's unit of work, the settings,
 the caller.
 
-The unit of work is function-scoped: it commits when the route function returns, *before* the
-response is sent, so a client never gets a 2xx for a write that did not commit. Reads (GET,
-HEAD) open a plain transaction; writes take the write lock up front on SQLite.
+A route gets its unit of work one of two ways, never both:
+
+- ``UowDep``: function-scoped, committed when the route function returns, *before* the
+  response is sent, so a client never gets a 2xx for a write that did not commit. Reads
+  (GET, HEAD) open a plain transaction; writes queue for SQLite's write gate and take the
+  write lock up front.
+- ``RunDep``: the route hands its service call to ``Run``, which runs it and commits in one
+  step (on the event loop on SQLite where that is safe, in one thread on PostgreSQL). The
+  most requested routes use it; see ``Run`` for why.
 """
 
 from __future__ import annotations
