@@ -199,9 +199,6 @@ class ReferenceRepository:
             q = q.limit(limit)
         return self.session.exec(q).all()
 
-    def count_units(self) -> int:
-        return int(self.session.exec(select(func.count()).select_from(UnitRow)).one())
-
     def add(self, row: object) -> None:
         self.session.add(row)
 

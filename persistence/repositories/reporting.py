@@ -251,9 +251,6 @@ class ReportingRepository:
             q = q.with_for_update()
         return self.session.exec(q).first()
 
-    def report_by_id(self, report_id: int) -> ReportRow | None:
-        return self.session.get(ReportRow, report_id)
-
     def entries(self, report_id: int) -> Sequence[IndicatorEntryRow]:
         q = (
             select(IndicatorEntryRow)
