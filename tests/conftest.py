@@ -3,7 +3,7 @@
 Databases are built with alembic (never ``create_all``). By default each test gets a fresh
 SQLite file copied from a template migrated once per session. With
 ``SQS_TEST_DATABASE_URL=postgresql://…`` the same tests run on PostgreSQL: migrated once, and
-every table truncated between tests.
+every table emptied between tests.
 """
 
 from __future__ import annotations
@@ -68,9 +68,20 @@ def _pg_engine() -> Iterator[Engine | None]:
     engine.dispose()
 
 
-def _truncate_all(engine: Engine) -> None:
+def _empty_all_tables(engine: Engine) -> None:
+    """Every table emptied and every id sequence restarted, as in a freshly migrated database.
+
+    DELETE rather than TRUNCATE: TRUNCATE gives each of the 25 tables a new file on disk,
+    about 70 ms a test (measured), while deleting the few rows a test wrote takes a few ms.
+    Children go before parents, in the models' foreign-key order; a table the models do not
+    know (a migration ahead of them) falls back to TRUNCATE, which needs no order."""
+    from sqlmodel import SQLModel
+
+    import persistence.tables  # noqa: F401  (registers the tables)
+
+    ordered = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as conn:
-        names = [
+        present = {
             r[0]
             for r in conn.execute(
                 text(
@@ -78,9 +89,18 @@ def _truncate_all(engine: Engine) -> None:
                     "WHERE schemaname='public' AND tablename <> 'alembic_version'"
                 )
             )
-        ]
-        if names:
-            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        }
+        if not present <= set(ordered):
+            names = ", ".join(sorted(present))
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        statements = [f'DELETE FROM "{name}"' for name in ordered if name in present]
+        statements.append(
+            "SELECT setval(c.oid, 1, false) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'S' AND n.nspname = 'public'"
+        )
+        conn.exec_driver_sql("; ".join(statements))
 
 
 @pytest.fixture
@@ -91,7 +111,7 @@ def engine(tmp_path: Path, _sqlite_template: Path, _pg_engine: Engine | None) ->
     clear_caches()  # ids repeat across the tests' databases
     principal_cache.clear()
     if _pg_engine is not None:
-        _truncate_all(_pg_engine)
+        _empty_all_tables(_pg_engine)
         yield _pg_engine
         return
     path = tmp_path / "sqs.db"

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from api.main import create_app
 from api.settings import Settings
 from persistence.db import make_engine
-from tests.conftest import ON_POSTGRES, PG_URL, TEST_SECRET, _truncate_all
+from tests.conftest import ON_POSTGRES, PG_URL, TEST_SECRET, _empty_all_tables
 from tests.fuzz.world import World, build_world
 
 
@@ -44,7 +44,7 @@ def _engine(tmp: Path, template: Path, pg_engine: Engine | None) -> Engine:
     clear_caches()  # ids repeat across the tests' databases
     principal_cache.clear()
     if pg_engine is not None:
-        _truncate_all(pg_engine)
+        _empty_all_tables(pg_engine)
         return pg_engine
     shutil.copy(template, tmp / "sqs.db")
     return make_engine(f"sqlite:///{tmp / 'sqs.db'}")

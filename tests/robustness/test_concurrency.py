@@ -79,7 +79,7 @@ class Live:
 @pytest.fixture(
     scope="module",
     params=[
-        "sqlite",
+        pytest.param("sqlite", marks=pytest.mark.sqlite),
         pytest.param(
             "postgres",
             marks=[

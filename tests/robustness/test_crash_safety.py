@@ -447,6 +447,7 @@ def run_kill_cycles(database_url: str, workdir: Path, evidence_backend: str) -> 
     print(f"\ncrash safety ({database}, {evidence_backend}): kills={KILLS} {tally}")
 
 
+@pytest.mark.sqlite
 def test_sqlite_survives_sigkill_under_load(tmp_path: Path) -> None:
     run_kill_cycles(f"sqlite:///{tmp_path / 'sqs.db'}", tmp_path, "filesystem")
 

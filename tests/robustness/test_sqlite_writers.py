@@ -16,7 +16,7 @@ import pytest
 
 from tests.robustness.server import ApiServer, seed_world
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite]
 
 WRITERS = 32
 WRITES_EACH = 4
