@@ -41,7 +41,8 @@ class ObservedApp(FastAPI):
         return RequestLog(
             super().build_middleware_stack(),
             stats=self.state.http_stats,
-            templates=route_templates(self.routes),  # every route is in place by now
+            # every route is in place by now
+            templates=route_templates(self.routes, getattr(self.state, "route_templates", None)),
         )
 
 

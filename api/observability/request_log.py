@@ -22,12 +22,11 @@ import random
 import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from fastapi import routing
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -61,25 +60,25 @@ def flush_access_log() -> None:
         handler.flush()
 
 
-def route_templates(routes: Sequence[BaseRoute]) -> dict[int, str]:
+def route_templates(
+    routes: Sequence[BaseRoute], included: Mapping[int, str] | None = None
+) -> dict[int, str]:
     """The whole path template of every route, by the id of its endpoint, computed once.
 
     Keyed by endpoint because routing leaves the matched endpoint in ``scope["endpoint"]`` for
-    every kind of route (FastAPI sets ``scope["route"]`` only for its own). The template is
-    looked up, not read off the route, because FastAPI keeps an included router's routes
-    nested: such a route knows only its path within its router (``/units/{unit_code}``), and
-    ``iter_route_contexts`` puts the prefix back. FastAPI versions without it flatten routes,
-    so there a route's own path is already whole.
+    every kind of route (FastAPI sets ``scope["route"]`` only for its own). FastAPI keeps an
+    included router's routes nested: such a route knows only its path within its router
+    (``/units/{unit_code}``), so the templates of included routes come in ``included``, made
+    by whoever included them (``api.v1.router.include_all``), and the app's own routes give
+    theirs here. Why not ``fastapi.routing.iter_route_contexts``, which would find them all:
+    it builds every route's full dependency state, 100 ms or more per app, where FastAPI
+    otherwise builds a router's on its first request (each test builds an app).
     """
-    contexts = getattr(routing, "iter_route_contexts", None)
-    if contexts is None:
-        pairs = [(route, getattr(route, "path_format", None)) for route in routes]
-    else:
-        pairs = [(c.original_route, c.path_format or c.path) for c in contexts(routes)]
-    templates: dict[int, str] = {}
-    for route, template in pairs:
-        # a Mount's endpoint is the app it mounts
+    templates: dict[int, str] = dict(included or {})
+    for route in routes:
+        # a Mount's endpoint is the app it mounts; an included router has neither
         endpoint = getattr(route, "endpoint", None) or getattr(route, "app", None)
+        template = getattr(route, "path_format", None)
         if endpoint is not None and template:
             templates.setdefault(id(endpoint), template)
     return templates

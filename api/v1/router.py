@@ -56,9 +56,14 @@ def include_all(app: FastAPI, prefix: str) -> None:
     """Mount every feature router on the app itself: one level of routers to match through,
     not two (matching through nested routers was a tenth of a score read's cost). Every route
     gets the query checks, and every body but the streamed ones the JSON body cap."""
+    templates: dict[int, str] = {}  # endpoint -> whole path template, for the request log
     for module in FEATURES:
         document_common_problems(module.router.routes)
         app.include_router(module.router, prefix=prefix, dependencies=[Depends(check_query)])
+        for route in module.router.routes:
+            if isinstance(route, APIRoute):
+                templates.setdefault(id(route.endpoint), prefix + route.path)
+    app.state.route_templates = templates
     streamed = [
         (method, compile_path(prefix + route.path)[0])
         for module in STREAMED_BODIES
