@@ -132,6 +132,13 @@ def pool_capacity(engine: Engine) -> int:
     return 8
 
 
+def pool_kept(engine: Engine) -> int:
+    """How many connections the engine's pool keeps open between uses (its size, without the
+    overflow, whose connections are closed as soon as they are handed back)."""
+    size = getattr(engine.pool, "size", None)
+    return max(1, int(size())) if callable(size) else 8
+
+
 def ping(engine: Engine) -> None:
     """Raise unless the database answers a trivial query (the readiness check)."""
     with engine.connect() as conn:
