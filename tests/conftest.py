@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -32,7 +33,15 @@ from persistence import migrations  # noqa: E402
 from persistence.db import make_engine  # noqa: E402
 from persistence.tables import InspectorAssignmentRow, UserRow  # noqa: E402
 from persistence.unit_of_work import UnitOfWork  # noqa: E402
+from services import passwords  # noqa: E402
 from services.passwords import hash_password  # noqa: E402
+
+# argon2id at its production cost (about 130 ms a hash here) was a sixth of the API tests' time
+# (171 hashes and checks, 23 s of tests/api). In this process the tests hash with argon2id at
+# the smallest cost instead; servers the tests start as subprocesses keep the real cost, and
+# tests/services/test_passwords.py checks the production parameters.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+passwords._DUMMY_HASH = passwords._hasher.hash("not-a-password-7f3c9a")
 
 TEST_SECRET = "test-secret-" + "x" * 40
 PG_URL = os.environ.get("SQS_TEST_DATABASE_URL", "")
