@@ -320,15 +320,14 @@ def _dimensions(
     return tuple(out)
 
 
-def _complete(
-    comp: CompiledFramework,
-    table: WeightTable,
-    qs: list[int],
-    dsum: list[int],
-    results: tuple[IndicatorResult, ...],
-) -> ScoreResult:
-    """All applicable values present: overall, plain mean, level and gap."""
-    d4 = DEC4_TABLE
+def overall_and_level(
+    comp: CompiledFramework, table: WeightTable, qs: list[int], dsum: list[int]
+) -> tuple[int, int, int, int, str, Any]:
+    """Of a unit with every applicable value scored (``qs``: each position's score in
+    1/10,000ths, ``dsum``: each dimension's Σ weight·score): the overall, the plain mean, the
+    basis the levels use and the lowest score, in 1/10,000ths, then the level reached and the
+    gap plan towards the next one (None at the top). Shared by ``evaluate`` and
+    ``domain.summary.summarize``."""
     den = table.overall_den
     # Σ_d share_d·(Σ wᵢ·qᵢ)/(Σ wᵢ) == Σ_d C_d·dsum_d / den: exact integers, rounded once.
     overall_num = sum(map(mul, table.dimension_factors, dsum))
@@ -349,6 +348,19 @@ def _complete(
             level = code
             target = plan
             break
+    return overall_q, plain_q, basis_q, min_q, level, target
+
+
+def _complete(
+    comp: CompiledFramework,
+    table: WeightTable,
+    qs: list[int],
+    dsum: list[int],
+    results: tuple[IndicatorResult, ...],
+) -> ScoreResult:
+    """All applicable values present: overall, plain mean, level and gap."""
+    d4 = DEC4_TABLE
+    overall_q, plain_q, basis_q, min_q, level, target = overall_and_level(comp, table, qs, dsum)
 
     gap = None
     if target is not None:
