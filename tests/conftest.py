@@ -83,7 +83,10 @@ def _empty_all_tables(engine: Engine) -> None:
     DELETE rather than TRUNCATE: TRUNCATE gives each of the 25 tables a new file on disk,
     about 70 ms a test (measured), while deleting the few rows a test wrote takes a few ms.
     Children go before parents, in the models' foreign-key order; a table the models do not
-    know (a migration ahead of them) falls back to TRUNCATE, which needs no order."""
+    know (a migration ahead of them) falls back to TRUNCATE, which needs no order. As in a
+    database that has run for a while, new rows may then fill the space of deleted ones: a
+    query without ORDER BY returns them in no particular order (a test that assumed insertion
+    order failed once this way)."""
     from sqlmodel import SQLModel
 
     import persistence.tables  # noqa: F401  (registers the tables)

@@ -225,13 +225,15 @@ def test_writes_are_audited_with_before_and_after(client, world, make_user, engi
     h = make_user("unit_officer", unit_code="BKK01")
     client.put(f"{report_url(world)}/indicators/3", headers=h, json={"value": "90"})
     client.put(f"{report_url(world)}/indicators/3", headers=h, json={"value": "91"})
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from persistence.tables import AuditEventRow
 
     with Session(engine) as s:
-        events = s.exec(
-            select(AuditEventRow).where(AuditEventRow.action == "report.entry.put")
+        events = s.exec(  # in the order written: without ORDER BY, rows come in any order
+            select(AuditEventRow)
+            .where(AuditEventRow.action == "report.entry.put")
+            .order_by(col(AuditEventRow.id))
         ).all()
     assert len(events) == 2
     assert '"value": "90"' in events[1].before and '"value": "91"' in events[1].after
