@@ -123,13 +123,9 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def pool_capacity(engine: Engine) -> int:
-    """How many connections the engine's pool can hand out at once."""
-    pool = engine.pool
-    size = getattr(pool, "size", None)
-    overflow = getattr(pool, "_max_overflow", 0)
-    if callable(size):
-        return max(1, int(size()) + max(0, int(overflow)))
-    return 8
+    """How many connections the engine's pool can hand out at once: those it keeps, and its
+    overflow."""
+    return pool_kept(engine) + max(0, int(getattr(engine.pool, "_max_overflow", 0)))
 
 
 def pool_kept(engine: Engine) -> int:

@@ -14,10 +14,19 @@ def make_hasher() -> PasswordHasher:
     return PasswordHasher()
 
 
-_hasher = make_hasher()
-# A hash of a random string, verified against when a username is unknown, so that an unknown
-# user costs the same time as a wrong password (no user enumeration by timing).
-_DUMMY_HASH = _hasher.hash("not-a-password-7f3c9a")
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Hash and verify with ``hasher`` from now on. The dummy hash is remade with it: an
+    unknown username is verified against a hash of a random string, so that it costs the
+    same time as a wrong password (no user enumeration by timing), whatever the cost. The app
+    keeps ``make_hasher()``'s; the test suite installs a cheap one."""
+    global _hasher, _DUMMY_HASH
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("not-a-password-7f3c9a")
+
+
+_hasher: PasswordHasher
+_DUMMY_HASH: str
+use_hasher(make_hasher())
 
 
 def hash_password(password: str) -> str:

@@ -40,8 +40,7 @@ from services.passwords import hash_password  # noqa: E402
 # (171 hashes and checks, 23 s of tests/api). In this process the tests hash with argon2id at
 # the smallest cost instead; servers the tests start as subprocesses keep the real cost, and
 # tests/services/test_passwords.py checks the production parameters.
-passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-passwords._DUMMY_HASH = passwords._hasher.hash("not-a-password-7f3c9a")
+passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 TEST_SECRET = "test-secret-" + "x" * 40
 PG_URL = os.environ.get("SQS_TEST_DATABASE_URL", "")

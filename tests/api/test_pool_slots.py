@@ -1,7 +1,7 @@
 """Requests in flight are bounded by the connections the pool keeps (``api.main``'s db_slots),
 not by its capacity with overflow. An overflow connection is closed when it is handed back, so
 requests that used them opened and closed a database connection each under load (bench/load.py
-on PostgreSQL: 235 server processes in a 10 s run instead of 34)."""
+on PostgreSQL: 235 server processes in a 10 s round instead of 26)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ cheap hasher, tests/conftest.py; these check what the app itself uses.)"""
 
 from __future__ import annotations
 
-from argon2 import Type, extract_parameters
+from argon2 import PasswordHasher, Type, extract_parameters
 
 from services import passwords
 
@@ -31,6 +31,6 @@ def test_a_hash_verifies_its_password_and_nothing_else() -> None:
 
 
 def test_a_hash_of_weaker_parameters_is_marked_for_rehash() -> None:
-    weak = passwords.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash("pw")
+    weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash("pw")
     strong = passwords.make_hasher()
     assert strong.check_needs_rehash(weak)
