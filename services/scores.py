@@ -36,17 +36,17 @@ def score_document(result: ScoreResult) -> dict[str, Any]:
 def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str) -> bytes:
     """The explained score of one unit in one round (SPEC §5), as JSON bytes.
 
-    The most-read endpoint: two statements (round + year + unit; then every input value). The
-    document is a pure function of those inputs, so the serialized answer is memoised on them:
-    the inputs are still read on every request, so a change on any app instance is seen at once.
+    The most-read endpoint: one statement (the round, its year and the unit, and every input
+    value; see ``persistence.repositories.score_read``). The document is a pure function of
+    those inputs, so the serialized answer is memoised on them: the inputs are still read on
+    every request, so a change on any app instance is seen at once.
     """
     check_score_read(actor, unit_code)
-    ru = uow.repos.reference.round_year_unit(round_id, unit_code)
+    ru, own, central, na = uow.repos.reporting.score_read(round_id, unit_code)
     if ru is None:
         require_round(uow, round_id)
         require_unit(uow, unit_code)
         raise NotFound(f"no unit '{unit_code}' in round {round_id}")  # pragma: no cover
-    own, central, na = uow.repos.reporting.score_inputs(round_id, ru.unit_id, ru.fiscal_year_id)
     key = (round_id, ru, tuple(sorted(own)), tuple(sorted(central)), tuple(sorted(na)))
     cached: bytes | None = _documents.get(key)
     if cached is not None:

@@ -27,22 +27,6 @@ from persistence.tables import (
 _framework_cache: dict[int, Framework] = {}
 
 # Built once: the hot paths reuse the statement (and SQLAlchemy its compiled form).
-_ROUND_YEAR_UNIT = (
-    select(  # type: ignore[call-overload]  # more columns than sqlmodel types
-        RoundRow.months,
-        RoundRow.status,
-        FiscalYearRow.id,
-        FiscalYearRow.year_be,
-        FiscalYearRow.framework_id,
-        UnitRow.id,
-        UnitRow.code,
-    )
-    .join(FiscalYearRow, col(FiscalYearRow.id) == RoundRow.fiscal_year_id)
-    .join(UnitRow, UnitRow.code == bindparam("code"))
-    .where(RoundRow.id == bindparam("rid"))
-)
-
-
 # A round's status and what scoring it needs of its fiscal year (the scoreboard's first read).
 _ROUND_SCORING = (
     select(RoundRow.status, FiscalYearRow.id, FiscalYearRow.framework_id)
@@ -273,15 +257,6 @@ class ReferenceRepository:
         column-only statement (no ORM objects) for the scoreboard."""
         row = self.session.connection().execute(_ROUND_SCORING, {"rid": round_id}).first()
         return (row[0], row[1], row[2]) if row is not None else None
-
-    def round_year_unit(self, round_id: int, unit_code: str) -> RoundUnit | None:
-        """A round, its fiscal year and a unit in one column-only statement (the hot score read)."""
-        row = (
-            self.session.connection()
-            .execute(_ROUND_YEAR_UNIT, {"rid": round_id, "code": unit_code})
-            .first()
-        )
-        return RoundUnit(*row) if row else None
 
     def lock_unit(self, unit_id: int) -> None:
         """Serialise writes that have no row of their own to lock yet (PostgreSQL): a unit's

@@ -16,23 +16,21 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     CompoundSelect,
-    Connection,
-    Dialect,
     Integer,
     Select,
     bindparam,
-    literal,
     literal_column,
     null,
     union_all,
 )
 from sqlalchemy import select as sa_select
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ClauseElement
 from sqlmodel import Session, col, select
 
 from persistence.repositories import report_rows
+from persistence.repositories.driver_statement import DriverStatement
+from persistence.repositories.reference import RoundUnit
 from persistence.repositories.report_rows import CommentTuple, EntryTuple, ReportHead
+from persistence.repositories.score_read import read_score_inputs
 from persistence.tables import (
     CentralValueRow,
     FiscalYearRow,
@@ -48,78 +46,6 @@ from persistence.tables import (
 ValueTuple = tuple[int, str | None, int | None, str | None]
 # (unit_id, src, indicator_no, value, steps, score): src 0 own entry, 1 central value, 2 N/A
 BoardValue = tuple[int, int, int, str | None, int | None, str | None]
-
-# Everything one unit's score needs, in one round trip: 0 = own entry, 1 = central, 2 = N/A.
-_SCORE_INPUTS = union_all(
-    select(  # type: ignore[call-overload]  # more columns than sqlmodel types
-        literal(0).label("src"),
-        IndicatorEntryRow.indicator_no,
-        IndicatorEntryRow.value,
-        IndicatorEntryRow.steps,
-        IndicatorEntryRow.score,
-    )
-    .join(ReportRow, col(ReportRow.id) == IndicatorEntryRow.report_id)
-    .where(ReportRow.round_id == bindparam("rid"), ReportRow.unit_id == bindparam("uid")),
-    select(  # type: ignore[call-overload]  # more columns than sqlmodel types
-        literal(1),
-        CentralValueRow.indicator_no,
-        CentralValueRow.value,
-        CentralValueRow.steps,
-        CentralValueRow.score,
-    ).where(
-        CentralValueRow.round_id == bindparam("rid"), CentralValueRow.unit_id == bindparam("uid")
-    ),
-    select(  # type: ignore[call-overload]  # more columns than sqlmodel types
-        literal(2),
-        NotApplicableRow.indicator_no,
-        null(),
-        null(),
-        null(),
-    ).where(
-        NotApplicableRow.fiscal_year_id == bindparam("fid"),
-        NotApplicableRow.unit_id == bindparam("uid"),
-    ),
-)
-
-
-class DriverStatement:
-    """A statement of plain columns, compiled once per dialect and run by the driver.
-
-    The scoreboard reads a page of values on every request: building and compiling its
-    statement each time cost more than running it. Here the SQL text (and, for positional
-    paramstyles, the order of the named parameters) is kept per dialect, and the rows are the
-    driver's own tuples, without a result object per row. ``exec_driver_sql`` keeps
-    SQLAlchemy's execution events (statement counting, tracing).
-
-    Only for columns that need no type processing (integers and strings), and for bound
-    parameters that are all named and given on every call (no expanding IN lists).
-    """
-
-    __slots__ = ("_compiled", "statement")
-
-    def __init__(self, statement: ClauseElement) -> None:
-        self.statement = statement
-        self._compiled: dict[tuple[str, str, str], tuple[str, tuple[str, ...] | None]] = {}
-
-    def sql(self, dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
-        """(SQL text, parameter names in positional order or None for named paramstyles)."""
-        key = (dialect.name, dialect.driver, dialect.paramstyle)
-        found = self._compiled.get(key)
-        if found is None:
-            compiled = self.statement.compile(dialect=dialect)
-            assert isinstance(compiled, SQLCompiler)
-            names = tuple(compiled.positiontup or ()) if compiled.positional else None
-            found = self._compiled[key] = (str(compiled), names)
-        return found
-
-    def rows(self, conn: Connection, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-        sql, names = self.sql(conn.dialect)
-        args: Any = params if names is None else tuple([params[n] for n in names])
-        result = conn.exec_driver_sql(sql, args)
-        try:
-            return list(result.cursor.fetchall())
-        finally:
-            result.close()
 
 
 def _units_of(unit_id: Any, *, page: bool, kind: bool) -> list[ColumnElement[bool]]:
@@ -282,24 +208,12 @@ class ReportingRepository:
         return [(r, u) for r, u in self.session.exec(q).all()]
 
     # values for scoring
-    def score_inputs(
-        self, round_id: int, unit_id: int, fiscal_year_id: int
-    ) -> tuple[list[ValueTuple], list[ValueTuple], list[int]]:
-        """(own entries, central values, not-applicable indicators) in ONE statement."""
-        own: list[ValueTuple] = []
-        central: list[ValueTuple] = []
-        na: list[int] = []
-        params = {"rid": round_id, "uid": unit_id, "fid": fiscal_year_id}
-        for src, no, value, steps, score in self.session.connection().execute(
-            _SCORE_INPUTS, params
-        ):
-            if src == 0:
-                own.append((no, value, steps, score))
-            elif src == 1:
-                central.append((no, value, steps, score))
-            else:
-                na.append(no)
-        return own, central, na
+    def score_read(
+        self, round_id: int, unit_code: str
+    ) -> tuple[RoundUnit | None, list[ValueTuple], list[ValueTuple], list[int]]:
+        """One unit's score inputs and its round, year and unit, in ONE statement
+        (``score_read.read_score_inputs``)."""
+        return read_score_inputs(self.session.connection(), round_id, unit_code)
 
     def round_values(
         self, round_id: int, unit_ids: Iterable[int] | None = None

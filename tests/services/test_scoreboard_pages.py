@@ -337,3 +337,40 @@ def test_a_page_reads_only_its_own_units_values(engine, board):
     dialect = engine.dialect
     for stmt in reporting._BOARD_VALUES.values():
         assert list(stmt._compiled) == [(dialect.name, dialect.driver, dialect.paramstyle)]
+
+
+def test_one_units_read_is_the_boards_read_of_that_unit(engine, board):
+    """The score read's one statement (round, year and unit by code, and the values) finds for
+    every unit exactly what the scoreboard's reader finds for it, marks of another fiscal year
+    left out; an unknown round or unit finds nothing at all."""
+    from persistence.repositories.score_read import read_score_inputs
+
+    with UnitOfWork(engine) as uow:
+        fy = uow.repos.reference.fiscal_year(2558)
+        assert fy is not None and fy.id is not None
+        units = {u.code: u for u in uow.repos.reference.list_units()}
+        conn = uow.session.connection()
+        seen = set()
+        for months, rid in ((6, board.r6), (9, board.r9)):
+            whole = uow.repos.reporting.board_values(rid, fy.id, None)
+            for code, unit in units.items():
+                head, own, central, na = read_score_inputs(conn, rid, code)
+                assert head is not None
+                assert (head.months, head.round_status) == (
+                    months,
+                    "open" if months == 6 else "closed",
+                )
+                assert (head.fiscal_year_id, head.year_be) == (fy.id, 2558)
+                assert (head.framework_id, head.unit_id, head.unit_code) == (
+                    fy.framework_id,
+                    unit.id,
+                    code,
+                )
+                rows = whole.get(unit.id, ())
+                assert sorted(own) == sorted(r[2:] for r in rows if r[1] == 0)
+                assert sorted(central) == sorted(r[2:] for r in rows if r[1] == 1)
+                assert sorted(na) == sorted(r[2] for r in rows if r[1] == 2)
+                seen.update(src for src, rows_ in ((0, own), (1, central), (2, na)) if rows_)
+        assert seen == {0, 1, 2}  # the board has every kind of input
+        assert read_score_inputs(conn, 10**6, "U001") == (None, [], [], [])
+        assert read_score_inputs(conn, board.r6, "NOPE") == (None, [], [], [])

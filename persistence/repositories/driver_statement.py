@@ -1,0 +1,49 @@
+"""A statement of plain columns, compiled once per dialect and run by the driver."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Dialect
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
+
+
+class DriverStatement:
+    """A statement of plain columns, compiled once per dialect and run by the driver.
+
+    The scoreboard reads a page of values on every request: building and compiling its
+    statement each time cost more than running it. Here the SQL text (and, for positional
+    paramstyles, the order of the named parameters) is kept per dialect, and the rows are the
+    driver's own tuples, without a result object per row. ``exec_driver_sql`` keeps
+    SQLAlchemy's execution events (statement counting, tracing).
+
+    Only for columns that need no type processing (integers and strings), and for bound
+    parameters that are all named and given on every call (no expanding IN lists).
+    """
+
+    __slots__ = ("_compiled", "statement")
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._compiled: dict[tuple[str, str, str], tuple[str, tuple[str, ...] | None]] = {}
+
+    def sql(self, dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
+        """(SQL text, parameter names in positional order or None for named paramstyles)."""
+        key = (dialect.name, dialect.driver, dialect.paramstyle)
+        found = self._compiled.get(key)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            assert isinstance(compiled, SQLCompiler)
+            names = tuple(compiled.positiontup or ()) if compiled.positional else None
+            found = self._compiled[key] = (str(compiled), names)
+        return found
+
+    def rows(self, conn: Connection, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        sql, names = self.sql(conn.dialect)
+        args: Any = params if names is None else tuple([params[n] for n in names])
+        result = conn.exec_driver_sql(sql, args)
+        try:
+            return list(result.cursor.fetchall())
+        finally:
+            result.close()
