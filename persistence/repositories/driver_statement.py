@@ -8,6 +8,8 @@ from sqlalchemy import Connection, Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
+from persistence.db import PLAN_EACH_TIME
+
 
 class DriverStatement:
     """A statement of plain columns, compiled once per dialect and run by the driver.
@@ -20,12 +22,17 @@ class DriverStatement:
 
     Only for columns that need no type processing (integers and strings), and for bound
     parameters that are all named and given on every call (no expanding IN lists).
+
+    ``plan_each_time``: on PostgreSQL, never prepare the statement, so that every run is
+    planned for its own values (see ``persistence.db.PLAN_EACH_TIME``). For statements whose
+    best plan depends on the values (a page of 100 units or of 10,000).
     """
 
-    __slots__ = ("_compiled", "statement")
+    __slots__ = ("_compiled", "_options", "statement")
 
-    def __init__(self, statement: ClauseElement) -> None:
+    def __init__(self, statement: ClauseElement, *, plan_each_time: bool = False) -> None:
         self.statement = statement
+        self._options = {PLAN_EACH_TIME: True} if plan_each_time else None
         self._compiled: dict[tuple[str, str, str], tuple[str, tuple[str, ...] | None]] = {}
 
     def sql(self, dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
@@ -42,7 +49,7 @@ class DriverStatement:
     def rows(self, conn: Connection, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         sql, names = self.sql(conn.dialect)
         args: Any = params if names is None else tuple([params[n] for n in names])
-        result = conn.exec_driver_sql(sql, args)
+        result = conn.exec_driver_sql(sql, args, execution_options=self._options)
         try:
             return list(result.cursor.fetchall())
         finally:

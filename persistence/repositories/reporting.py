@@ -107,7 +107,7 @@ def _board_values(*, page: bool, kind: bool) -> DriverStatement:
     ordered: CompoundSelect[*tuple[Any, ...]] = union_all(own, central, na).order_by(
         literal_column("unit_id"), literal_column("src"), literal_column("indicator_no")
     )
-    return DriverStatement(ordered)
+    return DriverStatement(ordered, plan_each_time=True)
 
 
 _BOARD_VALUES = {
