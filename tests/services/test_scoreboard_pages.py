@@ -335,8 +335,12 @@ def test_a_page_reads_only_its_own_units_values(engine, board):
                 }
                 assert page == {uid: rows for uid, rows in whole.items() if uid in wanted}
     dialect = engine.dialect
-    for stmt in reporting._BOARD_VALUES.values():
-        assert list(stmt._compiled) == [(dialect.name, dialect.driver, dialect.paramstyle)]
+    sorted_here = dialect.name != "sqlite"  # SQLite's rows come grouped without a sort
+    for (_page, _kind, ordered), stmt in reporting._BOARD_VALUES.items():
+        used = (
+            [(dialect.name, dialect.driver, dialect.paramstyle)] if ordered == sorted_here else []
+        )
+        assert list(stmt._compiled) == used
 
 
 def test_one_units_read_is_the_boards_read_of_that_unit(engine, board):
