@@ -16,13 +16,16 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-# (layer, fragments of a frame's file path), checked in this order.
+# (layer, fragments of a frame's file path), checked in this order. py-spy names a file as
+# Python imported it: relative to its sys.path entry ("fastapi/routing.py", and for our code,
+# imported from the working directory, "api/deps.py"), absolute where the entry was. A
+# frame reads "function (path:line)", so "(api/" is our package and never "fastapi/".
 LAYERS = (
     ("database (SQLAlchemy, driver, SQL engine)", ("sqlalchemy/", "psycopg", "sqlite3/")),
-    ("our code: domain", ("/domain/",)),
-    ("our code: persistence", ("/persistence/",)),
-    ("our code: services", ("/services/",)),
-    ("our code: api", ("/api/",)),
+    ("our code: domain", ("(domain/", "/domain/")),
+    ("our code: persistence", ("(persistence/", "/persistence/")),
+    ("our code: services", ("(services/", "/services/")),
+    ("our code: api", ("(api/", "/api/")),
     ("JWT, password hashing", ("jose/", "cryptography/", "argon2/")),
     ("serialisation (orjson, json, pydantic)", ("orjson", "json/", "pydantic")),
     ("FastAPI, Starlette", ("fastapi/", "starlette/")),
