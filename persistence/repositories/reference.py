@@ -26,8 +26,8 @@ from persistence.tables import (
 
 _framework_cache: dict[int, Framework] = {}
 
-# Built once: the hot paths reuse the statement (and SQLAlchemy its compiled form).
-# A round's status and what scoring it needs of its fiscal year (the scoreboard's first read).
+# Built once, so the hot path reuses the statement (and SQLAlchemy its compiled form): a
+# round's status and what scoring it needs of its fiscal year (the scoreboard's first read).
 _ROUND_SCORING = (
     select(RoundRow.status, FiscalYearRow.id, FiscalYearRow.framework_id)
     .join(FiscalYearRow, col(FiscalYearRow.id) == RoundRow.fiscal_year_id)

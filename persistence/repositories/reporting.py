@@ -30,7 +30,7 @@ from persistence.repositories import report_rows
 from persistence.repositories.driver_statement import DriverStatement
 from persistence.repositories.reference import RoundUnit
 from persistence.repositories.report_rows import CommentTuple, EntryTuple, ReportHead
-from persistence.repositories.score_read import read_score_inputs
+from persistence.repositories.score_read import ValueTuple, read_score_inputs
 from persistence.tables import (
     CentralValueRow,
     FiscalYearRow,
@@ -42,8 +42,6 @@ from persistence.tables import (
     UnitRow,
 )
 
-# (indicator_no, value, steps, score)
-ValueTuple = tuple[int, str | None, int | None, str | None]
 # (unit_id, src, indicator_no, value, steps, score): src 0 own entry, 1 central value, 2 N/A
 BoardValue = tuple[int, int, int, str | None, int | None, str | None]
 

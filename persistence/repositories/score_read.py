@@ -36,7 +36,8 @@ from persistence.tables import (
     UnitRow,
 )
 
-# (indicator_no, value, steps, score)
+# (indicator_no, value, steps, score): one stored value, here and in the bulk readers
+# (reporting.py re-exports it).
 ValueTuple = tuple[int, str | None, int | None, str | None]
 
 _HEADER = 9
