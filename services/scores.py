@@ -18,8 +18,9 @@ from domain.framework import Framework
 from domain.scoring import ScoreResult, evaluate
 from domain.summary import summarize
 from domain.values import parse_values
-from persistence.repositories.reference import BoardUnit
-from persistence.repositories.reporting import BoardValue
+from persistence.async_reads import AsyncReads
+from persistence.repositories.reference import BoardUnit, RoundUnit
+from persistence.repositories.reporting import SMALL_PAGE, BoardValue, ValueTuple
 from persistence.unit_of_work import UnitOfWork
 from services.access import check_score_read, scoreboard_scope
 from services.errors import NotFound, Unprocessable
@@ -47,12 +48,38 @@ def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str)
         require_round(uow, round_id)
         require_unit(uow, unit_code)
         raise NotFound(f"no unit '{unit_code}' in round {round_id}")  # pragma: no cover
+    framework = uow.repos.reference.framework(ru.framework_id)
+    assert framework is not None
+    return _score_body(round_id, ru, own, central, na, framework)
+
+
+async def unit_score_awaited(
+    reads: AsyncReads, actor: Principal, round_id: int, unit_code: str
+) -> bytes | None:
+    """``unit_score`` with its one statement awaited on the event loop (PostgreSQL; see
+    ``persistence.async_reads``). None when the round or the unit does not exist: telling
+    which takes more reads, and the caller then asks ``unit_score`` for the error."""
+    check_score_read(actor, unit_code)
+    ru, own, central, na = await reads.score_read(round_id, unit_code)
+    if ru is None:
+        return None
+    framework = await reads.framework(ru.framework_id)
+    assert framework is not None  # a fiscal year's framework is never deleted
+    return _score_body(round_id, ru, own, central, na, framework)
+
+
+def _score_body(
+    round_id: int,
+    ru: RoundUnit,
+    own: list[ValueTuple],
+    central: list[ValueTuple],
+    na: list[int],
+    framework: Framework,
+) -> bytes:
     key = (round_id, ru, tuple(sorted(own)), tuple(sorted(central)), tuple(sorted(na)))
     cached: bytes | None = _documents.get(key)
     if cached is not None:
         return cached
-    framework = uow.repos.reference.framework(ru.framework_id)
-    assert framework is not None
     result = evaluate(
         framework, merge_values(sources(framework), own, central), na, ru.round_status == "closed"
     )
@@ -253,7 +280,9 @@ def scoreboard(
         # A page reads the values of its own units' code range only (and kind, if filtered),
         # not-applicable marks included.
         page = None if page_size is None else (units[0].code, units[-1].code)
-        values = uow.repos.reporting.board_values(round_id, fiscal_year_id, page, kind)
+        values = uow.repos.reporting.board_values(
+            round_id, fiscal_year_id, page, kind, small=len(units) <= SMALL_PAGE
+        )
         for row in _score_rows(framework, framework_id, closed, units, values):
             if level is not None and row.level != level:
                 continue

@@ -46,10 +46,16 @@ class DriverStatement:
             found = self._compiled[key] = (str(compiled), names)
         return found
 
-    def rows(self, conn: Connection, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    def rows(
+        self, conn: Connection, params: dict[str, Any], *, plan_each_time: bool | None = None
+    ) -> list[tuple[Any, ...]]:
+        """The rows; ``plan_each_time`` overrides the statement's own choice for this run."""
         sql, names = self.sql(conn.dialect)
         args: Any = params if names is None else tuple([params[n] for n in names])
-        result = conn.exec_driver_sql(sql, args, execution_options=self._options)
+        options = self._options
+        if plan_each_time is not None:
+            options = {PLAN_EACH_TIME: True} if plan_each_time else None
+        result = conn.exec_driver_sql(sql, args, execution_options=options)
         try:
             return list(result.cursor.fetchall())
         finally:

@@ -149,6 +149,19 @@ def _participants_query(
 _framework_cache_lock = threading.Lock()
 
 
+def parsed_framework(framework_id: int) -> Framework | None:
+    """The framework if this process has parsed it already (no database read), else None."""
+    return _framework_cache.get(framework_id)
+
+
+def remember_framework(framework_id: int, definition: str) -> Framework:
+    """Parse a framework row's definition and keep it for the rest of the process."""
+    fw = Framework.from_dict(json.loads(definition))
+    with _framework_cache_lock:
+        _framework_cache[framework_id] = fw
+    return fw
+
+
 def clear_framework_cache() -> None:
     """Forget parsed frameworks: only for a process that switches to another database (tests)."""
     with _framework_cache_lock:
@@ -214,10 +227,7 @@ class ReferenceRepository:
         row = self.framework_row(framework_id)
         if row is None:
             return None
-        fw = Framework.from_dict(json.loads(row.definition))
-        with _framework_cache_lock:
-            _framework_cache[framework_id] = fw
-        return fw
+        return remember_framework(framework_id, row.definition)
 
     def framework_in_use(self, framework_id: int) -> bool:
         q = select(FiscalYearRow.id).where(FiscalYearRow.framework_id == framework_id).limit(1)

@@ -111,20 +111,26 @@ def _statement() -> DriverStatement:
     return DriverStatement(union_all(header, own, central, marks))
 
 
-_SCORE_READ = _statement()
+SCORE_READ = _statement()
+
+# (round/year/unit, own entries, central values, not-applicable indicators)
+ScoreInputs = tuple[RoundUnit | None, list[ValueTuple], list[ValueTuple], list[int]]
 
 
-def read_score_inputs(
-    conn: Connection, round_id: int, unit_code: str
-) -> tuple[RoundUnit | None, list[ValueTuple], list[ValueTuple], list[int]]:
+def read_score_inputs(conn: Connection, round_id: int, unit_code: str) -> ScoreInputs:
     """(round/year/unit, own entries, central values, not-applicable indicators) of one unit in
     one round. The first is None when the round or the unit does not exist (then there are no
     values either)."""
+    return score_inputs(SCORE_READ.rows(conn, {"rid": round_id, "code": unit_code}))
+
+
+def score_inputs(rows: list[Any]) -> ScoreInputs:
+    """The statement's rows sorted into what a score needs (also for ``AsyncReads``)."""
     head: RoundUnit | None = None
     own: list[ValueTuple] = []
     central: list[ValueTuple] = []
     na: list[int] = []
-    for src, a, b, c, d, e, f, g in _SCORE_READ.rows(conn, {"rid": round_id, "code": unit_code}):
+    for src, a, b, c, d, e, f, g in rows:
         if src == 0:
             own.append((a, b, c, d))
         elif src == 1:

@@ -45,7 +45,11 @@ async def get_unit_score(
 ) -> Any:
     """The unit's overall, level, per-indicator and per-dimension scores with their working,
     and what separates it from the next level."""
-    body = await run(scores.unit_score, principal, round_id, unit_code)
+    body = None
+    if run.reads is not None:  # PostgreSQL: the one statement awaited on the event loop
+        body = await scores.unit_score_awaited(run.reads, principal, round_id, unit_code)
+    if body is None:
+        body = await run(scores.unit_score, principal, round_id, unit_code)
     return Response(body, media_type="application/json")
 
 

@@ -1,0 +1,178 @@
+"""PostgreSQL's score read awaited on the event loop (persistence.async_reads): the same rows
+as the unit of work's read, a bounded number of connections, and a broken or cut-short
+connection never handed out again."""
+
+from __future__ import annotations
+
+import asyncio
+
+import psycopg
+import pytest
+from sqlalchemy import bindparam, func, select, text
+
+from domain.framework import default_framework
+from persistence import async_reads
+from persistence.async_reads import AsyncReads
+from persistence.db import make_engine
+from persistence.repositories.driver_statement import DriverStatement
+from persistence.repositories.reference import clear_framework_cache
+from persistence.repositories.score_read import read_score_inputs
+from persistence.unit_of_work import UnitOfWork
+from tests.conftest import ON_POSTGRES
+from tests.services.test_scoreboard_pages import board  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.skipif(
+    not ON_POSTGRES, reason="needs SQS_TEST_DATABASE_URL on PostgreSQL (set by .ci/run)"
+)
+
+SLEEP = DriverStatement(select(func.pg_sleep(bindparam("seconds"))))
+
+
+def _sorted(inputs):  # type: ignore[no-untyped-def]
+    head, own, central, na = inputs
+    return head, sorted(own), sorted(central), sorted(na)
+
+
+def test_the_awaited_read_finds_what_the_unit_of_works_read_finds(engine, board):  # noqa: F811
+    with UnitOfWork(engine) as uow:
+        conn = uow.session.connection()
+        codes = [u.code for u in uow.repos.reference.list_units()] + ["NOPE"]
+        expected = {
+            (rid, code): _sorted(read_score_inputs(conn, rid, code))
+            for rid in (board.r6, board.r9, 10**6)
+            for code in codes
+        }
+    assert sum(head is not None for head, *_ in expected.values()) == 2 * (len(codes) - 1)
+
+    async def read_all() -> dict[tuple[int, str], object]:
+        reads = AsyncReads(engine, 3)
+        try:
+            found = await asyncio.gather(*(reads.score_read(r, c) for r, c in expected))
+            return {key: _sorted(f) for key, f in zip(expected, found, strict=True)}
+        finally:
+            await reads.close()
+
+    assert asyncio.run(read_all()) == expected
+
+
+def test_the_framework_is_read_once_per_process(engine, board):  # noqa: F811
+    with UnitOfWork(engine) as uow:
+        fy = uow.repos.reference.fiscal_year(2558)
+        assert fy is not None
+        framework_id = fy.framework_id
+    clear_framework_cache()
+    seen: list[str] = []
+
+    async def twice() -> list[object]:
+        reads = AsyncReads(engine, 1)
+        async_reads.observers.append(seen.append)
+        try:
+            return [await reads.framework(framework_id), await reads.framework(framework_id)]
+        finally:
+            async_reads.observers.remove(seen.append)
+            await reads.close()
+
+    first, second = asyncio.run(twice())
+    assert first is second
+    assert first == default_framework()
+    assert len(seen) == 1
+
+
+def test_connections_are_bounded_and_reused(engine, board, monkeypatch):  # noqa: F811
+    connects = 0
+    real_connect = psycopg.AsyncConnection.connect
+
+    async def counting_connect(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal connects
+        connects += 1
+        return await real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(psycopg.AsyncConnection, "connect", counting_connect)
+
+    async def many() -> tuple[list[object], int]:
+        reads = AsyncReads(engine, 2)
+        try:
+            found = await asyncio.gather(*(reads.score_read(board.r6, "U001") for _ in range(40)))
+            return found, reads.open_connections
+        finally:
+            await reads.close()
+
+    found, still_open = asyncio.run(many())
+    assert all(f == found[0] for f in found) and found[0][0] is not None
+    assert connects == 2
+    assert still_open == 2
+
+
+def test_a_broken_connection_is_replaced(engine, board):  # noqa: F811
+    async def scenario() -> tuple[int, int, object]:
+        reads = AsyncReads(engine, 1)
+        try:
+            before = await reads.score_read(board.r6, "U001")
+            pid = reads._idle[0].info.backend_pid
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+            for _ in range(50):  # wait until the server has closed it
+                with engine.connect() as conn:
+                    gone = not conn.execute(
+                        text("SELECT 1 FROM pg_stat_activity WHERE pid = :p"), {"p": pid}
+                    ).first()
+                if gone:
+                    break
+                await asyncio.sleep(0.05)
+            after = await reads.score_read(board.r6, "U001")
+            assert after == before
+            return pid, reads._idle[0].info.backend_pid, reads.open_connections
+        finally:
+            await reads.close()
+
+    old_pid, new_pid, still_open = asyncio.run(scenario())
+    assert new_pid != old_pid
+    assert still_open == 1
+
+
+def test_a_cancelled_read_drops_its_connection(engine, board):  # noqa: F811
+    async def scenario() -> tuple[int, object]:
+        reads = AsyncReads(engine, 1)
+        try:
+            sleeping = asyncio.ensure_future(reads.rows(SLEEP, {"seconds": 5}))
+            await asyncio.sleep(0.3)
+            sleeping.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await sleeping
+            dropped = reads.open_connections
+            found = await asyncio.wait_for(reads.score_read(board.r6, "U001"), timeout=2)
+            return dropped, found
+        finally:
+            await reads.close()
+
+    dropped, found = asyncio.run(scenario())
+    assert dropped == 0
+    assert found[0] is not None
+
+
+def test_a_waiting_read_gets_the_connection_when_it_is_given_back(engine, board):  # noqa: F811
+    """With one connection, a second read waits for it, and a cancelled waiter does not take
+    the turn of the one behind it."""
+
+    async def scenario() -> object:
+        reads = AsyncReads(engine, 1)
+        try:
+            first = asyncio.ensure_future(reads.score_read(board.r6, "U001"))
+            gives_up = asyncio.ensure_future(reads.score_read(board.r6, "U002"))
+            third = asyncio.ensure_future(reads.score_read(board.r6, "U003"))
+            await asyncio.sleep(0)
+            gives_up.cancel()
+            done = await asyncio.wait_for(asyncio.gather(first, third), timeout=5)
+            assert gives_up.cancelled()
+            return done
+        finally:
+            await reads.close()
+
+    first, third = asyncio.run(scenario())
+    assert first[0].unit_code == "U001" and third[0].unit_code == "U003"
+
+
+def test_only_for_postgresql(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/x.db")
+    with pytest.raises(ValueError, match="PostgreSQL"):
+        AsyncReads(engine, 1)
