@@ -38,7 +38,15 @@ from domain.framework import (
     MissingValuePolicy,
     OverallBasis,
 )
-from domain.numbers import SCORE_SCALE, dec4, fill_dec4_table, q_ceil, q_of_decimal, scaled
+from domain.numbers import (
+    SCORE_SCALE,
+    dec4,
+    decimal_text,
+    fill_dec4_table,
+    q_ceil,
+    q_of_decimal,
+    scaled,
+)
 from domain.results import (
     RULE_BELOW_L1,
     RULE_MILESTONE,
@@ -113,6 +121,11 @@ class CompiledIndicator:
     """Indexed by k = 1..4 (index 0 unused): constants of the interval [Lk, Lk+1]."""
     gap: tuple[GapTarget | None, ...]
     """Indexed like ``Framework.levels``; ``None`` when the rule has no ``min_each``."""
+    criteria_text: tuple[str, ...] | None = None
+    """The criteria L1…L5 as the score document writes them (``decimal_text``), made once
+    here rather than in every document; likewise the kind's and the direction's values."""
+    kind_text: str = ""
+    direction_text: str | None = None
 
     def __repr__(self) -> str:
         return f"CompiledIndicator(no={self.no}, dimension={self.dimension!r})"
@@ -191,6 +204,9 @@ class WeightTable:
     in_dimension: tuple[Fraction | None, ...]
     in_overall: tuple[Fraction | None, ...]
     notes: tuple[str, ...]
+    in_dimension_text: tuple[str | None, ...] = ()
+    in_overall_text: tuple[str | None, ...] = ()
+    """``in_dimension`` and ``in_overall`` as the score document writes them (``"7/20"``)."""
     quantitative_rows: tuple[QuantitativeRow, ...] = ()
     milestone_rows: tuple[MilestoneRow, ...] = ()
     direct_rows: tuple[DirectRow, ...] = ()
@@ -427,6 +443,11 @@ def _compile_indicator(
         scale=scale,
         intervals=tuple(intervals),
         gap=(),
+        criteria_text=(
+            None if ind.criteria is None else tuple(decimal_text(c) for c in ind.criteria)
+        ),
+        kind_text=ind.kind.value,
+        direction_text=None if ind.direction is None else ind.direction.value,
     )
     gap = tuple(None if lv.each_q is None else gap_target(ci, lv.each_q, floor_q) for lv in levels)
     object.__setattr__(ci, "gap", gap)
@@ -572,6 +593,8 @@ def _weight_table(comp: CompiledFramework, not_applicable: frozenset[int]) -> We
         in_dimension=tuple(in_dimension),
         in_overall=tuple(in_overall),
         notes=tuple(notes),
+        in_dimension_text=tuple(None if f is None else str(f) for f in in_dimension),
+        in_overall_text=tuple(None if f is None else str(f) for f in in_overall),
     )
     _add_rows(comp, table)
     return table

@@ -168,11 +168,23 @@ def round4(value: Decimal | Fraction | int) -> Decimal:
     return Decimal(value).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP, context=_ROUNDING)
 
 
+# fmt4's answers by value. Scores repeat (a 1-5 scale in ten-thousandths) and a score
+# document formats about forty of them, so a lookup replaces a quantize and a str() each
+# time. Bounded; zeros are left out (Decimal("-0") == Decimal("0") but prints with its sign).
+_FMT4_TEXT: dict[Decimal, str] = {}
+_FMT4_TEXT_MAX = 100_000
+
+
 def fmt4(value: Decimal | None) -> str | None:
     """A score as a string with exactly 4 decimals (SPEC §5 "Scores travel as strings")."""
     if value is None:
         return None
-    return str(value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP, context=_ROUNDING))
+    text = _FMT4_TEXT.get(value) if value else None
+    if text is None:
+        text = str(value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP, context=_ROUNDING))
+        if value and value.is_finite() and len(_FMT4_TEXT) < _FMT4_TEXT_MAX:
+            _FMT4_TEXT[value] = text
+    return text
 
 
 def fraction_text(value: Fraction) -> str:

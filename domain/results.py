@@ -47,10 +47,6 @@ LEVEL_INCOMPLETE = "incomplete"
 FORMULA = "score = k + (A - Lk) / (Lk+1 - Lk)"
 
 
-def _frac(value: Fraction | None) -> str | None:
-    return None if value is None else str(value)
-
-
 class IndicatorExplanation(NamedTuple):
     """The working behind one indicator score (structured; text only in ``to_dict``)."""
 
@@ -90,27 +86,21 @@ class IndicatorExplanation(NamedTuple):
 
     def formula(self) -> str | None:
         """The formula with the numbers filled in, e.g. ``3 + (92.5 - 90) / (95 - 90) = 3.5000``."""
-        ind = self.compiled.indicator
         score = fmt4(self.score)
         given = self.given
         value = None if given is None else given.value
-        if self.rule == RULE_INTERPOLATED and ind.criteria is not None and value is not None:
+        criteria = self.compiled.criteria_text
+        if self.rule == RULE_INTERPOLATED and criteria is not None and value is not None:
             assert self.interval is not None
             k = self.interval
-            lk, lk1 = ind.criteria[k - 1], ind.criteria[k]
-            return (
-                f"{FORMULA} = {k} + ({decimal_text(value)} - {decimal_text(lk)}) / "
-                f"({decimal_text(lk1)} - {decimal_text(lk)}) = {score}"
-            )
-        if self.rule == RULE_AT_OR_BEYOND_L5 and ind.criteria is not None and value is not None:
-            return (
-                f"A = {decimal_text(value)} is at or beyond L5 = "
-                f"{decimal_text(ind.criteria[4])}: score = {score}"
-            )
-        if self.rule == RULE_BELOW_L1 and ind.criteria is not None and value is not None:
+            lk, lk1 = criteria[k - 1], criteria[k]
+            return f"{FORMULA} = {k} + ({decimal_text(value)} - {lk}) / ({lk1} - {lk}) = {score}"
+        if self.rule == RULE_AT_OR_BEYOND_L5 and criteria is not None and value is not None:
+            return f"A = {decimal_text(value)} is at or beyond L5 = {criteria[4]}: score = {score}"
+        if self.rule == RULE_BELOW_L1 and criteria is not None and value is not None:
             return (
                 f"A = {decimal_text(value)} is short of L1 = "
-                f"{decimal_text(ind.criteria[0])}: score = below_level1_score = {score}"
+                f"{criteria[0]}: score = below_level1_score = {score}"
             )
         if self.rule == RULE_BELOW_L1:
             return f"0 steps completed: score = below_level1_score = {score}"
@@ -143,24 +133,24 @@ class IndicatorExplanation(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready working: criteria, value, interval, formula text, weights used."""
-        ind = self.compiled.indicator
-        out: dict[str, Any] = {"kind": ind.kind.value, "rule": self.rule, "unit": ind.unit}
+        compiled = self.compiled
+        ind = compiled.indicator
+        out: dict[str, Any] = {"kind": compiled.kind_text, "rule": self.rule, "unit": ind.unit}
         given = self.given
         if ind.kind is IndicatorKind.QUANTITATIVE:
-            out["direction"] = None if ind.direction is None else ind.direction.value
-            out["criteria"] = (
-                None if ind.criteria is None else [decimal_text(c) for c in ind.criteria]
-            )
+            criteria = compiled.criteria_text
+            out["direction"] = compiled.direction_text
+            out["criteria"] = None if criteria is None else list(criteria)
             out["value"] = (
                 None if given is None or given.value is None else decimal_text(given.value)
             )
-            if self.interval is not None and ind.criteria is not None:
+            if self.interval is not None and criteria is not None:
                 k = self.interval
                 out["interval"] = {
                     "lower_level": k,
                     "upper_level": k + 1,
-                    "lower": decimal_text(ind.criteria[k - 1]),
-                    "upper": decimal_text(ind.criteria[k]),
+                    "lower": criteria[k - 1],
+                    "upper": criteria[k],
                 }
             else:
                 out["interval"] = None
@@ -171,8 +161,9 @@ class IndicatorExplanation(NamedTuple):
                 None if given is None or given.score is None else decimal_text(given.score)
             )
         out["formula"] = self.formula()
-        out["weight_in_dimension"] = _frac(self.weight_in_dimension)
-        out["weight_overall"] = _frac(self.weight_overall)
+        weights, pos = self.weights, compiled.pos
+        out["weight_in_dimension"] = weights.in_dimension_text[pos]
+        out["weight_overall"] = weights.in_overall_text[pos]
         note = self.note()
         if note is not None:
             out["note"] = note
