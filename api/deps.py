@@ -27,7 +27,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from api.settings import Settings
-from persistence.async_reads import AsyncReads
+from persistence.reads import Reads
 from persistence.unit_of_work import UnitOfWork
 from services import principal_cache
 from services.errors import Unauthorized
@@ -151,9 +151,8 @@ class Run:
         self._request = request
         self._write = request.method not in _READ_METHODS
         self._gate: asyncio.Lock | None = request.app.state.write_gate  # only SQLite has one
-        # PostgreSQL: single-statement reads awaited on the event loop, with no unit of work
-        # (persistence.async_reads); None on SQLite, where the unit of work is cheaper.
-        self.reads: AsyncReads | None = request.app.state.async_reads
+        # Single-statement reads without a unit of work (persistence.reads), if configured
+        self.reads: Reads | None = request.app.state.reads
 
     async def __call__(
         self, service: Callable[..., T], /, *args: Any, short: bool = True, **kwargs: Any

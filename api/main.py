@@ -23,8 +23,8 @@ from api.observability import ObservedApp
 from api.observability import install as install_observability
 from api.observability.request_log import flush_access_log
 from api.settings import Settings, evidence_config, get_settings
-from persistence.async_reads import AsyncReads
 from persistence.db import make_engine, pool_capacity, pool_kept
+from persistence.reads import make_reads
 from persistence.types import utcnow
 
 API_PREFIX = "/api/v1"
@@ -101,8 +101,8 @@ def create_app(
         yield
         if worker is not None:
             await worker.stop()
-        if app.state.async_reads is not None:
-            await app.state.async_reads.close()
+        if app.state.reads is not None:
+            await app.state.reads.close()
         flush_access_log()  # the last requests' lines, written before the app is gone
 
     app = ObservedApp(
@@ -127,12 +127,8 @@ def create_app(
     app.state.ending_threads = anyio.CapacityLimiter(pool_capacity(engine))  # see api.deps
     # SQLite's one writer at a time; None on PostgreSQL (see api.deps.get_uow)
     app.state.write_gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-    # PostgreSQL: the most requested reads awaited on the event loop (persistence.async_reads)
-    app.state.async_reads = (
-        AsyncReads(engine, settings.db_read_pool_size)
-        if engine.dialect.name == "postgresql" and settings.db_read_pool_size
-        else None
-    )
+    # The most requested read without a unit of work (persistence.reads)
+    app.state.reads = make_reads(engine, settings.db_read_pool_size)
     app.state.resolving = {}  # credential -> its principal lookup in flight (api.deps)
     app.state.clock = utcnow  # tests replace it to stand at a deadline
     from api.security import make_authenticator

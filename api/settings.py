@@ -50,8 +50,9 @@ class Settings(BaseSettings):
     principal_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
-    # PostgreSQL: connections per process for reads awaited on the event loop (score reads;
-    # persistence.async_reads), besides the pool. 0: those reads use the pool in a thread.
+    # PostgreSQL: connections per process for single-statement reads awaited on the event
+    # loop (score reads; persistence.reads), besides the pool (SQLite: one). 0: those reads
+    # take a unit of work like the rest.
     db_read_pool_size: int = Field(default=4, ge=0, le=100)
     # Webhook targets that may resolve to private/loopback addresses (exact host names or IPs).
     webhook_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)

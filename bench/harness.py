@@ -38,9 +38,10 @@ def serve(app: str, env: dict[str, str] | None = None, workers: int = 1) -> Iter
 
 @contextmanager
 def serve_process(
-    app: str, env: dict[str, str] | None = None, workers: int = 1
+    app: str, env: dict[str, str] | None = None, workers: int = 1, root: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Like ``serve``, also yielding the uvicorn process (a profiler attaches to its pid)."""
+    """Like ``serve``, also yielding the uvicorn process (a profiler attaches to its pid).
+    ``root``: the checkout whose app to serve (default: this one)."""
     port = free_port()
     cmd = [
         PY,
@@ -57,7 +58,7 @@ def serve_process(
         "--log-level",
         "warning",
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=os.environ | (env or {}))
+    proc = subprocess.Popen(cmd, cwd=root or ROOT, env=os.environ | (env or {}))
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60

@@ -1,4 +1,5 @@
-"""PostgreSQL reads awaited on the event loop: a few psycopg async connections of their own.
+"""PostgreSQL reads awaited on the event loop (``persistence.reads``): a few psycopg async
+connections of their own.
 
 Why: on PostgreSQL every statement is a network round trip, so the request's unit of work
 runs in a worker thread (``api.deps.Run``), and the hop there and back, the GIL hand-offs
@@ -22,31 +23,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
 from typing import Any
 
 import psycopg
-from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
-from sqlmodel import col
 
-from domain.framework import Framework
+from persistence.reads import Reads, observers
 from persistence.repositories.driver_statement import DriverStatement
-from persistence.repositories.reference import parsed_framework, remember_framework
-from persistence.repositories.score_read import SCORE_READ, ScoreInputs, score_inputs
-from persistence.tables import FrameworkRow
-
-# Called with the SQL text of every statement run here (tests count statements with it, as
-# they count the engine's with SQLAlchemy's before_cursor_execute event).
-StatementObserver = Callable[[str], None]
-observers: list[StatementObserver] = []
-
-_FRAMEWORK_DEFINITION = DriverStatement(
-    select(col(FrameworkRow.definition)).where(col(FrameworkRow.id) == bindparam("fid"))
-)
 
 
-class AsyncReads:
+class AsyncReads(Reads):
     """Single-statement reads on PostgreSQL, awaited on the event loop (see the module)."""
 
     def __init__(self, engine: Engine, size: int) -> None:
@@ -86,18 +72,6 @@ class AsyncReads:
             self._give_back(conn)
             return found
         raise AssertionError("unreachable")  # pragma: no cover
-
-    async def score_read(self, round_id: int, unit_code: str) -> ScoreInputs:
-        """``ReportingRepository.score_read``, awaited (the same one statement)."""
-        return score_inputs(await self.rows(SCORE_READ, {"rid": round_id, "code": unit_code}))
-
-    async def framework(self, framework_id: int) -> Framework | None:
-        """The framework, parsed once per process (``ReferenceRepository.framework``)."""
-        found = parsed_framework(framework_id)
-        if found is not None:
-            return found
-        rows = await self.rows(_FRAMEWORK_DEFINITION, {"fid": framework_id})
-        return remember_framework(framework_id, rows[0][0]) if rows else None
 
     async def close(self) -> None:
         idle, self._idle = self._idle, []

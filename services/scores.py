@@ -18,7 +18,7 @@ from domain.framework import Framework
 from domain.scoring import ScoreResult, evaluate
 from domain.summary import summarize
 from domain.values import parse_values
-from persistence.async_reads import AsyncReads
+from persistence.reads import Reads
 from persistence.repositories.reference import BoardUnit, RoundUnit
 from persistence.repositories.reporting import SMALL_PAGE, BoardValue, ValueTuple
 from persistence.unit_of_work import UnitOfWork
@@ -54,11 +54,11 @@ def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str)
 
 
 async def unit_score_awaited(
-    reads: AsyncReads, actor: Principal, round_id: int, unit_code: str
+    reads: Reads, actor: Principal, round_id: int, unit_code: str
 ) -> bytes | None:
-    """``unit_score`` with its one statement awaited on the event loop (PostgreSQL; see
-    ``persistence.async_reads``). None when the round or the unit does not exist: telling
-    which takes more reads, and the caller then asks ``unit_score`` for the error."""
+    """``unit_score`` with its one statement read without a unit of work, awaited on the
+    event loop (``persistence.reads``). None when the round or the unit does not exist:
+    telling which takes more reads, and the caller then asks ``unit_score`` for the error."""
     check_score_read(actor, unit_code)
     ru, own, central, na = await reads.score_read(round_id, unit_code)
     if ru is None:

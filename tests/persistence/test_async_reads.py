@@ -1,6 +1,6 @@
-"""PostgreSQL's score read awaited on the event loop (persistence.async_reads): the same rows
-as the unit of work's read, a bounded number of connections, and a broken or cut-short
-connection never handed out again."""
+"""PostgreSQL's reads awaited on the event loop (persistence.async_reads): a bounded number of
+connections, and a broken or cut-short connection never handed out again. (That they find
+what the unit of work finds: tests/persistence/test_reads.py, on either database.)"""
 
 from __future__ import annotations
 
@@ -10,14 +10,9 @@ import psycopg
 import pytest
 from sqlalchemy import bindparam, func, select, text
 
-from domain.framework import default_framework
-from persistence import async_reads
 from persistence.async_reads import AsyncReads
 from persistence.db import make_engine
 from persistence.repositories.driver_statement import DriverStatement
-from persistence.repositories.reference import clear_framework_cache
-from persistence.repositories.score_read import read_score_inputs
-from persistence.unit_of_work import UnitOfWork
 from tests.conftest import ON_POSTGRES
 from tests.services.test_scoreboard_pages import board  # noqa: F401 - a fixture
 
@@ -26,56 +21,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 SLEEP = DriverStatement(select(func.pg_sleep(bindparam("seconds"))))
-
-
-def _sorted(inputs):  # type: ignore[no-untyped-def]
-    head, own, central, na = inputs
-    return head, sorted(own), sorted(central), sorted(na)
-
-
-def test_the_awaited_read_finds_what_the_unit_of_works_read_finds(engine, board):  # noqa: F811
-    with UnitOfWork(engine) as uow:
-        conn = uow.session.connection()
-        codes = [u.code for u in uow.repos.reference.list_units()] + ["NOPE"]
-        expected = {
-            (rid, code): _sorted(read_score_inputs(conn, rid, code))
-            for rid in (board.r6, board.r9, 10**6)
-            for code in codes
-        }
-    assert sum(head is not None for head, *_ in expected.values()) == 2 * (len(codes) - 1)
-
-    async def read_all() -> dict[tuple[int, str], object]:
-        reads = AsyncReads(engine, 3)
-        try:
-            found = await asyncio.gather(*(reads.score_read(r, c) for r, c in expected))
-            return {key: _sorted(f) for key, f in zip(expected, found, strict=True)}
-        finally:
-            await reads.close()
-
-    assert asyncio.run(read_all()) == expected
-
-
-def test_the_framework_is_read_once_per_process(engine, board):  # noqa: F811
-    with UnitOfWork(engine) as uow:
-        fy = uow.repos.reference.fiscal_year(2558)
-        assert fy is not None
-        framework_id = fy.framework_id
-    clear_framework_cache()
-    seen: list[str] = []
-
-    async def twice() -> list[object]:
-        reads = AsyncReads(engine, 1)
-        async_reads.observers.append(seen.append)
-        try:
-            return [await reads.framework(framework_id), await reads.framework(framework_id)]
-        finally:
-            async_reads.observers.remove(seen.append)
-            await reads.close()
-
-    first, second = asyncio.run(twice())
-    assert first is second
-    assert first == default_framework()
-    assert len(seen) == 1
 
 
 def test_connections_are_bounded_and_reused(engine, board, monkeypatch):  # noqa: F811

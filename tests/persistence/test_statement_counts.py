@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import event
 
 from domain.framework import default_framework
-from persistence import async_reads
+from persistence import reads
 from persistence.tables import (
     CentralValueRow,
     EvidenceRow,
@@ -59,16 +59,16 @@ class StatementCounter:
 
     @contextmanager
     def counting(self) -> Iterator[list[str]]:
-        """Statements through the engine and those awaited on PostgreSQL's event loop
-        (persistence.async_reads), which do not pass through the engine."""
+        """Statements through the engine and those read without a unit of work
+        (persistence.reads), which do not pass through the engine."""
         self.statements = []
         event.listen(self.engine, "before_cursor_execute", self._count)
-        async_reads.observers.append(self._count_awaited)
+        reads.observers.append(self._count_awaited)
         try:
             yield self.statements
         finally:
             event.remove(self.engine, "before_cursor_execute", self._count)
-            async_reads.observers.remove(self._count_awaited)
+            reads.observers.remove(self._count_awaited)
 
 
 def _add_units(engine, codes: list[str], year_be: int | None) -> None:  # type: ignore[no-untyped-def]

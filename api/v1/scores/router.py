@@ -46,7 +46,7 @@ async def get_unit_score(
     """The unit's overall, level, per-indicator and per-dimension scores with their working,
     and what separates it from the next level."""
     body = None
-    if run.reads is not None:  # PostgreSQL: the one statement awaited on the event loop
+    if run.reads is not None:  # the one statement without a unit of work (persistence.reads)
         body = await scores.unit_score_awaited(run.reads, principal, round_id, unit_code)
     if body is None:
         body = await run(scores.unit_score, principal, round_id, unit_code)

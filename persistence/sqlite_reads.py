@@ -1,0 +1,47 @@
+"""SQLite reads without a unit of work (``persistence.reads``): one connection of their own.
+
+Why: a score read through the unit of work on SQLite spent more in the ORM session, BEGIN
+and COMMIT than in its one statement. Here the statement runs on a plain ``sqlite3``
+connection in autocommit: SQLite makes one statement one snapshot, and a WAL reader never
+waits for a writer. It runs on the event loop, as the unit of work's short reads already did
+on SQLite (``api.deps.Run``), so one connection serves every read of the process; a lock
+keeps another thread (a second event loop, in tests) from using it at the same moment.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from typing import Any
+
+from sqlalchemy.engine import Dialect
+
+from persistence.reads import Reads, observers
+from persistence.repositories.driver_statement import DriverStatement
+
+
+class SqliteReads(Reads):
+    def __init__(self, path: str, dialect: Dialect) -> None:
+        self._path = path
+        self._dialect = dialect
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    async def rows(self, statement: DriverStatement, params: dict[str, Any]) -> list[Any]:
+        sql, names = statement.sql(self._dialect)
+        args: Any = params if names is None else tuple([params[n] for n in names])
+        for observe in observers:
+            observe(sql)
+        with self._lock:
+            conn = self._conn
+            if conn is None:
+                conn = self._conn = sqlite3.connect(
+                    self._path, isolation_level=None, check_same_thread=False
+                )
+            return conn.execute(sql, args).fetchall()
+
+    async def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None

@@ -1,0 +1,132 @@
+"""Single-statement reads without a unit of work (persistence.reads), on whichever database
+the suite runs: the same rows as the unit of work's read, what was committed a moment ago,
+and the framework read once."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+
+import pytest
+from sqlalchemy import text
+
+from domain.framework import default_framework
+from persistence import reads as reads_module
+from persistence.db import make_engine
+from persistence.reads import make_reads
+from persistence.repositories.reference import clear_framework_cache
+from persistence.repositories.score_read import read_score_inputs
+from persistence.unit_of_work import UnitOfWork
+from tests.conftest import ON_POSTGRES
+from tests.services.test_scoreboard_pages import board  # noqa: F401 - a fixture
+
+
+def _sorted(inputs):  # type: ignore[no-untyped-def]
+    head, own, central, na = inputs
+    return head, sorted(own), sorted(central), sorted(na)
+
+
+def test_the_read_finds_what_the_unit_of_works_read_finds(engine, board):  # noqa: F811
+    with UnitOfWork(engine) as uow:
+        conn = uow.session.connection()
+        codes = [u.code for u in uow.repos.reference.list_units()] + ["NOPE"]
+        expected = {
+            (rid, code): _sorted(read_score_inputs(conn, rid, code))
+            for rid in (board.r6, board.r9, 10**6)
+            for code in codes
+        }
+    assert sum(head is not None for head, *_ in expected.values()) == 2 * (len(codes) - 1)
+
+    async def read_all() -> dict[tuple[int, str], object]:
+        reads = make_reads(engine, 3)
+        assert reads is not None
+        try:
+            found = await asyncio.gather(*(reads.score_read(r, c) for r, c in expected))
+            return {key: _sorted(f) for key, f in zip(expected, found, strict=True)}
+        finally:
+            await reads.close()
+
+    assert asyncio.run(read_all()) == expected
+
+
+def test_a_committed_change_is_read_at_once(engine, board):  # noqa: F811
+    """Each read is its own snapshot: a change committed between two reads on the same
+    connection is in the second."""
+
+    async def scenario() -> tuple[object, object]:
+        reads = make_reads(engine, 1)
+        assert reads is not None
+        try:
+            before = await reads.score_read(board.r6, "U001")
+            with UnitOfWork(engine, write=True) as uow:
+                uow.session.execute(
+                    text(
+                        "UPDATE indicator_entry SET value = '12.5' WHERE indicator_no = 4 AND "
+                        "report_id = (SELECT report.id FROM report JOIN unit ON unit.id = "
+                        "report.unit_id WHERE unit.code = 'U001' AND report.round_id = :r)"
+                    ),
+                    {"r": board.r6},
+                )
+            return before, await reads.score_read(board.r6, "U001")
+        finally:
+            await reads.close()
+
+    (_, own_before, _, _), (_, own_after, _, _) = asyncio.run(scenario())
+    assert (4, "12.5", None, None) not in own_before
+    assert (4, "12.5", None, None) in own_after
+
+
+def test_the_framework_is_read_once_per_process(engine, board):  # noqa: F811
+    with UnitOfWork(engine) as uow:
+        fy = uow.repos.reference.fiscal_year(2558)
+        assert fy is not None
+        framework_id = fy.framework_id
+    clear_framework_cache()
+    seen: list[str] = []
+
+    async def twice() -> list[object]:
+        reads = make_reads(engine, 1)
+        assert reads is not None
+        reads_module.observers.append(seen.append)
+        try:
+            return [await reads.framework(framework_id), await reads.framework(framework_id)]
+        finally:
+            reads_module.observers.remove(seen.append)
+            await reads.close()
+
+    first, second = asyncio.run(twice())
+    assert first is second
+    assert first == default_framework()
+    assert len(seen) == 1
+
+
+def test_none_when_turned_off_or_in_memory(engine):
+    assert make_reads(engine, 0) is None
+    assert make_reads(make_engine("sqlite://"), 4) is None
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's locking (this run is on PostgreSQL)")
+def test_sqlite_reads_do_not_wait_for_a_writer(engine, board):  # noqa: F811
+    """While another connection holds SQLite's write lock with a change not yet committed,
+    a read answers at once, with what was committed (WAL)."""
+    writer = sqlite3.connect(engine.url.database, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("DELETE FROM indicator_entry")
+
+        async def read() -> object:
+            reads = make_reads(engine, 1)
+            assert reads is not None
+            try:
+                return await reads.score_read(board.r6, "U001")
+            finally:
+                await reads.close()
+
+        started = time.perf_counter()
+        _, own, _, _ = asyncio.run(read())
+        assert time.perf_counter() - started < 1
+        assert own  # the entries are still there for everyone but the writer
+        writer.execute("ROLLBACK")
+    finally:
+        writer.close()
