@@ -143,6 +143,12 @@ def test_every_acknowledged_report_write_is_seen_by_the_other_instance(two):
         assert r.status_code == 200 and r.headers["ETag"] == w.headers["ETag"]
         entry = next(e for e in r.json()["entries"] if e["indicator_no"] == no)
         assert entry["narrative"] == body["narrative"]
+        # the score read (its one statement off the unit of work) sees the write at once too
+        s = reader.get(f"/rounds/{two.rounds[9]}/units/BKK01/score", headers=officer)
+        assert s.status_code == 200, s.text
+        scored = next(i for i in s.json()["indicators"] if i["indicator_no"] == no)
+        working = scored["explanation"]
+        assert working.get("value", working.get("steps")) == value.get("value", value.get("steps"))
 
     etag = two.b.get(report, headers=officer).headers["ETag"]
     s = two.a.post(f"{report}/submit", headers=officer | {"If-Match": etag})
