@@ -6,7 +6,7 @@ on PostgreSQL: 235 server processes in a 10 s round instead of 26)."""
 from __future__ import annotations
 
 import asyncio
-import time
+import threading
 from typing import Any
 
 import httpx
@@ -41,10 +41,16 @@ def test_requests_in_flight_hold_only_the_connections_the_pool_keeps(
     event.listen(small, "checkout", checked_out)
     event.listen(small, "checkin", checked_in)
     real = reference.list_units
+    # Requests meet here in pairs, each holding the connection its query checked out, so the
+    # pool's KEPT connections are surely out at once (a sleep left that to the scheduler, and
+    # on a loaded machine the short queries did not always overlap). Were only one request
+    # let in at a time, the barrier would break and the requests fail.
+    together = threading.Barrier(KEPT, timeout=10)
 
     def slow_list_units(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.05)  # each request holds its connection a while: they overlap
-        return real(*args, **kwargs)
+        found = real(*args, **kwargs)
+        together.wait()
+        return found
 
     monkeypatch.setattr(reference, "list_units", slow_list_units)
 
