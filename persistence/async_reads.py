@@ -4,9 +4,10 @@ connections of their own.
 Why: on PostgreSQL every statement is a network round trip, so the request's unit of work
 runs in a worker thread (``api.deps.Run``), and the hop there and back, the GIL hand-offs
 between sixteen threads and the event loop, and an ORM session per request cost more than
-the score read itself. Measured (bench, 10,000 units, 2 workers, 32 clients, score reads
-only): 0.97-1.04 ms of app CPU per read through a thread and a session, 0.55-0.56 ms
-awaited here; 1,360-1,520 reads/s against 2,410-2,520.
+the score read itself. Measured (bench/ab.py's first version, 10,000 units, 2 workers, 32
+clients, score reads only, alternated with the code before): 1.00-1.02 ms of app CPU per
+read through a thread and a session, 0.61-0.63 ms awaited here; 1,356-1,406 reads/s
+against 1,633-2,257.
 
 Only for single statements that read (``DriverStatement``s of plain columns): each runs on
 its own in autocommit, so it is one snapshot, as the unit of work's reads on PostgreSQL are
@@ -28,8 +29,7 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import Engine
 
-from persistence.reads import Reads, observers
-from persistence.repositories.driver_statement import DriverStatement
+from persistence.reads import Reads
 
 
 class AsyncReads(Reads):
@@ -38,7 +38,7 @@ class AsyncReads(Reads):
     def __init__(self, engine: Engine, size: int) -> None:
         if engine.dialect.name != "postgresql":
             raise ValueError("async reads are for PostgreSQL")
-        self._dialect = engine.dialect
+        super().__init__(engine.dialect)
         _args, self._connect_kwargs = engine.dialect.create_connect_args(engine.url)
         self.size = size
         self._idle: list[psycopg.AsyncConnection[Any]] = []
@@ -49,12 +49,7 @@ class AsyncReads(Reads):
     def open_connections(self) -> int:
         return self._open
 
-    async def rows(self, statement: DriverStatement, params: dict[str, Any]) -> list[Any]:
-        """The statement's rows as the driver's tuples."""
-        sql, names = statement.sql(self._dialect)
-        args: Any = params if names is None else tuple(params[n] for n in names)
-        for observe in observers:
-            observe(sql)
+    async def _fetch(self, sql: str, args: Any) -> list[Any]:
         for attempt in (1, 2):
             conn = await self._take()
             try:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
 from sqlmodel import col
 
 from domain.framework import Framework
@@ -40,8 +40,18 @@ _FRAMEWORK_DEFINITION = DriverStatement(
 class Reads:
     """Single-statement reads on connections of their own (see the module)."""
 
+    def __init__(self, dialect: Dialect) -> None:
+        self._dialect = dialect
+
     async def rows(self, statement: DriverStatement, params: dict[str, Any]) -> list[Any]:
         """The statement's rows as the driver's tuples."""
+        sql, args = statement.sql_args(self._dialect, params)
+        for observe in observers:
+            observe(sql)
+        return await self._fetch(sql, args)
+
+    async def _fetch(self, sql: str, args: Any) -> list[Any]:
+        """Run ``sql`` on one of this object's connections; every row."""
         raise NotImplementedError
 
     async def score_read(self, round_id: int, unit_code: str) -> ScoreInputs:

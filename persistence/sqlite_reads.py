@@ -16,22 +16,17 @@ from typing import Any
 
 from sqlalchemy.engine import Dialect
 
-from persistence.reads import Reads, observers
-from persistence.repositories.driver_statement import DriverStatement
+from persistence.reads import Reads
 
 
 class SqliteReads(Reads):
     def __init__(self, path: str, dialect: Dialect) -> None:
+        super().__init__(dialect)
         self._path = path
-        self._dialect = dialect
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
 
-    async def rows(self, statement: DriverStatement, params: dict[str, Any]) -> list[Any]:
-        sql, names = statement.sql(self._dialect)
-        args: Any = params if names is None else tuple([params[n] for n in names])
-        for observe in observers:
-            observe(sql)
+    async def _fetch(self, sql: str, args: Any) -> list[Any]:
         with self._lock:
             conn = self._conn
             if conn is None:

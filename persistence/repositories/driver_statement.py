@@ -10,6 +10,8 @@ from sqlalchemy.sql.elements import ClauseElement
 
 from persistence.db import PLAN_EACH_TIME
 
+_PLAN_EACH_TIME = {PLAN_EACH_TIME: True}
+
 
 class DriverStatement:
     """A statement of plain columns, compiled once per dialect and run by the driver.
@@ -32,7 +34,7 @@ class DriverStatement:
 
     def __init__(self, statement: ClauseElement, *, plan_each_time: bool = False) -> None:
         self.statement = statement
-        self._options = {PLAN_EACH_TIME: True} if plan_each_time else None
+        self._options = _PLAN_EACH_TIME if plan_each_time else None
         self._compiled: dict[tuple[str, str, str], tuple[str, tuple[str, ...] | None]] = {}
 
     def sql(self, dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
@@ -46,15 +48,19 @@ class DriverStatement:
             found = self._compiled[key] = (str(compiled), names)
         return found
 
+    def sql_args(self, dialect: Dialect, params: dict[str, Any]) -> tuple[str, Any]:
+        """(SQL text, the driver's arguments: ``params`` itself, or in positional order)."""
+        sql, names = self.sql(dialect)
+        return sql, params if names is None else tuple([params[n] for n in names])
+
     def rows(
         self, conn: Connection, params: dict[str, Any], *, plan_each_time: bool | None = None
     ) -> list[tuple[Any, ...]]:
         """The rows; ``plan_each_time`` overrides the statement's own choice for this run."""
-        sql, names = self.sql(conn.dialect)
-        args: Any = params if names is None else tuple([params[n] for n in names])
+        sql, args = self.sql_args(conn.dialect, params)
         options = self._options
         if plan_each_time is not None:
-            options = {PLAN_EACH_TIME: True} if plan_each_time else None
+            options = _PLAN_EACH_TIME if plan_each_time else None
         result = conn.exec_driver_sql(sql, args, execution_options=options)
         try:
             return list(result.cursor.fetchall())
