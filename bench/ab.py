@@ -99,12 +99,15 @@ def main() -> None:
         for name, root in sides.items():
             base, proc = stack.enter_context(serve_process("api.asgi:app", env, workers, root))
             load = scenarios(world, args.kind, f"ab-{name}")
-            loader.run(base, load, seconds=2, headers=headers)  # warm-up
+            # warm-up
+            loader.run(base, load, seconds=2, open_target=mixed.APP_OPEN, headers=headers)
             served[name] = (base, CpuMeter(proc.pid, database_name), load)
         for n in range(args.rounds):
             for name, (base, meter, load) in served.items():
                 before = meter.sample()
-                figures = loader.run(base, load, seconds=args.seconds, headers=headers).figures()
+                figures = loader.run(
+                    base, load, seconds=args.seconds, open_target=mixed.APP_OPEN, headers=headers
+                ).figures()
                 after = meter.sample()
                 requests = max(1, figures["requests"])
                 cpu = {k: round(1000 * (after[k] - before[k]) / requests, 3) for k in after}

@@ -183,6 +183,10 @@ def mixed_scenarios(
     return [client(i) for i in range(len(world.slots))]
 
 
+APP_OPEN = f"{API}/health"  # what opens each connection before a run (loader.run)
+BARE_OPEN = "/const"
+
+
 def bare_scenarios(clients: int) -> list[Callable[[], loader.Request]]:
     request = loader.Request("bare", "GET", "/const")
     return [lambda: request for _ in range(clients)]
@@ -252,6 +256,7 @@ class Side:
     base: str
     scenarios: list[Callable[[], loader.Request]]
     meter: CpuMeter
+    open_target: str  # a cheap GET that opens each connection (see loader.run)
     runs: list[dict[str, Any]] = field(default_factory=list)
     cpu: dict[str, float] = field(default_factory=dict)
 
@@ -267,7 +272,13 @@ def alternate(sides: dict[str, Side], rounds: int, seconds: float, headers: dict
         for side in sides.values():
             before = side.meter.sample()
             side.runs.append(
-                loader.run(side.base, side.scenarios, seconds=seconds, headers=headers).figures()
+                loader.run(
+                    side.base,
+                    side.scenarios,
+                    seconds=seconds,
+                    open_target=side.open_target,
+                    headers=headers,
+                ).figures()
             )
             after = side.meter.sample()
             for k in after:
@@ -297,17 +308,24 @@ def measure(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         ):
             database_name = None if backend == "sqlite" else url.rsplit("/", 1)[1]
             sides = {
-                "mixed": Side(app_base, mixed, CpuMeter(app_proc.pid, database_name)),
-                "bare": Side(bare_base, bare, CpuMeter(bare_proc.pid, None)),
+                "mixed": Side(app_base, mixed, CpuMeter(app_proc.pid, database_name), APP_OPEN),
+                "bare": Side(bare_base, bare, CpuMeter(bare_proc.pid, None), BARE_OPEN),
             }
-            loader.run(app_base, mixed, seconds=2, headers=headers)  # warm-up
-            loader.run(bare_base, bare, seconds=2)
+            # warm-up
+            loader.run(app_base, mixed, seconds=2, open_target=APP_OPEN, headers=headers)
+            loader.run(bare_base, bare, seconds=2, open_target=BARE_OPEN)
             alternate(sides, args.rounds, args.seconds, headers)
             profile = None
             if args.profile:
                 profile = profile_pid(
                     app_proc.pid,
-                    lambda: loader.run(app_base, mixed, seconds=args.seconds, headers=headers),
+                    lambda: loader.run(
+                        app_base,
+                        mixed,
+                        seconds=args.seconds,
+                        open_target=APP_OPEN,
+                        headers=headers,
+                    ),
                     Path(args.profile) / f"{backend}.txt",
                     seconds=args.seconds,
                 )

@@ -157,16 +157,27 @@ def run(
     scenarios: list[Callable[[], Request]],
     *,
     seconds: float,
+    open_target: str,
     headers: dict[str, str] | None = None,
 ) -> Samples:
     """Run one simulated user per scenario for ``seconds``; each waits for its answer before
-    sending its next request (a closed loop, so latency is not hidden by queueing)."""
+    sending its next request (a closed loop, so latency is not hidden by queueing).
+
+    The connections are opened one at a time before the clock starts, each with an untimed
+    ``GET open_target`` answered before the next is opened. Why: uvicorn's workers share one
+    listening socket, and a worker woken by a burst of connections accepts every one waiting.
+    Opened all at once, 32 connections split 32/0 or 29/3 between two workers in some rounds
+    (the bare endpoint then ran at 5,500 requests/s instead of 9,800) and 15/17 in others, so
+    either side of the ratio could lose half its server at random. One at a time they split as
+    clients arriving over time would: 12/20 to 16/16 in 12 trials of 12 (docs/scaling.md)."""
     url = urlsplit(base_url)
     host, port = url.hostname or "127.0.0.1", url.port or 80
     samples = Samples()
 
     async def main() -> None:
         conns = [HttpConnection(host, port, headers or {}) for _ in scenarios]
+        for conn in conns:
+            await asyncio.wait_for(conn.request("GET", open_target), TIMEOUT_SECONDS)
         start = time.perf_counter()
         stop = start + seconds
         await asyncio.gather(
