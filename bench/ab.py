@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import sys
 import tempfile
 from collections.abc import Callable
@@ -40,26 +39,8 @@ KINDS = ("mixed", "score", "write", "scoreboard")
 
 def scenarios(world: mixed.World, kind: str, run_id: str) -> list[Callable[[], loader.Request]]:
     """One request maker per client: bench/load.py's mix, or one kind of its requests."""
-    if kind == "score":
-
-        def client(index: int) -> Callable[[], loader.Request]:
-            rng = random.Random(index)
-
-            def next_request() -> loader.Request:
-                round_id = rng.choice(world.round_ids)
-                code = rng.choice(world.unit_codes)
-                target = f"{mixed.API}/rounds/{round_id}/units/{code}/score"
-                return loader.Request("score", "GET", target)
-
-            return next_request
-
-        return [client(i) for i in range(len(world.slots))]
     mix = mixed.MIX if kind == "mixed" else ((kind, 1.0),)
-    saved, mixed.MIX = mixed.MIX, mix
-    try:
-        return mixed.mixed_scenarios(world, mixed.Writes(), run_id)
-    finally:
-        mixed.MIX = saved
+    return mixed.mixed_scenarios(world, mixed.Writes(), run_id, mix)
 
 
 def main() -> None:

@@ -134,13 +134,17 @@ def _entry_body(indicator_no: int, token: str, rng: random.Random) -> bytes:
 
 
 def mixed_scenarios(
-    world: World, writes: Writes, run_id: str
+    world: World,
+    writes: Writes,
+    run_id: str,
+    mix: tuple[tuple[str, float], ...] = MIX,
 ) -> list[Callable[[], loader.Request]]:
-    """One request maker per client: 70 % score reads, 20 % writes, 10 % scoreboard pages."""
+    """One request maker per client: 70 % score reads, 20 % writes, 10 % scoreboard pages
+    (``mix``; bench/ab.py also loads one kind alone)."""
     from api.v1.common.schemas import encode_cursor
 
-    kinds = [k for k, _ in MIX]
-    weights = [w for _, w in MIX]
+    kinds = [k for k, _ in mix]
+    weights = [w for _, w in mix]
 
     def client(index: int) -> Callable[[], loader.Request]:
         rng = random.Random(index)

@@ -33,7 +33,9 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any = None) -> None:
+    """Our settings for every SQLite connection: the engine's, and the ones opened beside it
+    (``persistence.sqlite_reads``)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -51,7 +53,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Eng
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         pool_args = {} if in_memory else {"pool_size": pool_size, "max_overflow": max_overflow}
         engine = create_engine(url, connect_args={"check_same_thread": False}, **pool_args)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
         event.listen(engine, "connect", _sqlite_autocommit_driver)
         event.listen(engine, "begin", _sqlite_begin)
         return engine

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.engine import Dialect
 
+from persistence.db import sqlite_pragmas
 from persistence.reads import Reads
 
 
@@ -33,6 +34,7 @@ class SqliteReads(Reads):
                 conn = self._conn = sqlite3.connect(
                     self._path, isolation_level=None, check_same_thread=False
                 )
+                sqlite_pragmas(conn)  # the engine's own: a busy timeout above all
             return conn.execute(sql, args).fetchall()
 
     async def close(self) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from domain.framework import default_framework
 from persistence import reads as reads_module
-from persistence.db import make_engine
+from persistence.db import BUSY_TIMEOUT_MS, make_engine
 from persistence.reads import make_reads
 from persistence.repositories.reference import clear_framework_cache
 from persistence.repositories.score_read import read_score_inputs
@@ -130,3 +130,23 @@ def test_sqlite_reads_do_not_wait_for_a_writer(engine, board):  # noqa: F811
         writer.execute("ROLLBACK")
     finally:
         writer.close()
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's connection settings (this run is on PostgreSQL)")
+def test_sqlite_reads_connection_has_the_engines_settings(engine):
+    """Its own connection is set up like the engine's: above all the busy timeout, without
+    which a read that meets a lock (a checkpoint, say) fails at once instead of waiting."""
+    pragmas = ("busy_timeout", "foreign_keys", "journal_mode")
+
+    async def settings() -> list[object]:
+        reads = make_reads(engine, 1)
+        assert reads is not None
+        try:
+            return [(await reads._fetch(f"PRAGMA {p}", ()))[0][0] for p in pragmas]
+        finally:
+            await reads.close()
+
+    with engine.connect() as conn:
+        expected = [conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in pragmas]
+    assert expected[0] == BUSY_TIMEOUT_MS
+    assert asyncio.run(settings()) == expected
