@@ -264,6 +264,17 @@ class Side:
     runs: list[dict[str, Any]] = field(default_factory=list)
     cpu: dict[str, float] = field(default_factory=dict)
 
+    def load(self, seconds: float, headers: dict[str, str] | None = None) -> loader.Samples:
+        """One run of this side's users for ``seconds``, its connections opened one at a time
+        first (``loader.run``)."""
+        return loader.run(
+            self.base,
+            self.scenarios,
+            seconds=seconds,
+            open_target=self.open_target,
+            headers=headers,
+        )
+
     def cpu_ms_per_request(self) -> dict[str, float]:
         requests = max(1, sum(r["requests"] for r in self.runs))
         return {k: round(1000 * v / requests, 3) for k, v in self.cpu.items()}
@@ -275,15 +286,7 @@ def alternate(sides: dict[str, Side], rounds: int, seconds: float, headers: dict
     for _ in range(rounds):
         for side in sides.values():
             before = side.meter.sample()
-            side.runs.append(
-                loader.run(
-                    side.base,
-                    side.scenarios,
-                    seconds=seconds,
-                    open_target=side.open_target,
-                    headers=headers,
-                ).figures()
-            )
+            side.runs.append(side.load(seconds, headers).figures())
             after = side.meter.sample()
             for k in after:
                 side.cpu[k] = side.cpu.get(k, 0.0) + after[k] - before[k]
@@ -315,21 +318,14 @@ def measure(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                 "mixed": Side(app_base, mixed, CpuMeter(app_proc.pid, database_name), APP_OPEN),
                 "bare": Side(bare_base, bare, CpuMeter(bare_proc.pid, None), BARE_OPEN),
             }
-            # warm-up
-            loader.run(app_base, mixed, seconds=2, open_target=APP_OPEN, headers=headers)
-            loader.run(bare_base, bare, seconds=2, open_target=BARE_OPEN)
+            sides["mixed"].load(2, headers)  # warm-up
+            sides["bare"].load(2)
             alternate(sides, args.rounds, args.seconds, headers)
             profile = None
             if args.profile:
                 profile = profile_pid(
                     app_proc.pid,
-                    lambda: loader.run(
-                        app_base,
-                        mixed,
-                        seconds=args.seconds,
-                        open_target=APP_OPEN,
-                        headers=headers,
-                    ),
+                    lambda: sides["mixed"].load(args.seconds, headers),
                     Path(args.profile) / f"{backend}.txt",
                     seconds=args.seconds,
                 )
