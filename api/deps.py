@@ -26,6 +26,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from api.request_body import whole_body
 from api.settings import Settings
 from persistence.reads import Reads
 from persistence.unit_of_work import UnitOfWork
@@ -52,9 +53,12 @@ def write_gate(request: Request) -> contextlib.AbstractAsyncContextManager[Any]:
 async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
     """The request's unit of work: committed when the route returns, rolled back on error.
 
-    Async so that it costs no threadpool hop: creating a unit of work does no I/O.
+    Async so that it costs no threadpool hop: creating a unit of work does no I/O. Taken only
+    once the request's body is whole (``whole_body``): a client that sends half a body and
+    waits must hold no slot, no transaction and no write gate (issue 18).
     """
     write = request.method not in _READ_METHODS
+    await whole_body(request)
     # SQLite has one writer at a time, and a write unit of work holds that lock from its first
     # statement to its commit, across several threadpool hops. If other writes were let in
     # meanwhile, they would take every thread waiting in BEGIN IMMEDIATE while the lock holder
@@ -158,6 +162,7 @@ class Run:
         self, service: Callable[..., T], /, *args: Any, short: bool = True, **kwargs: Any
     ) -> T:
         request = self._request
+        await whole_body(request)  # as get_uow: no slot while the client still owes a body
         slots: asyncio.Semaphore = request.app.state.db_slots
         async with slots:
             uow = UnitOfWork(
@@ -243,7 +248,13 @@ async def get_principal(
     One lookup per credential at a time: when the cached principal expires, every request in
     flight with that credential would otherwise miss at once and queue its own lookup for the
     few worker threads (bench/load.py: 32 clients on one token, a stall every second). They
-    wait for the first one's answer instead, success or refusal alike."""
+    wait for the first one's answer instead, success or refusal alike.
+
+    Kept for the request once resolved: ``api.routing.GuardedRoute`` resolves it before the
+    body is read, and the route's own dependency then reuses it."""
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
     credential = _credential(credentials)
     principal = principal_cache.get(credential)
     if principal is None:
@@ -258,6 +269,7 @@ async def get_principal(
         # shielded: a caller that goes away does not cancel the others' lookup
         principal = await asyncio.shield(lookup)
     request.state.principal_id = principal.subject
+    request.state.principal = principal
     return principal
 
 

@@ -43,6 +43,7 @@ _HTTP_KINDS = {
     404: ("not_found", "Not found"),
     405: ("method_not_allowed", "Method not allowed"),
     406: ("not_acceptable", "Not acceptable"),
+    408: ("request_timeout", "Request timeout"),
     409: ("conflict", "Conflict"),
     412: ("precondition_failed", "Precondition failed"),
     413: ("payload_too_large", "Payload too large"),

@@ -22,6 +22,7 @@ from api.errors import install_error_handlers
 from api.observability import ObservedApp
 from api.observability import install as install_observability
 from api.observability.request_log import flush_access_log
+from api.request_body import UploadsInFlight
 from api.settings import Settings, evidence_config, get_settings
 from persistence.db import make_engine, pool_capacity, pool_kept
 from persistence.reads import make_reads
@@ -130,6 +131,8 @@ def create_app(
     # The most requested read without a unit of work (persistence.reads)
     app.state.reads = make_reads(engine, settings.db_read_pool_size)
     app.state.resolving = {}  # credential -> its principal lookup in flight (api.deps)
+    # Each caller's evidence uploads in flight (api.request_body)
+    app.state.uploads = UploadsInFlight(settings.uploads_in_flight_per_caller)
     app.state.clock = utcnow  # tests replace it to stand at a deadline
     from api.security import make_authenticator
 

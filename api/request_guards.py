@@ -1,8 +1,8 @@
 """Checks every ``/api/v1`` route gets before its own code runs (mounted in api/v1/router.py).
 
 - A JSON or form body larger than ``JSON_BODY_MAX_BYTES`` is refused with 413 while it is
-  read, so a 10 MB body never sits in memory (``BodyCap``; uploads and central values stream
-  under caps of their own).
+  read, so a 10 MB body never sits in memory (``BodyCap``; central values have a larger cap,
+  and uploads stream under caps of their own).
 - A declared query parameter may appear once. ``?page_size=1&page_size=1000`` or
   ``?dry_run=true&dry_run=false`` is ambiguous, and which one wins must not depend on the
   framework, so both are refused.
@@ -72,36 +72,45 @@ async def check_query(request: Request) -> None:
 
 class BodyCap:
     """ASGI middleware: a request body over ``limit`` bytes is refused with 413 while it is
-    read (at once when Content-Length says so), before it is ever whole in memory. The routes
-    in ``exempt`` ((method, compiled path) pairs) stream their bodies under caps of their own.
+    read (at once when Content-Length says so), before it is ever whole in memory. Routes in
+    ``limits`` ((method, compiled path, limit) triples) have a limit of their own, or none
+    (``None``: uploads stream under caps of their own).
 
     The refusal is raised from ``receive`` as an HTTPException, so it reaches the API's
     problem+json handler like any other error."""
 
-    def __init__(self, app: ASGIApp, limit: int, exempt: list[tuple[str, re.Pattern[str]]]):
+    def __init__(
+        self, app: ASGIApp, limit: int, limits: list[tuple[str, re.Pattern[str], int | None]]
+    ) -> None:
         self.app = app
         self.limit = limit
-        self.exempt = exempt
+        self.limits = limits
+
+    def _limit_for(self, method: str, path: str) -> int | None:
+        for m, rx, limit in self.limits:
+            if method == m and rx.match(path):
+                return limit
+        return self.limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        path = scope["path"]
-        if any(scope["method"] == m and rx.match(path) for m, rx in self.exempt):
+        limit = self._limit_for(scope["method"], scope["path"])
+        if limit is None:
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length", "")
-        too_large = StarletteHTTPException(413, f"the body is larger than {self.limit} bytes")
+        too_large = StarletteHTTPException(413, f"the body is larger than {limit} bytes")
         received = 0
 
         async def capped() -> Message:
             nonlocal received
-            if declared.isdigit() and int(declared) > self.limit:
+            if declared.isdigit() and int(declared) > limit:
                 raise too_large
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.limit:
+            if received > limit:
                 raise too_large
             return message
 

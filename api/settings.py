@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     evidence_backend: Literal["filesystem", "database"] = "filesystem"
     evidence_dir: Path = Path("./var/evidence")
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    # A request body must arrive whole within this many seconds of the request's start, with
+    # no gap longer than the idle timeout (408 otherwise; api.request_body).
+    body_timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
+    body_idle_timeout_seconds: float = Field(default=15.0, gt=0, le=3600)
+    # Evidence uploads one caller may have in flight at once (429 beyond it).
+    uploads_in_flight_per_caller: int = Field(default=2, ge=1, le=100)
     page_size_max: int = Field(default=1000, ge=1)
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)

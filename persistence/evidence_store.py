@@ -10,9 +10,10 @@ The transaction contract the evidence service relies on:
   ``FilesystemStore`` writes to a temporary name in the evidence directory; ``commit()`` fsyncs
   and renames it into place. The service calls it *before* the database commit, so a committed
   row never points to a missing file, and calls ``abort()`` if that commit fails, so a rolled
-  back row leaves no orphan file. ``DatabaseStore`` inserts chunk rows into the caller's session
-  as they stream, so they commit or roll back with the metadata row; ``abort()`` deletes them
-  (needed when the transaction commits without them, e.g. a duplicate upload).
+  back row leaves no orphan file. ``DatabaseStore`` inserts chunk rows into the caller's session,
+  so they commit or roll back with the metadata row; ``abort()`` deletes them (needed when the
+  transaction commits without them, e.g. a duplicate upload). An upload reaches it through a
+  ``SpoolWriter`` (a temporary file), so that no transaction is open while the client sends.
 - ``delete(key)`` follows the transaction too: ``DatabaseStore`` deletes the chunk rows in it;
   ``FilesystemStore`` unlinks the file only once the session has committed, so a delete that
   rolls back keeps its file.
@@ -355,6 +356,49 @@ class DatabaseStore:
 
     def delete(self, key: str) -> None:
         self.session.execute(delete(_CHUNKS).where(_CHUNKS.c.storage_key == _checked_key(key)))
+
+
+class SpoolWriter:
+    """An upload's bytes in an anonymous temporary file until a transaction is ready for them.
+
+    The database store inserts chunks into a transaction; were they inserted as they arrive,
+    that transaction (and on SQLite the one write lock) would last as long as the client takes
+    to send them. So they arrive here first, and ``transfer`` moves them into the store's
+    writer inside the finishing transaction. The file has no name: a crash leaves nothing."""
+
+    key = ""  # no storage key until the bytes are transferred into a store
+
+    def __init__(self) -> None:
+        self._file: BinaryIO | None = tempfile.TemporaryFile()  # noqa: SIM115 - closed by abort
+
+    def write(self, data: bytes) -> None:
+        assert self._file is not None, "write after transfer or abort"
+        self._file.write(data)
+
+    def readback(self) -> BinaryIO:
+        assert self._file is not None, "readback after transfer or abort"
+        self._file.flush()
+        view = os.fdopen(os.dup(self._file.fileno()), "rb")  # closing it keeps the spool open
+        view.seek(0)
+        return view
+
+    def transfer(self, into: EvidenceWriter) -> EvidenceWriter:
+        """Copy the bytes into ``into`` (a store's writer) and drop the spool."""
+        assert self._file is not None, "transfer after transfer or abort"
+        self._file.flush()
+        self._file.seek(0)
+        while chunk := self._file.read(DB_CHUNK):
+            into.write(chunk)
+        self.abort()
+        return into
+
+    def commit(self) -> None:
+        raise AssertionError("a spool is transferred into a store, never committed itself")
+
+    def abort(self) -> None:
+        if self._file is not None:
+            f, self._file = self._file, None
+            f.close()
 
 
 def make_store(backend: str, directory: Path, session: Session | None) -> EvidenceStore:

@@ -97,3 +97,13 @@ def check_central_write(p: Principal, provider_code: str | None) -> None:
         raise Forbidden("only a central provider or an admin supplies central values")
     if provider_code is not None and provider_code != p.provider_code:
         raise Forbidden(f"indicator values of provider '{provider_code}' are not yours to supply")
+
+
+def require_reference_reader(p: Principal) -> None:
+    """Reading reference data and simulating scores: every role of a person or portal."""
+    require_role(p, *REFERENCE_READERS)
+
+
+def require_central_writer(p: Principal) -> None:
+    """Supplying central values at all (which provider's values: ``check_central_write``)."""
+    check_central_write(p, None)

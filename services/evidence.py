@@ -12,13 +12,12 @@ the order appointing its working group (SPEC §1, §3). The files are official r
   file is stored, re-checks editability under a lock, and inserts the row, the audit event and
   the report's version bump in one transaction. Any failure on the way removes what was
   written (``abort``): no temp file, no chunk row, no metadata row.
-- **Transactions.** On the filesystem backend no database transaction is open while the body
-  streams in (a slow mobile upload must not hold SQLite's write lock); the file is renamed into
-  place just before the commit and removed again if the commit fails. The database backend
-  inserts chunks into the upload's own transaction as they arrive, so they commit or roll back
-  together with the metadata row; on SQLite that transaction holds the write lock for the whole
-  upload, so database-backed uploads queue one behind the other there (the backend is meant
-  for PostgreSQL, where several app instances share evidence without a shared disk).
+- **Transactions.** No database transaction is open while the body streams in (a slow mobile
+  upload, or a client that sends half a body and waits, must hold no connection and not
+  SQLite's write lock). The filesystem backend writes a temporary file in the evidence
+  directory, renamed into place just before the commit and removed again if the commit fails.
+  The database backend spools the bytes to an anonymous temporary file and inserts its chunks
+  in the finishing transaction, so they commit or roll back together with the metadata row.
 - **After a crash** the filesystem store may hold files no row names (see
   ``persistence.evidence_store``); ``sweep_leftovers`` removes them once they are old enough
   that no upload can still be finishing them. No row ever names missing bytes.
@@ -52,7 +51,13 @@ from sqlalchemy.engine import Engine
 
 from domain.errors import UnknownRound
 from domain.workflow import ReportAction, ReportState, is_editable, next_state
-from persistence.evidence_store import EvidenceStore, EvidenceWriter, FilesystemStore, make_store
+from persistence.evidence_store import (
+    EvidenceStore,
+    EvidenceWriter,
+    FilesystemStore,
+    SpoolWriter,
+    make_store,
+)
 from persistence.repositories.evidence import INDICATOR, WORKING_GROUP_ORDER, Placed
 from persistence.tables import EvidenceRow, FiscalYearRow, UnitRow
 from persistence.unit_of_work import UnitOfWork
@@ -247,22 +252,12 @@ def begin_upload(
 ) -> EvidenceUpload:
     """Refuse early (403/404/409) before any byte is read, then open the storage writer.
 
-    The database backend keeps this write transaction open for the whole upload (its chunks
-    ride in it); the filesystem backend checks in a short read transaction and holds none.
+    The check runs in a short read transaction; none is open while the body streams in.
     """
     check_report_edit(actor, target.unit_code)
-    if config.backend == "database":
-        uow = UnitOfWork(engine, write=True, request_id=request_id)
-        try:
-            _check_editable(uow, actor, _resolve(uow, target))
-        except BaseException:
-            uow.rollback()
-            uow.close()
-            raise
-        return EvidenceUpload(engine, config, actor, target, clock, request_id, uow)
     with UnitOfWork(engine, request_id=request_id) as check:
         _check_editable(check, actor, _resolve(check, target))
-    return EvidenceUpload(engine, config, actor, target, clock, request_id, None)
+    return EvidenceUpload(engine, config, actor, target, clock, request_id)
 
 
 class EvidenceUpload:
@@ -276,7 +271,6 @@ class EvidenceUpload:
         target: Target,
         clock: Callable[[], datetime],
         request_id: str | None,
-        uow: UnitOfWork | None,
     ) -> None:
         self._engine = engine
         self._config = config
@@ -284,8 +278,12 @@ class EvidenceUpload:
         self.target = target
         self._clock = clock
         self._request_id = request_id
-        self._uow = uow
-        self._writer: EvidenceWriter = store_for(config, uow.session if uow else None).open_writer()
+        self._uow: UnitOfWork | None = None  # the finishing transaction, opened by completing()
+        # The filesystem store writes a temporary file of its own; the database store's chunks
+        # wait in a spool until the finishing transaction (persistence.evidence_store).
+        self._writer: EvidenceWriter = (
+            SpoolWriter() if config.backend == "database" else store_for(config, None).open_writer()
+        )
         self._hash = hashlib.sha256()
         self._head = bytearray()
         self._judged: content_types.Sniffed | None = None
@@ -356,9 +354,11 @@ class EvidenceUpload:
         self._finished = True
         try:
             content_type = self._final_type()
-            if self._uow is None:
-                self._uow = UnitOfWork(self._engine, write=True, request_id=self._request_id)
-            uow = self._uow
+            self._uow = uow = UnitOfWork(self._engine, write=True, request_id=self._request_id)
+            if isinstance(self._writer, SpoolWriter):
+                self._writer = self._writer.transfer(
+                    store_for(self._config, uow.session).open_writer()
+                )
             place = _resolve(uow, self.target, for_update=True)
             _check_editable(uow, self.actor, place)
             done = Completion(self, uow, place, content_type)

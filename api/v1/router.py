@@ -7,7 +7,9 @@ from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
 from api.errors import document_common_problems
+from api.request_body import BodyDeadline
 from api.request_guards import JSON_BODY_MAX_BYTES, BodyCap, check_query
+from api.settings import Settings
 from api.v1.api_tokens import router as api_tokens
 from api.v1.audit import router as audit
 from api.v1.auth import router as auth
@@ -47,15 +49,16 @@ FEATURES = (
 )
 
 
-# These read their bodies as streams under caps of their own (SQS_UPLOAD_MAX_BYTES, and
-# central_values.MAX_BODY_BYTES); every other route takes JSON or a form of a few KB.
-STREAMED_BODIES = (evidence, central_values)
+# Body caps other than JSON_BODY_MAX_BYTES: uploads stream under SQS_UPLOAD_MAX_BYTES (None:
+# no cap here), a round's central values may be a larger JSON list or CSV; every other route
+# takes JSON or a form of a few KB.
+BODY_LIMITS = ((evidence, None), (central_values, central_values.MAX_BODY_BYTES))
 
 
 def include_all(app: FastAPI, prefix: str) -> None:
     """Mount every feature router on the app itself: one level of routers to match through,
     not two (matching through nested routers was a tenth of a score read's cost). Every route
-    gets the query checks, and every body but the streamed ones the JSON body cap."""
+    gets the query checks, every body a cap (``BODY_LIMITS``) and the body deadlines."""
     templates: dict[int, str] = {}  # endpoint -> whole path template, for the request log
     for module in FEATURES:
         document_common_problems(module.router.routes)
@@ -64,11 +67,17 @@ def include_all(app: FastAPI, prefix: str) -> None:
             if isinstance(route, APIRoute):
                 templates.setdefault(id(route.endpoint), prefix + route.path)
     app.state.route_templates = templates
-    streamed = [
-        (method, compile_path(prefix + route.path)[0])
-        for module in STREAMED_BODIES
+    limits = [
+        (method, compile_path(prefix + route.path)[0], limit)
+        for module, limit in BODY_LIMITS
         for route in module.router.routes
         if isinstance(route, APIRoute)
         for method in route.methods or ()
     ]
-    app.add_middleware(BodyCap, limit=JSON_BODY_MAX_BYTES, exempt=streamed)
+    app.add_middleware(BodyCap, limit=JSON_BODY_MAX_BYTES, limits=limits)
+    settings: Settings = app.state.settings
+    app.add_middleware(  # outside the cap: its refusal is at once, the deadline's never is
+        BodyDeadline,
+        whole=settings.body_timeout_seconds,
+        idle=settings.body_idle_timeout_seconds,
+    )

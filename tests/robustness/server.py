@@ -140,9 +140,15 @@ class ApiServer:
     """``python -m api.cli serve`` on a free port, with its output in ``workdir/server-N.log``."""
 
     def __init__(
-        self, database_url: str, workdir: Path, *, evidence_backend: str = "filesystem"
+        self,
+        database_url: str,
+        workdir: Path,
+        *,
+        evidence_backend: str = "filesystem",
+        settings: dict[str, str] | None = None,
     ) -> None:
         self.database_url = database_url
+        self.settings = settings or {}  # more SQS_* variables for the server
         self.workdir = workdir
         self.evidence_dir = workdir / "evidence"
         self.evidence_backend = evidence_backend
@@ -163,6 +169,7 @@ class ApiServer:
             SQS_EVIDENCE_DIR=str(self.evidence_dir),
             PYTHONPATH=str(REPO),
         )
+        env.update(self.settings)
         return env
 
     def start(self, timeout: float = 60.0) -> None:

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Response, status
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.routing import GuardedRoute, before_body
 from api.v1.api_tokens.schemas import ApiTokenCreatedOut, ApiTokenIn, ApiTokenOut
 from api.v1.auth.shown_once import create_shown_once
 from api.v1.common.schemas import DbId
 from services import api_tokens
+from services.access import require_write
 
-router = APIRouter(prefix="/me/api-tokens", tags=["api tokens"])
+router = APIRouter(prefix="/me/api-tokens", tags=["api tokens"], route_class=GuardedRoute)
 
 
 @router.post(
@@ -22,6 +24,7 @@ router = APIRouter(prefix="/me/api-tokens", tags=["api tokens"])
     response_model=ApiTokenCreatedOut,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 422),
+    dependencies=[before_body(require_write)],
 )
 def create_api_token(
     body: ApiTokenIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep

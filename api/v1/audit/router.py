@@ -11,11 +11,12 @@ from pydantic import BeforeValidator
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
+from api.routing import GuardedRoute
 from api.v1.audit.schemas import AuditEventOut
 from api.v1.common.schemas import NO_NUL, Cursor, Page, decode_cursor, encode_cursor
 from services import audit_trail
 
-router = APIRouter(prefix="/audit-events", tags=["audit"])
+router = APIRouter(prefix="/audit-events", tags=["audit"], route_class=GuardedRoute)
 
 
 def _iso_only(value: object) -> object:

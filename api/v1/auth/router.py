@@ -14,15 +14,17 @@ from fastapi.responses import JSONResponse
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
+from api.routing import GuardedRoute, before_body
 from api.security import create_access_token
 from api.settings import Settings
 from api.v1.auth.oauth_form import basic_credentials, error_answer, required
 from api.v1.auth.schemas import MeOut, PasswordChangeIn, TokenOut
 from persistence.unit_of_work import UnitOfWork
 from services import auth, rate_limit, users
+from services.access import require_write
 from services.auth import OAuthError
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], route_class=GuardedRoute)
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 FormStr = Annotated[str | None, Form()]
@@ -180,6 +182,7 @@ def get_me(principal: CurrentPrincipal) -> MeOut:
     "/me/password",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(400, 401, 403, 422, 429),
+    dependencies=[before_body(require_write)],
 )
 def change_my_password(
     request: Request,

@@ -11,11 +11,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ClockDep, CurrentPrincipal, UowDep
 from api.errors import problem_responses
+from api.routing import GuardedRoute, before_body
 from api.v1.common.schemas import DbId
 from services import central_values
+from services.access import require_central_writer
 from services.errors import BadRequest, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 
-router = APIRouter(tags=["central values"])
+router = APIRouter(tags=["central values"], route_class=GuardedRoute)
 
 # 100,000 rows (central_values.MAX_ROWS) of CSV take about 2.5 MB and of JSON about 7 MB.
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -109,6 +111,7 @@ def _reject_constant(name: str) -> Any:
     response_model=ImportResultOut,
     responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 422),
     openapi_extra=_BODY,
+    dependencies=[before_body(require_central_writer)],
 )
 async def put_central_values(
     round_id: DbId,

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Query, status
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.routing import GuardedRoute, before_body
 from api.v1.auth.shown_once import create_shown_once
 from api.v1.clients.schemas import ClientCreatedOut, ClientIn, ClientOut
 from api.v1.common.schemas import ClientId, Cursor, Page, decode_cursor, encode_cursor
 from services import clients
+from services.access import require_admin
 
-router = APIRouter(prefix="/clients", tags=["portal clients"])
+router = APIRouter(prefix="/clients", tags=["portal clients"], route_class=GuardedRoute)
 
 
 @router.post(
@@ -22,6 +24,7 @@ router = APIRouter(prefix="/clients", tags=["portal clients"])
     response_model=ClientCreatedOut,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 409, 422),
+    dependencies=[before_body(require_admin)],
 )
 def create_client(
     body: ClientIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep

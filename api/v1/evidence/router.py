@@ -2,9 +2,11 @@
 
 Uploads are ``async`` routes that read ``request.stream()`` themselves (see ``multipart``) and
 hand every blocking step — access checks, storage writes, the finishing transaction — to a
-worker thread. They authenticate in a short read transaction of their own instead of the
-request-wide unit of work, so no database transaction (nor SQLite's write lock) is held while
-a slow client sends its file; the evidence service opens the writing transaction it needs.
+worker thread. The caller and its role are checked before a byte is read
+(``api.routing.GuardedRoute``), and they take no request-wide unit of work: the file streams to
+a temporary file with no database transaction (nor SQLite's write lock) held, and only then
+does the evidence service open the writing transaction it needs. One caller may have only so
+many uploads in flight (``api.request_body.UploadsInFlight``).
 
 Status codes: a new file answers 201; the same bytes already stored at the same place answer
 200 with the existing record (nothing new was created). An empty file is 422 (there is no
@@ -20,32 +22,31 @@ import urllib.parse
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import (
-    NO_GATE,
     ClockDep,
     CurrentPrincipal,
     SettingsDep,
     UowDep,
-    _bearer,
-    resolve_principal,
     write_gate,
 )
 from api.errors import problem_responses
 from api.idempotency import Idempotency
 from api.observability.metrics import app_metrics
+from api.request_body import UploadsInFlight
+from api.routing import STREAMS_BODY, GuardedRoute, before_body
 from api.settings import Settings, evidence_config
 from api.v1.common.schemas import DbId, IndicatorNo, UnitCode, YearBE
 from api.v1.evidence import multipart
 from api.v1.evidence.schemas import MULTIPART_UPLOAD, EvidenceOut
 from services import content_types, evidence, idempotency
+from services.access import check_report_edit
 from services.principal import Principal
 
-router = APIRouter(tags=["evidence"])
+router = APIRouter(tags=["evidence"], route_class=GuardedRoute)
 
 API_PREFIX = "/api/v1"
 UPLOAD_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 415, 422)
@@ -58,15 +59,6 @@ UPLOAD_RESPONSES = UPLOAD_ERRORS | {
 READ_ERRORS = problem_responses(401, 403, 404)
 
 
-def upload_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """The caller, authenticated in its own short transaction (see the module docstring)."""
-    return resolve_principal(request, credentials)
-
-
-UploadPrincipal = Annotated[Principal, Depends(upload_principal)]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -115,10 +107,8 @@ async def _upload(
     if length is not None and length > config.max_bytes + multipart.BODY_OVERHEAD:
         raise too_large  # declared too large: refuse before reading a byte
     multipart.boundary_of(request)
-    # The one-writer gate of SQLite (api.deps.get_uow): the database backend writes for the
-    # whole upload, so it holds the gate throughout; the filesystem backend only to finish.
-    whole_upload = config.backend == "database"
-    async with write_gate(request) if whole_upload else NO_GATE:
+    uploads: UploadsInFlight = request.app.state.uploads
+    with uploads.hold(principal.subject):  # 429 beyond SQS_UPLOADS_IN_FLIGHT_PER_CALLER
         upload = await run_in_threadpool(
             evidence.begin_upload,
             request.app.state.engine,
@@ -133,7 +123,9 @@ async def _upload(
                 request, upload, max_file_bytes=config.max_bytes, too_large=too_large
             )
             title = evidence.clean_title(fields.get("title"))
-            async with NO_GATE if whole_upload else write_gate(request):
+            # SQLite's one-writer gate (api.deps.get_uow), only for the finishing transaction:
+            # the body is whole by now, in a temporary file.
+            async with write_gate(request):
                 response = await run_in_threadpool(
                     _complete, request, principal, key, upload, title
                 )
@@ -152,13 +144,14 @@ async def _upload(
     response_model=EvidenceOut,
     responses=UPLOAD_RESPONSES,
     openapi_extra=MULTIPART_UPLOAD,
+    dependencies=[before_body(check_report_edit, "unit_code"), STREAMS_BODY],
 )
 async def upload_indicator_evidence(
     round_id: DbId,
     unit_code: UnitCode,
     indicator_no: IndicatorNo,
     request: Request,
-    principal: UploadPrincipal,
+    principal: CurrentPrincipal,
     clock: ClockDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
@@ -194,12 +187,13 @@ def list_indicator_evidence(
     response_model=EvidenceOut,
     responses=UPLOAD_RESPONSES,
     openapi_extra=MULTIPART_UPLOAD,
+    dependencies=[before_body(check_report_edit, "unit_code"), STREAMS_BODY],
 )
 async def upload_working_group_order(
     year_be: YearBE,
     unit_code: UnitCode,
     request: Request,
-    principal: UploadPrincipal,
+    principal: CurrentPrincipal,
     clock: ClockDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:

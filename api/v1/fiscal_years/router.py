@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response, status
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.routing import GuardedRoute, before_body
 from api.v1.common.schemas import DbId, IndicatorNo, UnitCode, YearBE
 from api.v1.fiscal_years.schemas import (
     DeadlineIn,
@@ -20,9 +21,9 @@ from api.v1.fiscal_years.schemas import (
     RoundStatusIn,
 )
 from services import reference
-from services.access import REFERENCE_READERS, require_role
+from services.access import REFERENCE_READERS, require_admin, require_role
 
-router = APIRouter(tags=["fiscal years"])
+router = APIRouter(tags=["fiscal years"], route_class=GuardedRoute)
 
 
 def _fy_out(view: reference.FiscalYearView) -> FiscalYearOut:
@@ -61,6 +62,7 @@ def get_fiscal_year(year_be: YearBE, uow: UowDep, principal: CurrentPrincipal) -
     response_model=FiscalYearOut,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 409, 422),
+    dependencies=[before_body(require_admin)],
 )
 def create_fiscal_year(
     body: FiscalYearIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep
@@ -89,6 +91,7 @@ def create_fiscal_year(
     "/rounds/{round_id}/status",
     response_model=RoundOut,
     responses=problem_responses(401, 403, 404, 422),
+    dependencies=[before_body(require_admin)],
 )
 def set_round_status(
     round_id: DbId, body: RoundStatusIn, uow: UowDep, principal: CurrentPrincipal
@@ -101,6 +104,7 @@ def set_round_status(
     "/rounds/{round_id}/deadline",
     response_model=RoundOut,
     responses=problem_responses(401, 403, 404, 422),
+    dependencies=[before_body(require_admin)],
 )
 def set_round_deadline(
     round_id: DbId, body: DeadlineIn, uow: UowDep, principal: CurrentPrincipal
@@ -126,6 +130,7 @@ def list_not_applicable(
     "/fiscal-years/{year_be}/units/{unit_code}/not-applicable/{indicator_no}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404, 422),
+    dependencies=[before_body(require_admin)],
 )
 def set_not_applicable(
     year_be: YearBE,

@@ -9,12 +9,13 @@ from fastapi import APIRouter, status
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.routing import GuardedRoute, before_body
 from api.v1.common.schemas import DbId
 from api.v1.frameworks.schemas import FrameworkIn, FrameworkOut, FrameworkSummary
 from services import frameworks
-from services.access import REFERENCE_READERS, require_role
+from services.access import REFERENCE_READERS, require_admin, require_role
 
-router = APIRouter(prefix="/frameworks", tags=["frameworks"])
+router = APIRouter(prefix="/frameworks", tags=["frameworks"], route_class=GuardedRoute)
 
 
 @router.get("", response_model=list[FrameworkSummary], responses=problem_responses(401, 403))
@@ -36,6 +37,7 @@ def get_framework(framework_id: DbId, uow: UowDep, principal: CurrentPrincipal) 
     response_model=FrameworkOut,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 409, 422),
+    dependencies=[before_body(require_admin)],
 )
 def create_framework(
     body: FrameworkIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep

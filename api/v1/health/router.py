@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from api.errors import problem_responses
+from api.routing import GuardedRoute
 from persistence.db import ping
 from services.errors import AppError
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=GuardedRoute)
 
 
 class HealthOut(BaseModel):

@@ -15,12 +15,16 @@ from api.deps import ClockDep, CurrentPrincipal, RunDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.observability.metrics import app_metrics
+from api.routing import GuardedRoute, before_body
 from api.v1.common.schemas import DbId, IndicatorNo, UnitCode
 from api.v1.reports.schemas import EntryIn, ReportIn, ReportOut, ReturnIn
 from services import reports
+from services.access import check_report_edit, check_review
 from services.errors import Unprocessable
 
-router = APIRouter(prefix="/rounds/{round_id}/units/{unit_code}/report", tags=["reports"])
+router = APIRouter(
+    prefix="/rounds/{round_id}/units/{unit_code}/report", tags=["reports"], route_class=GuardedRoute
+)
 
 IfMatch = Annotated[
     str | None,
@@ -62,7 +66,12 @@ async def get_report(
     return _json(await run(reports.get_report, principal, round_id, unit_code))
 
 
-@router.put("", response_model=ReportOut, responses=WRITE_ERRORS)
+@router.put(
+    "",
+    response_model=ReportOut,
+    responses=WRITE_ERRORS,
+    dependencies=[before_body(check_report_edit, "unit_code")],
+)
 async def put_report(
     round_id: DbId,
     unit_code: UnitCode,
@@ -80,7 +89,12 @@ async def put_report(
     return _json(view)
 
 
-@router.put("/indicators/{indicator_no}", response_model=ReportOut, responses=WRITE_ERRORS)
+@router.put(
+    "/indicators/{indicator_no}",
+    response_model=ReportOut,
+    responses=WRITE_ERRORS,
+    dependencies=[before_body(check_report_edit, "unit_code")],
+)
 async def put_report_entry(
     round_id: DbId,
     unit_code: UnitCode,
@@ -135,7 +149,12 @@ def submit_report(
     )
 
 
-@router.post("/return", response_model=ReportOut, responses=WRITE_ERRORS)
+@router.post(
+    "/return",
+    response_model=ReportOut,
+    responses=WRITE_ERRORS,
+    dependencies=[before_body(check_review, "unit_code")],
+)
 def return_report(
     round_id: DbId,
     unit_code: UnitCode,

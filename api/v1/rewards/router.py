@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
+from api.routing import GuardedRoute, before_body
 from api.v1.common.schemas import UnitCode, YearBE
 from api.v1.rewards.schemas import (
     BudgetIn,
@@ -19,8 +20,9 @@ from api.v1.rewards.schemas import (
     money_text,
 )
 from services import rewards
+from services.access import require_admin
 
-router = APIRouter(prefix="/fiscal-years/{year_be}", tags=["rewards"])
+router = APIRouter(prefix="/fiscal-years/{year_be}", tags=["rewards"], route_class=GuardedRoute)
 
 
 @router.get("/rewards", response_model=RewardListOut, responses=problem_responses(401, 403, 404))
@@ -32,7 +34,10 @@ def get_rewards(year_be: YearBE, uow: UowDep, principal: CurrentPrincipal) -> An
 
 
 @router.put(
-    "/reward-rates", response_model=list[RateOut], responses=problem_responses(401, 403, 404, 422)
+    "/reward-rates",
+    response_model=list[RateOut],
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[before_body(require_admin)],
 )
 def set_reward_rates(
     year_be: YearBE, body: RatesIn, uow: UowDep, principal: CurrentPrincipal
@@ -49,6 +54,7 @@ def set_reward_rates(
     response_model=ParticipantOut,
     responses=problem_responses(401, 403, 404, 422)
     | {201: {"model": ParticipantOut, "description": "The unit joined"}},
+    dependencies=[before_body(require_admin)],
 )
 def set_participant_budget(
     year_be: YearBE,

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.deps import CurrentPrincipal, RunDep, SettingsDep, UowDep
 from api.errors import problem_responses
+from api.routing import GuardedRoute, before_body
 from api.v1.common.schemas import Cursor, DbId, UnitCode, decode_cursor, encode_cursor
 from api.v1.scores.schemas import (
     HistoryItem,
@@ -21,8 +22,9 @@ from api.v1.scores.schemas import (
 )
 from persistence.unit_of_work import UnitOfWork
 from services import exports, scores
+from services.access import require_reference_reader
 
-router = APIRouter(tags=["scores"])
+router = APIRouter(tags=["scores"], route_class=GuardedRoute)
 
 # Pages up to this many rows are short enough to build on the event loop on SQLite (api.deps.Run)
 SHORT_PAGE = 200
@@ -124,6 +126,7 @@ async def get_unit_score_history(
     "/score-simulations",
     response_model=ScoreDocument,
     responses=problem_responses(401, 403, 404, 422),
+    dependencies=[before_body(require_reference_reader)],
 )
 def simulate_score(body: SimulationIn, uow: UowDep, principal: CurrentPrincipal) -> Any:
     """What-if scoring: values in, the same score document out; nothing is stored."""

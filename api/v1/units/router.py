@@ -9,12 +9,13 @@ from fastapi import APIRouter, Query, status
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.routing import GuardedRoute, before_body
 from api.v1.common.schemas import Cursor, Page, UnitCode, decode_cursor, encode_cursor
 from api.v1.units.schemas import UnitIn, UnitOut
 from services import reference
-from services.access import REFERENCE_READERS, require_role
+from services.access import REFERENCE_READERS, require_admin, require_role
 
-router = APIRouter(prefix="/units", tags=["units"])
+router = APIRouter(prefix="/units", tags=["units"], route_class=GuardedRoute)
 
 
 @router.get("", response_model=Page[UnitOut], responses=problem_responses(400, 401, 403, 422))
@@ -49,6 +50,7 @@ def get_unit(unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal) -> U
     response_model=UnitOut,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 409, 422),
+    dependencies=[before_body(require_admin)],
 )
 def create_unit(
     body: UnitIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep

@@ -9,11 +9,13 @@ from fastapi import APIRouter, Query, status
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.routing import GuardedRoute, before_body
 from api.v1.common.schemas import Cursor, DbId, Page, decode_cursor, encode_cursor
 from api.v1.users.schemas import Role, UserIn, UserOut, UserPatch
 from services import users
+from services.access import require_admin
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix="/users", tags=["users"], route_class=GuardedRoute)
 
 
 def _out(view: users.UserView) -> UserOut:
@@ -25,6 +27,7 @@ def _out(view: users.UserView) -> UserOut:
     response_model=UserOut,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 409, 422),
+    dependencies=[before_body(require_admin)],
 )
 def create_user(
     body: UserIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep
@@ -81,7 +84,10 @@ def get_user(user_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> UserOut
 
 
 @router.patch(
-    "/{user_id}", response_model=UserOut, responses=problem_responses(401, 403, 404, 409, 422)
+    "/{user_id}",
+    response_model=UserOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[before_body(require_admin)],
 )
 def update_user(
     user_id: DbId, body: UserPatch, uow: UowDep, principal: CurrentPrincipal

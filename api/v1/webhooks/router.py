@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from api.deps import ClockDep, CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.routing import GuardedRoute, before_body
 from api.v1.auth.shown_once import create_shown_once
 from api.v1.common.schemas import Cursor, DbId, decode_cursor, encode_cursor
 from api.v1.webhooks.schemas import (
@@ -20,8 +21,9 @@ from api.v1.webhooks.schemas import (
     WebhookOut,
 )
 from services import webhooks
+from services.access import require_admin
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+router = APIRouter(prefix="/webhooks", tags=["webhooks"], route_class=GuardedRoute)
 
 
 def _out(view: webhooks.EndpointView) -> WebhookOut:
@@ -33,6 +35,7 @@ def _out(view: webhooks.EndpointView) -> WebhookOut:
     response_model=WebhookCreatedOut,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 422),
+    dependencies=[before_body(require_admin)],
 )
 def create_webhook(
     body: WebhookIn,
