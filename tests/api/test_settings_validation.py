@@ -50,6 +50,9 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pytest.Monk
         ("SQS_METRICS_ENABLED", "maybe", "valid boolean"),
         ("SQS_LOG_LEVEL", "loud", "'info'"),
         ("SQS_JWT_ALGORITHM", "none", "'HS256'"),
+        ("SQS_BODY_TIMEOUT_SECONDS", "0", "greater than 0"),
+        ("SQS_BODY_IDLE_TIMEOUT_SECONDS", "soon", "valid number"),
+        ("SQS_UPLOADS_IN_FLIGHT_PER_CALLER", "0", "greater than or equal to 1"),
     ],
 )
 def test_a_wrong_value_names_its_variable(env, capsys, name, value, says):

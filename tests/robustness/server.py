@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -39,6 +40,19 @@ REPO = Path(__file__).resolve().parents[2]
 SECRET = "robustness-secret-" + "r" * 40
 YEAR_BE = 2558
 PG_SERVER_URL = os.environ.get("SQS_TEST_POSTGRES_URL", "")
+
+
+# The two databases a test against a real server runs on (``pytest.mark.parametrize`` params)
+DATABASES = [
+    pytest.param("sqlite", marks=pytest.mark.sqlite),
+    pytest.param(
+        "postgres",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not PG_SERVER_URL, reason="SQS_TEST_POSTGRES_URL is not set"),
+        ],
+    ),
+]
 
 
 def free_port() -> int:

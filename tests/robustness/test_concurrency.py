@@ -35,7 +35,7 @@ from sqlalchemy import text
 
 from persistence.db import make_engine
 from tests.robustness.server import (
-    PG_SERVER_URL,
+    DATABASES,
     ApiServer,
     World,
     fresh_postgres_database,
@@ -78,16 +78,7 @@ class Live:
 
 @pytest.fixture(
     scope="module",
-    params=[
-        pytest.param("sqlite", marks=pytest.mark.sqlite),
-        pytest.param(
-            "postgres",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(not PG_SERVER_URL, reason="SQS_TEST_POSTGRES_URL is not set"),
-            ],
-        ),
-    ],
+    params=DATABASES,
 )
 def live(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

@@ -30,7 +30,7 @@ from persistence.tables import UserRow
 from persistence.unit_of_work import UnitOfWork
 from services.passwords import hash_password
 from tests.robustness.server import (
-    PG_SERVER_URL,
+    DATABASES,
     ApiServer,
     World,
     fresh_postgres_database,
@@ -95,18 +95,6 @@ def _live(param: str, workdir: Path, settings: dict[str, str]) -> Iterator[Live]
         yield Live(server, world, {"Authorization": f"Bearer {token}"})
         server.stop()
         assert "Traceback" not in server.logs(), server.logs()[-4000:]
-
-
-DATABASES = [
-    pytest.param("sqlite", marks=pytest.mark.sqlite),
-    pytest.param(
-        "postgres",
-        marks=[
-            pytest.mark.postgres,
-            pytest.mark.skipif(not PG_SERVER_URL, reason="SQS_TEST_POSTGRES_URL is not set"),
-        ],
-    ),
-]
 
 
 @pytest.fixture(scope="module", params=DATABASES)
@@ -354,13 +342,16 @@ def impatient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         yield found
 
 
+def _simulation_begun(live: Live) -> socket.socket:
+    """A viewer's score simulation whose body has begun with ``{`` and no more."""
+    headers = live.viewer | {"Content-Type": "application/json"}
+    return half_send(live.port, "POST", "/api/v1/score-simulations", headers, b"{")
+
+
 @pytest.mark.sqlite
 def test_a_body_that_stops_arriving_answers_408(impatient: Live) -> None:
-    headers = impatient.viewer | {"Content-Type": "application/json"}
     start = time.monotonic()
-    with contextlib.closing(
-        half_send(impatient.port, "POST", "/api/v1/score-simulations", headers, b"{")
-    ) as sock:
+    with contextlib.closing(_simulation_begun(impatient)) as sock:
         got = read_answer(sock, timeout=10)
         waited = time.monotonic() - start
         assert got.status == 408, got
@@ -374,11 +365,8 @@ def test_a_body_that_stops_arriving_answers_408(impatient: Live) -> None:
 
 @pytest.mark.sqlite
 def test_a_body_that_arrives_too_slowly_as_a_whole_answers_408(impatient: Live) -> None:
-    headers = impatient.viewer | {"Content-Type": "application/json"}
     start = time.monotonic()
-    with contextlib.closing(
-        half_send(impatient.port, "POST", "/api/v1/score-simulations", headers, b"{")
-    ) as sock:
+    with contextlib.closing(_simulation_begun(impatient)) as sock:
         got = None
         for _ in range(20):  # a byte every 0.4 s: never idle for 1 s, never done either
             time.sleep(0.4)

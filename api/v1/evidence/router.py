@@ -108,7 +108,9 @@ async def _upload(
         raise too_large  # declared too large: refuse before reading a byte
     multipart.boundary_of(request)
     uploads: UploadsInFlight = request.app.state.uploads
-    with uploads.hold(principal.subject):  # 429 beyond SQS_UPLOADS_IN_FLIGHT_PER_CALLER
+    # Counted per person, whichever of their tokens they use (a portal client: per client)
+    caller = principal.subject if principal.user_id is None else f"user:{principal.user_id}"
+    with uploads.hold(caller):  # 429 beyond SQS_UPLOADS_IN_FLIGHT_PER_CALLER
         upload = await run_in_threadpool(
             evidence.begin_upload,
             request.app.state.engine,
