@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from persistence.evidence_store import DatabaseStore, FilesystemStore, make_store
+from persistence.evidence_store import DatabaseStore, FilesystemStore, SpoolWriter, make_store
 from persistence.tables import EvidenceChunkRow
 
 BACKENDS = ("filesystem", "database")
@@ -175,3 +175,27 @@ def test_make_store_picks_the_backend(tmp_path, session):
     assert isinstance(make("database", tmp_path, session), DatabaseStore)
     with pytest.raises(ValueError):
         make("s3", tmp_path, session)
+
+
+def test_a_spool_touches_no_session_until_transferred(session, engine):
+    """The database store's uploads wait in a spool (no transaction while the client sends),
+    then go to the store's chunks in one step inside the finishing transaction."""
+    spool = SpoolWriter()
+    write_all(spool, DATA, piece=333)
+    with spool.readback() as view:  # the ZIP inspection reads it; the spool stays usable
+        assert view.read() == DATA
+    assert not session.in_transaction()
+    writer = spool.transfer(DatabaseStore(session, chunk_size=1000).open_writer())
+    writer.commit()
+    session.commit()
+    assert b"".join(DatabaseStore(session).open_reader(writer.key)) == DATA
+    with pytest.raises(AssertionError):
+        spool.write(b"more")  # the spool is gone once transferred
+
+
+def test_an_aborted_spool_leaves_nothing(session):
+    spool = SpoolWriter()
+    spool.write(DATA)
+    spool.abort()
+    spool.abort()  # idempotent
+    assert session.execute(select(func.count()).select_from(EvidenceChunkRow)).scalar_one() == 0
