@@ -26,7 +26,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from api.request_body import whole_body
+from api.request_body import READ_METHODS, whole_body
 from api.settings import Settings
 from persistence.reads import Reads
 from persistence.unit_of_work import UnitOfWork
@@ -34,7 +34,6 @@ from services import principal_cache
 from services.errors import Unauthorized
 from services.principal import Principal
 
-_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 NO_GATE = contextlib.nullcontext()
 
 
@@ -57,7 +56,7 @@ async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
     once the request's body is whole (``whole_body``): a client that sends half a body and
     waits must hold no slot, no transaction and no write gate (issue 18).
     """
-    write = request.method not in _READ_METHODS
+    write = request.method not in READ_METHODS
     await whole_body(request)
     # SQLite has one writer at a time, and a write unit of work holds that lock from its first
     # statement to its commit, across several threadpool hops. If other writes were let in
@@ -153,7 +152,7 @@ class Run:
 
     def __init__(self, request: Request) -> None:
         self._request = request
-        self._write = request.method not in _READ_METHODS
+        self._write = request.method not in READ_METHODS
         self._gate: asyncio.Lock | None = request.app.state.write_gate  # only SQLite has one
         # Single-statement reads without a unit of work (persistence.reads), if configured
         self.reads: Reads | None = request.app.state.reads

@@ -46,8 +46,8 @@ class BodyDeadline:
         self.idle = idle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or scope["method"] in READ_METHODS:
+            await self.app(scope, receive, send)  # no route reads the body of a read
             return
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.whole
