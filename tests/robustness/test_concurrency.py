@@ -90,7 +90,10 @@ def live(
         else:
             url = stack.enter_context(fresh_postgres_database("sqs_race"))
         world = seed_world(url, UNITS)
-        server = stack.enter_context(ApiServer(url, workdir))
+        # The races upload one officer's files 50 at a time: not capped here (the cap on a
+        # caller's uploads in flight is tested in test_half_sent_bodies.py)
+        in_flight = {"SQS_UPLOADS_IN_FLIGHT_PER_CALLER": str(PARALLEL)}
+        server = stack.enter_context(ApiServer(url, workdir, settings=in_flight))
         server.start()
         yield Live(server, world, url)
         server.stop()
