@@ -131,6 +131,9 @@ def create_app(
     app.state.reads = make_reads(engine, settings.db_read_pool_size)
     app.state.resolving = {}  # credential -> its principal lookup in flight (api.deps)
     app.state.clock = utcnow  # tests replace it to stand at a deadline
+    # PDF documents and charts: made on threads of their own, at most this many at once
+    # (api.documents.make_document), never on the worker threads other routes need.
+    app.state.documents = anyio.CapacityLimiter(settings.document_concurrency)
     from api.security import make_authenticator
 
     app.state.authenticator = make_authenticator(settings)
