@@ -9,7 +9,7 @@ year); each is editable." Submissions are judged on time by the Bangkok calendar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from domain.errors import ValueInvalid
 
@@ -155,6 +155,6 @@ def thai_period(start: date, end: date) -> str:
 def thai_datetime(moment: datetime) -> str:
     """``7 ธันวาคม 2569 เวลา 13:50 น.``: a moment as Bangkok wall-clock time (a naive one is
     UTC, as the database keeps every time)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     local = aware.astimezone(BANGKOK)
     return f"{thai_date(local.date())} เวลา {local:%H:%M} น."

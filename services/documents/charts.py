@@ -73,18 +73,22 @@ def _svg(height: int, title: str, desc: str) -> ET.Element:
         ("cross", ["M0,4 L8,4", "M4,0 L4,8"]),
     ):
         pattern = ET.SubElement(
-            defs, "pattern", {"id": pid, "width": "8", "height": "8", "patternUnits": "userSpaceOnUse"}
+            defs,
+            "pattern",
+            {"id": pid, "width": "8", "height": "8", "patternUnits": "userSpaceOnUse"},
         )
         for d in paths:
             ET.SubElement(pattern, "path", {"d": d, "stroke": INK, "stroke-width": "1.2"})
     dots = ET.SubElement(
-        defs, "pattern", {"id": "dots", "width": "6", "height": "6", "patternUnits": "userSpaceOnUse"}
+        defs,
+        "pattern",
+        {"id": "dots", "width": "6", "height": "6", "patternUnits": "userSpaceOnUse"},
     )
     ET.SubElement(dots, "circle", {"cx": "3", "cy": "3", "r": "1.3", "fill": INK})
     ET.SubElement(svg, "rect", {"width": str(WIDTH), "height": str(height), "fill": "#ffffff"})
-    ET.SubElement(svg, "text", {"x": "16", "y": "28", "font-size": "20", "font-weight": "bold"}).text = (
-        title
-    )
+    ET.SubElement(
+        svg, "text", {"x": "16", "y": "28", "font-size": "20", "font-weight": "bold"}
+    ).text = title
     return svg
 
 
@@ -143,8 +147,14 @@ def score_bars(
         ET.SubElement(
             svg,
             "line",
-            {"x1": f"{x:.1f}", "x2": f"{x:.1f}", "y1": f"{plot_top:.1f}",
-             "y2": f"{plot_bottom:.1f}", "stroke": "#c8c8c8", "stroke-width": "1"},
+            {
+                "x1": f"{x:.1f}",
+                "x2": f"{x:.1f}",
+                "y1": f"{plot_top:.1f}",
+                "y2": f"{plot_bottom:.1f}",
+                "stroke": "#c8c8c8",
+                "stroke-width": "1",
+            },
         )
         _text(svg, x, plot_bottom + 18, str(tick), **{"text-anchor": "middle"})
     for c, label in enumerate(categories):
@@ -164,9 +174,15 @@ def score_bars(
         ET.SubElement(
             svg,
             "line",
-            {"x1": f"{x:.1f}", "x2": f"{x:.1f}", "y1": f"{plot_top - 4:.1f}",
-             "y2": f"{plot_bottom:.1f}", "stroke": INK, "stroke-width": "2",
-             "stroke-dasharray": "6 4"},
+            {
+                "x1": f"{x:.1f}",
+                "x2": f"{x:.1f}",
+                "y1": f"{plot_top - 4:.1f}",
+                "y2": f"{plot_bottom:.1f}",
+                "stroke": INK,
+                "stroke-width": "2",
+                "stroke-dasharray": "6 4",
+            },
         )
         below = plot_bottom + 38 + 16 * (n % 2)  # neighbouring lines' labels on two rows
         _text(svg, x, below, line.label, **{"text-anchor": "middle", "font-size": "14"})
@@ -184,8 +200,14 @@ def count_columns(title: str, desc: str, labels: Sequence[str], counts: Sequence
     ET.SubElement(
         svg,
         "line",
-        {"x1": f"{left:.1f}", "x2": f"{WIDTH - 20:.1f}", "y1": f"{bottom:.1f}",
-         "y2": f"{bottom:.1f}", "stroke": INK, "stroke-width": "1.5"},
+        {
+            "x1": f"{left:.1f}",
+            "x2": f"{WIDTH - 20:.1f}",
+            "y1": f"{bottom:.1f}",
+            "y2": f"{bottom:.1f}",
+            "stroke": INK,
+            "stroke-width": "1.5",
+        },
     )
     for i, (label, count) in enumerate(zip(labels, counts, strict=True)):
         x = left + i * width + width * 0.2
@@ -222,8 +244,14 @@ def trend_line(
         ET.SubElement(
             svg,
             "line",
-            {"x1": f"{left:.1f}", "x2": f"{right:.1f}", "y1": f"{y:.1f}", "y2": f"{y:.1f}",
-             "stroke": "#c8c8c8", "stroke-width": "1"},
+            {
+                "x1": f"{left:.1f}",
+                "x2": f"{right:.1f}",
+                "y1": f"{y:.1f}",
+                "y2": f"{y:.1f}",
+                "stroke": "#c8c8c8",
+                "stroke-width": "1",
+            },
         )
         _text(svg, left - 10, y + 5, str(tick), **{"text-anchor": "end"})
     for line in lines:
@@ -231,8 +259,15 @@ def trend_line(
         ET.SubElement(
             svg,
             "line",
-            {"x1": f"{left:.1f}", "x2": f"{right:.1f}", "y1": f"{y:.1f}", "y2": f"{y:.1f}",
-             "stroke": INK, "stroke-width": "1.5", "stroke-dasharray": "6 4"},
+            {
+                "x1": f"{left:.1f}",
+                "x2": f"{right:.1f}",
+                "y1": f"{y:.1f}",
+                "y2": f"{y:.1f}",
+                "stroke": INK,
+                "stroke-width": "1.5",
+                "stroke-dasharray": "6 4",
+            },
         )
         _text(svg, right + 6, y + 5, line.label, **{"font-size": "14"})
     points: list[str] = []

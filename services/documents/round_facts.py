@@ -20,8 +20,8 @@ from domain.framework import Framework
 from domain.scoring import evaluate
 from persistence.unit_of_work import UnitOfWork
 from services import rewards, rounds
-from services.documents import charts, labels
 from services.access import scoreboard_scope
+from services.documents import charts, labels
 from services.errors import Forbidden
 from services.principal import Principal
 from services.reference import require_round
@@ -60,7 +60,9 @@ def score_round(
     assert framework is not None
     units = uow.repos.reference.board_units(fy.id, rnd.id, codes=scope)
     ids = [u.id for u in units]
-    own, central, _reports = uow.repos.reporting.round_values(rnd.id, None if scope is None else ids)
+    own, central, _reports = uow.repos.reporting.round_values(
+        rnd.id, None if scope is None else ids
+    )
     na = uow.repos.reference.not_applicable_by_unit(fy.id, None if scope is None else ids)
     source_of = sources(framework)
     closed = rnd.status == "closed"
@@ -117,9 +119,7 @@ def levels_chart(framework: Framework, outcomes: list[UnitOutcome], title_round:
     desc = "จำนวนหน่วยงานแยกตามระดับ / units per level: " + "; ".join(
         f"{n}: {c}" for n, c in zip(names, counts, strict=True)
     )
-    return charts.count_columns(
-        f"จำนวนหน่วยงานตามระดับ {title_round}", desc, names, counts
-    )
+    return charts.count_columns(f"จำนวนหน่วยงานตามระดับ {title_round}", desc, names, counts)
 
 
 def dimensions_chart(framework: Framework, outcomes: list[UnitOutcome], title_round: str) -> str:
@@ -197,9 +197,7 @@ def round_summary(
         "units": total,
         "per_level": per_level,
         "rates": monitoring.overall,
-        "by_kind": [
-            {"kind": labels.KINDS.get(k, k)} | v for k, v in monitoring.by_kind.items()
-        ],
+        "by_kind": [{"kind": labels.KINDS.get(k, k)} | v for k, v in monitoring.by_kind.items()],
         "dimensions": [
             {"name": f"{d.name_th} / {d.name_en}", "weight": str(d.weight), "average": _fmt(a)}
             for d, a in zip(framework.dimensions, averages, strict=True)

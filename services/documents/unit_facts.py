@@ -16,6 +16,7 @@ hold (the seed shows them only as images):
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -85,10 +86,10 @@ def _indicator(
         "reported": reported,
         "value": _value_text(ind, explanation),
         "score": result.get("score") or "–",
-        "direction": {"higher_is_better": "ยิ่งมากยิ่งดี / higher is better",
-                      "lower_is_better": "ยิ่งน้อยยิ่งดี / lower is better"}.get(
-            explanation.get("direction") or "", ""
-        ),
+        "direction": {
+            "higher_is_better": "ยิ่งมากยิ่งดี / higher is better",
+            "lower_is_better": "ยิ่งน้อยยิ่งดี / lower is better",
+        }.get(explanation.get("direction") or "", ""),
         "criteria": criteria,
         "reached": _reached(explanation),
         "formula": explanation.get("formula") or explanation.get("note") or "–",
@@ -107,11 +108,14 @@ def _gap(framework: Framework, doc: dict[str, Any]) -> dict[str, Any] | None:
         if item.get("unreachable"):
             need = "ไม่สามารถถึงได้ในรอบนี้ / unreachable in this round"
         elif item.get("required_value") is not None:
-            need = f"ต้องได้ค่าอย่างน้อย {item['required_value']} / needs a value of {item['required_value']}"
+            value = item["required_value"]
+            need = f"ต้องได้ค่าอย่างน้อย {value} / needs a value of {value}"
         elif item.get("required_steps") is not None:
             need = f"ต้องสำเร็จ {item['required_steps']} ขั้นตอน / needs {item['required_steps']} steps"
         else:
-            need = f"ต้องได้คะแนน {item['required_score']} / needs a score of {item['required_score']}"
+            need = (
+                f"ต้องได้คะแนน {item['required_score']} / needs a score of {item['required_score']}"
+            )
         items.append(
             f"ตัวชี้วัดที่ {item['indicator_no']}: คะแนน {item['current_score'] or '–'} "
             f"ต้องการ {item['required_score']}; {need}"
@@ -126,7 +130,11 @@ def _gap(framework: Framework, doc: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _unit_chart(
-    uow: UnitOfWork, actor: Principal, framework: Framework, doc: dict[str, Any], round_id: int,
+    uow: UnitOfWork,
+    actor: Principal,
+    framework: Framework,
+    doc: dict[str, Any],
+    round_id: int,
     title_round: str,
 ) -> str:
     """The unit's dimension scores against the average of the round's units the caller may
@@ -155,7 +163,10 @@ def _unit_chart(
         )
     )
     return charts.score_bars(
-        f"คะแนนรายมิติ {doc['unit_code']} {title_round}", desc, names, series,
+        f"คะแนนรายมิติ {doc['unit_code']} {title_round}",
+        desc,
+        names,
+        series,
         reference_lines(framework),
     )
 
@@ -198,7 +209,10 @@ def _trend(framework: Framework, year: list[Any], unit_code: str, year_be: int) 
         )
     )
     return charts.trend_line(
-        f"แนวโน้มคะแนนรวม {unit_code} ปีงบประมาณ {year_be}", desc, names, values,
+        f"แนวโน้มคะแนนรวม {unit_code} ปีงบประมาณ {year_be}",
+        desc,
+        names,
+        values,
         reference_lines(framework, overall=True),
     )
 
@@ -240,8 +254,13 @@ def unit_report(
         "submitted": "–" if view.submitted_at is None else thai_datetime(view.submitted_at),
         "on_time": labels.on_time_label(view.on_time if view.submitted_at else None),
         "indicators": [
-            _indicator(framework, ind, results.get(ind.indicator_no, {}), view,
-                       ind.indicator_no in reported)
+            _indicator(
+                framework,
+                ind,
+                results.get(ind.indicator_no, {}),
+                view,
+                ind.indicator_no in reported,
+            )
             for ind in framework.indicators
         ],
         "overall": doc["overall"] or "–",
@@ -271,7 +290,11 @@ def _when(moment: datetime | None) -> str:
 
 
 def _form2(
-    uow: UnitOfWork, actor: Principal, view: ReportView, framework: Framework, requirement: Any,
+    uow: UnitOfWork,
+    actor: Principal,
+    view: ReportView,
+    framework: Framework,
+    requirement: Any,
     year_be: int,
 ) -> dict[str, Any]:
     minimum = requirement.min_evidence_per_indicator
@@ -310,7 +333,11 @@ def _file(f: evidence.EvidenceView) -> dict[str, Any]:
 
 
 def _summary_form(
-    uow: UnitOfWork, actor: Principal, framework: Framework, year: list[Any], unit_code: str,
+    uow: UnitOfWork,
+    actor: Principal,
+    framework: Framework,
+    year: list[Any],
+    unit_code: str,
     year_be: int,
 ) -> dict[str, Any]:
     rounds = [rnd for rnd, _doc in year]
@@ -319,9 +346,11 @@ def _summary_form(
     changes = []
     for ind in framework.indicators:
         values = [s.get(ind.indicator_no) for s in scored]
-        rows.append({"no": ind.indicator_no, "name": ind.name_th, "scores": [v or "–" for v in values]})
+        rows.append(
+            {"no": ind.indicator_no, "name": ind.name_th, "scores": [v or "–" for v in values]}
+        )
         known = [(r.months, v) for r, v in zip(rounds, values, strict=True) if v is not None]
-        for (m1, v1), (m2, v2) in zip(known, known[1:], strict=False):
+        for (m1, v1), (m2, v2) in itertools.pairwise(known):
             if v1 != v2:
                 delta = Decimal(v2) - Decimal(v1)
                 changes.append(

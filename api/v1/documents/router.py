@@ -72,8 +72,13 @@ async def get_unit_report_pdf(
     typeset.check_font(settings.document_font_dir)
     pdf = await make_document(
         request,
-        partial(unit_facts.unit_report, actor=principal, round_id=round_id,
-                unit_code=unit_code, clock=clock),
+        partial(
+            unit_facts.unit_report,
+            actor=principal,
+            round_id=round_id,
+            unit_code=unit_code,
+            clock=clock,
+        ),
         partial(typeset.typeset, "unit_report", font_dir=settings.document_font_dir),
     )
     return _pdf(pdf, f"report-round-{round_id}-{_safe(unit_code)}.pdf")
@@ -118,15 +123,16 @@ def _round_chart(uow: Any, actor: Any, round_id: int, which: str) -> str:
     return round_facts.dimensions_chart(framework, outcomes, title)
 
 
-@router.get(
-    "/rounds/{round_id}/charts/levels.svg", response_class=Response, responses=ERRORS | SVG
-)
+@router.get("/rounds/{round_id}/charts/levels.svg", response_class=Response, responses=ERRORS | SVG)
 async def get_round_levels_svg(
     round_id: DbId, request: Request, principal: CurrentPrincipal
 ) -> Response:
     """Units per level in the round, as an SVG column chart (monitoring readers)."""
-    return _svg(await make_document(request, partial(_round_chart, actor=principal,
-                                                     round_id=round_id, which="levels")))
+    return _svg(
+        await make_document(
+            request, partial(_round_chart, actor=principal, round_id=round_id, which="levels")
+        )
+    )
 
 
 @router.get(
@@ -136,8 +142,11 @@ async def get_round_dimensions_svg(
     round_id: DbId, request: Request, principal: CurrentPrincipal
 ) -> Response:
     """The round's dimension averages with the Standard and Best Practice lines, as SVG."""
-    return _svg(await make_document(request, partial(_round_chart, actor=principal,
-                                                     round_id=round_id, which="dimensions")))
+    return _svg(
+        await make_document(
+            request, partial(_round_chart, actor=principal, round_id=round_id, which="dimensions")
+        )
+    )
 
 
 @router.get(
@@ -150,9 +159,17 @@ async def get_unit_dimensions_svg(
 ) -> Response:
     """The unit's dimension scores against the average of the units the caller may see (score
     access, as ``GET .../score``)."""
-    return _svg(await make_document(request, partial(
-        unit_facts.unit_dimensions_svg, actor=principal, round_id=round_id, unit_code=unit_code
-    )))
+    return _svg(
+        await make_document(
+            request,
+            partial(
+                unit_facts.unit_dimensions_svg,
+                actor=principal,
+                round_id=round_id,
+                unit_code=unit_code,
+            ),
+        )
+    )
 
 
 @router.get(
@@ -164,6 +181,9 @@ async def get_unit_trend_svg(
     round_id: DbId, unit_code: UnitCode, request: Request, principal: CurrentPrincipal
 ) -> Response:
     """The unit's overall score over the rounds of the round's fiscal year (score access)."""
-    return _svg(await make_document(request, partial(
-        unit_facts.trend_svg, actor=principal, round_id=round_id, unit_code=unit_code
-    )))
+    return _svg(
+        await make_document(
+            request,
+            partial(unit_facts.trend_svg, actor=principal, round_id=round_id, unit_code=unit_code),
+        )
+    )
