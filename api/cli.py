@@ -337,6 +337,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _round_arguments(p: argparse.ArgumentParser) -> None:
+    """``--year`` and ``--months`` (or ``--round``, as export-scores names it) of a document."""
+    p.add_argument("--year", type=int, required=True, help="fiscal year, Buddhist Era (2558)")
+    p.add_argument(
+        "--months",
+        "--round",
+        dest="months",
+        type=int,
+        required=True,
+        choices=[6, 9, 12],
+        help="the round, in months",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sqs", description="Service Quality Standard backend")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -412,16 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
         "summary form). Several units (--unit repeated, or --all-units) go into a directory, "
         "one file each, with a progress bar when stderr is a terminal.",
     )
-    p.add_argument("--year", type=int, required=True, help="fiscal year, Buddhist Era (2558)")
-    p.add_argument(
-        "--months",
-        "--round",
-        dest="months",
-        type=int,
-        required=True,
-        choices=[6, 9, 12],
-        help="the round, in months",
-    )
+    _round_arguments(p)
     p.add_argument("--unit", action="append", metavar="CODE", help="a unit code (repeatable)")
     p.add_argument("--all-units", action="store_true", help="every participating unit")
     p.add_argument(
@@ -436,16 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
         "answers an administrator: levels, rates, dimension averages, units below Standard, "
         "rewards at 12 months and the per-unit table.",
     )
-    p.add_argument("--year", type=int, required=True, help="fiscal year, Buddhist Era (2558)")
-    p.add_argument(
-        "--months",
-        "--round",
-        dest="months",
-        type=int,
-        required=True,
-        choices=[6, 9, 12],
-        help="the round, in months",
-    )
+    _round_arguments(p)
     p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
     p.set_defaults(func=cmd_export_summary)
 
