@@ -232,7 +232,7 @@ def trend_line(
     """A line through the rounds' overall scores (a gap where a round has none), with marks,
     values and dashed reference lines."""
     height = 340
-    left, right, top, bottom = 60.0, WIDTH - 120.0, 60.0, height - 60.0
+    left, right, top, bottom = 90.0, WIDTH - 130.0, 60.0, height - 60.0
     svg = _svg(height, title, desc)
     step = (right - left) / max(len(labels) - 1, 1)
 
@@ -287,7 +287,14 @@ def trend_line(
             "rect",
             {"x": f"{x - 5:.1f}", "y": f"{y - 5:.1f}", "width": "10", "height": "10", "fill": INK},
         )
-        _text(svg, x, y - 12, f"{value:.4f}", **{"text-anchor": "middle", "font-weight": "bold"})
+        _text(
+            svg,
+            x,
+            y - 12,
+            f"{value:.4f}",
+            **HALO,
+            **{"text-anchor": "middle", "font-weight": "bold"},
+        )
     if len(points) > 1:
         _polyline(svg, points)
     return _done(svg)

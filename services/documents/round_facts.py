@@ -1,10 +1,11 @@
 """What the round's documents show: every visible unit scored, and the round summary's facts.
 
-Access is the data's own: the summary and the round's charts are the round's monitoring
-(``services.rounds.monitoring``: admin, inspector for its units, viewer), counted over the
-units the caller may see; the rewards section only for those who read the reward list. A
-fixed handful of statements whatever the number of units; each unit is scored in memory by the
-domain, and only the few numbers a document prints are kept of each result.
+Access is the data's own: the summary and the round's charts are read by the round
+monitoring's readers (admin, viewer, an inspector) over the units their scoreboard shows
+(``scores.scoreboard``, whose rules and memo of scores they reuse); the rewards section only
+for those who read the reward list. The rates follow ``services.rounds``' definitions. A fixed
+handful of statements whatever the number of units, and no explained score per unit: the
+dimension scores come from the indicator scores (``domain.summary.dimension_scorer``).
 """
 
 from __future__ import annotations
@@ -17,19 +18,20 @@ from typing import Any
 
 from domain.calendar import thai_date, thai_datetime, thai_period
 from domain.framework import Framework
-from domain.scoring import evaluate
+from domain.summary import dimension_scorer
 from persistence.unit_of_work import UnitOfWork
-from services import rewards, rounds
-from services.access import scoreboard_scope
+from services import rewards, rounds, scores
+from services.access import require_role
 from services.documents import charts, labels
 from services.errors import Forbidden
 from services.principal import Principal
 from services.reference import require_round
-from services.values import merge_values, sources
 
 TABLE_MAX = 300
-"""Beyond this many units the summary's per-unit table lists the units below Standard only and
-names the XLSX export for the rest: a PDF of 10,000 rows is read by no one."""
+"""Beyond this many units the summary's per-unit table lists the units below Standard only (at
+most this many) and names the XLSX export for the rest: a PDF of 10,000 rows is read by no one."""
+GAPS_LISTED = 50
+"""The units below Standard listed with their largest gaps, the largest first."""
 BELOW = ("below_standard", "incomplete")
 
 
@@ -46,48 +48,49 @@ class UnitOutcome:
     level: str
     dimensions: tuple[Decimal | None, ...]
     largest_gap: tuple[int, Decimal] | None
-    """(indicator no, score still needed) of the blocking indicator furthest from the next
-    level, when the unit is below Standard"""
+    """(indicator no, score still needed) of the indicator furthest below the lowest level's
+    minimum, when the unit is below Standard"""
 
 
 def score_round(
-    uow: UnitOfWork, scope: frozenset[str] | None, round_id: int
+    uow: UnitOfWork, actor: Principal, round_id: int
 ) -> tuple[Framework, list[UnitOutcome]]:
-    """Every participating unit in ``scope`` (None: all) scored for the round, by code."""
-    rnd, fy = require_round(uow, round_id)
-    assert rnd.id is not None and fy.id is not None
+    """Every participating unit the caller's scoreboard shows, by code, scored for the round.
+
+    Through ``scores.scoreboard`` (its access rules, its memo of unchanged units' scores), and
+    the dimension scores from its indicator scores (``domain.summary.dimension_scores``): a
+    10,000-unit round is scored in the time of its scoreboard, not of 10,000 explanations."""
+    rows, _ = scores.scoreboard(uow, actor, round_id)
+    _rnd, fy = require_round(uow, round_id)
     framework = uow.repos.reference.framework(fy.framework_id)
     assert framework is not None
-    units = uow.repos.reference.board_units(fy.id, rnd.id, codes=scope)
-    ids = [u.id for u in units]
-    own, central, _reports = uow.repos.reporting.round_values(
-        rnd.id, None if scope is None else ids
-    )
-    na = uow.repos.reference.not_applicable_by_unit(fy.id, None if scope is None else ids)
-    source_of = sources(framework)
-    closed = rnd.status == "closed"
+    keys = [str(i.indicator_no) for i in framework.indicators]
+    numbers = [i.indicator_no for i in framework.indicators]
+    # The lowest level rule with a minimum per indicator: what a unit below it falls short of
+    floor = next((r.min_each for r in reversed(framework.levels) if r.min_each is not None), None)
+    no_dims: tuple[Decimal | None, ...] = (None,) * len(framework.dimensions)
+    dimensions_of = dimension_scorer(framework)
     out = []
-    for u in units:
-        values = merge_values(source_of, own.get(u.id, ()), central.get(u.id, ()), with_unit=True)
-        result = evaluate(framework, values, na.get(u.id, ()), closed)
+    for row in rows:
+        marks = tuple(
+            None if (v := row.indicator_scores.get(k)) is None else Decimal(v) for k in keys
+        )
+        complete = row.level != "incomplete"
         gap = None
-        if result.level in BELOW and result.next_level_gap is not None:
-            shortfalls = [
-                (item.indicator_no, item.required_score - (item.current_score or Decimal(0)))
-                for item in result.next_level_gap.blocking
-            ]
-            if shortfalls:
-                gap = max(shortfalls, key=lambda s: (s[1], -s[0]))
+        if row.level == "below_standard" and floor is not None:
+            short = [(floor - m, n) for n, m in zip(numbers, marks, strict=True) if m is not None]
+            worst = max(short, default=None)
+            gap = None if worst is None or worst[0] <= 0 else (worst[1], worst[0])
         out.append(
             UnitOutcome(
-                u.code,
-                u.name_th,
-                u.kind,
-                u.report_state or "draft",
-                u.on_time,
-                result.overall,
-                result.level,
-                tuple(d.score for d in result.dimensions),
+                row.unit_code,
+                row.name_th,
+                row.kind,
+                row.report_state,
+                row.on_time,
+                None if row.overall is None else Decimal(row.overall),
+                row.level,
+                dimensions_of(marks) if complete else no_dims,
                 gap,
             )
         )
@@ -124,10 +127,11 @@ def levels_chart(framework: Framework, outcomes: list[UnitOutcome], title_round:
 
 def dimensions_chart(framework: Framework, outcomes: list[UnitOutcome], title_round: str) -> str:
     averages = dimension_averages(outcomes, len(framework.dimensions))
+    scored = sum(1 for o in outcomes if o.level != "incomplete")
     names = [f"{d.name_th} ({d.weight}%)" for d in framework.dimensions]
     desc = (
-        f"คะแนนเฉลี่ยรายมิติของ {len(outcomes)} หน่วยงาน / dimension averages of "
-        f"{len(outcomes)} units: "
+        f"คะแนนเฉลี่ยรายมิติของ {scored} หน่วยงานที่มีคะแนนครบ / dimension averages of the "
+        f"{scored} units with every score: "
         + "; ".join(
             f"{n}: {'–' if a is None else f'{a:.4f}'}" for n, a in zip(names, averages, strict=True)
         )
@@ -160,9 +164,12 @@ def round_summary(
     uow: UnitOfWork, actor: Principal, round_id: int, clock: Callable[[], datetime]
 ) -> dict[str, Any]:
     """The department's round summary, as the facts its PDF prints."""
-    monitoring = rounds.monitoring(uow, actor, round_id)  # the access check (403 / 404)
-    scope = scoreboard_scope(actor)  # the same units as the monitoring's
-    framework, outcomes = score_round(uow, scope, round_id)
+    require_role(actor, *rounds.MONITORS)  # the round monitoring's readers (403)
+    framework, outcomes = score_round(uow, actor, round_id)  # their units (404: no round)
+    overall, by_kind = rounds.Rates(), {kind: rounds.Rates() for kind in rounds.UNIT_KINDS}
+    for o in outcomes:  # the monitoring's rates, by its definitions (services.rounds)
+        overall.add(o.state, o.on_time)
+        by_kind.setdefault(o.kind, rounds.Rates()).add(o.state, o.on_time)
     rnd, fy = require_round(uow, round_id)
     title_round = f"รอบ {rnd.months} เดือน ปีงบประมาณ {fy.year_be}"
     total = len(outcomes)
@@ -184,6 +191,7 @@ def round_summary(
     names = {i.indicator_no: i.name_th for i in framework.indicators}
     whole = total <= TABLE_MAX
     table = outcomes if whole else [o for o in outcomes if o.level in BELOW]
+    table_more = max(len(table) - TABLE_MAX, 0)
     doc: dict[str, Any] = {
         "title": f"สรุปผลการประเมินมาตรฐานคุณภาพการให้บริการประชาชน {title_round}",
         "header_left": "สรุปผลรายรอบของกรม / department round summary",
@@ -196,8 +204,8 @@ def round_summary(
         "generated": thai_datetime(clock()),
         "units": total,
         "per_level": per_level,
-        "rates": monitoring.overall,
-        "by_kind": [{"kind": labels.KINDS.get(k, k)} | v for k, v in monitoring.by_kind.items()],
+        "rates": overall.to_dict(),
+        "by_kind": [{"kind": labels.KINDS.get(k, k)} | v.to_dict() for k, v in by_kind.items()],
         "dimensions": [
             {"name": f"{d.name_th} / {d.name_en}", "weight": str(d.weight), "average": _fmt(a)}
             for d, a in zip(framework.dimensions, averages, strict=True)
@@ -212,10 +220,11 @@ def round_summary(
                 else f"ตัวชี้วัดที่ {o.largest_gap[0]} {names.get(o.largest_gap[0], '')} "
                 f"ขาดอีก {o.largest_gap[1]:.4f} คะแนน",
             }
-            for o in below[:TABLE_MAX]
+            for o in below[:GAPS_LISTED]
         ],
-        "below_more": max(len(below) - TABLE_MAX, 0),
-        "table": [_unit_row(framework, o) for o in table],
+        "below_more": max(len(below) - GAPS_LISTED, 0),
+        "table": [_unit_row(framework, o) for o in table[:TABLE_MAX]],
+        "table_more": table_more,
         "table_whole": whole,
         "xlsx": f"/api/v1/rounds/{round_id}/scores.xlsx",
         "charts": {

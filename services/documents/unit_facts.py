@@ -28,7 +28,6 @@ from domain.framework import Framework, Indicator
 from domain.results import RULE_AT_OR_BEYOND_L5
 from persistence.unit_of_work import UnitOfWork
 from services import evidence, reports, scores
-from services.access import scoreboard_scope
 from services.documents import charts, labels
 from services.documents.round_facts import dimension_averages, reference_lines, score_round
 from services.errors import Forbidden
@@ -140,8 +139,7 @@ def _unit_chart(
     """The unit's dimension scores against the average of the round's units the caller may
     see (an officer sees only its own unit: then no average is drawn, and the chart says so),
     so the picture never reveals a score the caller could not read."""
-    scope = scoreboard_scope(actor)
-    _fw, outcomes = score_round(uow, scope, round_id)
+    _fw, outcomes = score_round(uow, actor, round_id)
     others = [o for o in outcomes if o.code != doc["unit_code"]]
     names = [d.name_th for d in framework.dimensions]
     mine = {d["code"]: d["score"] for d in doc["dimensions"]}

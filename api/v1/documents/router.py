@@ -15,6 +15,8 @@ from api.deps import ClockDep, CurrentPrincipal, SettingsDep
 from api.documents import make_document
 from api.errors import problem_responses
 from api.v1.common.schemas import DbId, UnitCode
+from services import rounds
+from services.access import require_role
 from services.documents import round_facts, typeset, unit_facts
 from services.documents.charts import SVG_MEDIA_TYPE
 from services.reference import require_round
@@ -111,11 +113,8 @@ async def get_round_summary_pdf(
 
 def _round_chart(uow: Any, actor: Any, round_id: int, which: str) -> str:
     """The round's charts are its monitoring's data: the same readers, the same units."""
-    from services import rounds
-    from services.access import scoreboard_scope
-
-    rounds.monitoring(uow, actor, round_id)  # the access check (403 / 404)
-    framework, outcomes = round_facts.score_round(uow, scoreboard_scope(actor), round_id)
+    require_role(actor, *rounds.MONITORS)  # the round monitoring's readers (403)
+    framework, outcomes = round_facts.score_round(uow, actor, round_id)
     rnd, fy = require_round(uow, round_id)
     title = f"รอบ {rnd.months} เดือน ปีงบประมาณ {fy.year_be}"
     if which == "levels":
