@@ -5,7 +5,8 @@
 - the 10,000-unit round summary — target <= 10 s, with the process's memory growth <= 300 MB
   (peak resident size after the request minus before it, so it bounds the growth);
 - for the record, a unit's report in the 10,000-unit round too (its chart averages the units
-  the reader may see: an administrator sees all 10,000).
+  the reader may see: an administrator sees all 10,000), the same unit's XLSX report as a
+  yardstick of the machine's load, and the load average when the run ended.
 
 Each figure is the median of several requests after one warm-up request (the first compiles
 Typst's fonts and templates); the 10,000-unit summary's memory is taken on its first request.
@@ -17,6 +18,7 @@ The LAST line is JSON with the figures.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import sys
@@ -102,6 +104,11 @@ def demo_figures(repeat: int) -> dict[str, float]:
             out["demo_summary_seconds"], out["demo_summary_bytes"] = timed(
                 client, f"{base}/summary.pdf", headers, repeat
             )
+            # The same unit's report as XLSX, in the same run: a yardstick for how loaded the
+            # machine was (the PDF's time over it is a ratio that load moves much less).
+            out["demo_unit_report_xlsx_seconds"], _ = timed(
+                client, f"{base}/units/{unit}/report.xlsx", headers, repeat
+            )
     return out
 
 
@@ -134,6 +141,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     figures = demo_figures(args.repeat) | large_figures(args.units, args.repeat)
+    figures["pdf_over_xlsx_unit_report"] = round(
+        figures["demo_unit_report_seconds"] / figures["demo_unit_report_xlsx_seconds"], 2
+    )
+    figures["load_average_1min"] = round(os.getloadavg()[0], 1)
     last_line(figures)
 
 

@@ -188,7 +188,6 @@ def round_summary(
         (o for o in outcomes if o.level == "below_standard"),
         key=lambda o: (-(o.largest_gap[1] if o.largest_gap else 0), o.code),
     )
-    names = {i.indicator_no: i.name_th for i in framework.indicators}
     whole = total <= TABLE_MAX
     table = outcomes if whole else [o for o in outcomes if o.level in BELOW]
     table_more = max(len(table) - TABLE_MAX, 0)
@@ -217,8 +216,8 @@ def round_summary(
                 "overall": _fmt(o.overall),
                 "gap": "–"
                 if o.largest_gap is None
-                else f"ตัวชี้วัดที่ {o.largest_gap[0]} {names.get(o.largest_gap[0], '')} "
-                f"ขาดอีก {o.largest_gap[1]:.4f} คะแนน",
+                else f"ตัวชี้วัดที่ {o.largest_gap[0]} ขาดอีก {o.largest_gap[1]:.4f} คะแนน / "
+                f"indicator {o.largest_gap[0]} short by {o.largest_gap[1]:.4f}",
             }
             for o in below[:GAPS_LISTED]
         ],
