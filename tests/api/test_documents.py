@@ -164,12 +164,10 @@ def test_twelve_month_report_has_form_two_and_the_summary_form(
     sha = r.json()["sha256"]
     r = upload(client, order_url("BKK01", 2558), admin, sample_pdf("o"), "คำสั่ง.pdf")
     assert r.status_code == 201, r.text
-    r = client.post(
-        f"{base}/return",
-        headers=admin,
-        json={"comments": [{"indicator_no": 3, "comment": "ขอหลักฐานเพิ่ม"}]},
-    )
-    assert r.status_code in (200, 409), r.text  # a draft cannot be returned: no comment then
+    six = f"/api/v1/rounds/{world.r6}/units/BKK01/report"
+    assert client.post(f"{six}/submit", headers=admin).status_code == 200
+    comments = {"comments": [{"indicator_no": 3, "comment": "ขอหลักฐานเพิ่มเติม"}]}
+    assert client.post(f"{six}/return", headers=admin, json=comments).status_code == 200
     r = client.get(f"{base}.pdf", headers=admin)
     text = squash(check_pdf(tmp_path, r))
     assert "แบบที่2" in text and "ผลสำรวจ.pdf" in text and sha in text
@@ -177,6 +175,8 @@ def test_twelve_month_report_has_form_two_and_the_summary_form(
     assert "ไม่ผ่านเกณฑ์≥2" in text  # one file where two are needed
     assert "แบบสรุปรายงานผลการธำรงรักษามาตรฐานคุณภาพการให้บริการประชาชน" in text
     assert "หัวหน้าหน่วยงาน" in text and "คณะทำงาน" in text  # signatures
+    assert "ขอหลักฐานเพิ่มเติม" in text  # the 6-month round's review comment
+    assert "ยังไม่มีการแก้ไข" in text  # nothing rewritten since
     assert squash("1 ตุลาคม 2557 – 30 กันยายน 2558") in text
     assert squash("9 ตุลาคม 2558") in text
 
