@@ -9,6 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONPATH=/app
 
 WORKDIR /app
+# The Thai font every PDF document is set in (TLWG Laksaman, the Sarabun family), from Debian.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-tlwg-laksaman-otf \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md alembic.ini ./
 COPY api ./api
 COPY domain ./domain

@@ -212,6 +212,101 @@ def cmd_export_scores(args: argparse.Namespace) -> int:
     return 0
 
 
+def _round_id(uow, year_be: int, months: int) -> int:  # type: ignore[no-untyped-def]
+    from services.reference import get_fiscal_year
+
+    year = get_fiscal_year(uow, year_be)
+    found = [r.round_id for r in year.rounds if r.months == months]
+    if not found:
+        raise NotFound(f"fiscal year {year_be} has no {months}-month round")
+    return found[0]
+
+
+def _write_binary(command: str, output: Path | None, data: bytes) -> int:
+    if output is None:
+        if sys.stdout.isatty():
+            print(f"sqs {command}: a PDF is binary: name a file with --output", file=sys.stderr)
+            return 2
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    output.write_bytes(data)
+    print(f"wrote {output} ({len(data)} bytes)", file=sys.stderr)
+    return 0
+
+
+def cmd_export_report(args: argparse.Namespace) -> int:
+    """Units' report PDFs for a round: one to --output FILE, several into --output DIR."""
+    from datetime import UTC, datetime
+
+    from persistence.unit_of_work import UnitOfWork
+    from services.documents import typeset, unit_facts
+    from services.principal import Principal
+
+    operator = Principal(subject="system:cli", role="admin", username="cli")
+    settings, engine = _engine()
+    output: Path | None = args.output
+    many = args.all_units or len(args.unit or []) > 1
+    if not args.all_units and not args.unit:
+        print("sqs export-report: name a unit with --unit CODE, or --all-units", file=sys.stderr)
+        return 2
+    if many and (output is None or not output.is_dir()):
+        print("sqs export-report: several units need --output DIRECTORY", file=sys.stderr)
+        return 2
+    try:
+        typeset.check_font(settings.document_font_dir)
+        with UnitOfWork(engine) as uow:
+            round_id = _round_id(uow, args.year, args.months)
+            if args.all_units:
+                codes = [
+                    u.code
+                    for u in uow.repos.reference.participants(
+                        uow.repos.reference.fiscal_year(args.year).id
+                    )
+                ]  # type: ignore[union-attr]
+            else:
+                codes = list(args.unit)
+        # Progress only for a person watching: a terminal on stderr, and more than one unit.
+        progress = _progress_bar("reports") if many and sys.stderr.isatty() else None
+        for done, code in enumerate(codes, start=1):
+            with UnitOfWork(engine) as uow:
+                facts = unit_facts.unit_report(
+                    uow, operator, round_id, code, lambda: datetime.now(UTC)
+                )
+            pdf = typeset.typeset("unit_report", facts, settings.document_font_dir)
+            if not many:
+                return _write_binary("export-report", output, pdf)
+            assert output is not None
+            (output / f"report-{args.year}-{args.months}-{code}.pdf").write_bytes(pdf)
+            if progress is not None:
+                progress(done, len(codes))
+    except AppError as error:
+        return _fail("export-report", error)
+    print(f"wrote {len(codes)} reports into {output}", file=sys.stderr)
+    return 0
+
+
+def cmd_export_summary(args: argparse.Namespace) -> int:
+    """The round summary PDF, as GET /rounds/{id}/summary.pdf answers an administrator."""
+    from datetime import UTC, datetime
+
+    from persistence.unit_of_work import UnitOfWork
+    from services.documents import round_facts, typeset
+    from services.principal import Principal
+
+    operator = Principal(subject="system:cli", role="admin", username="cli")
+    settings, engine = _engine()
+    try:
+        typeset.check_font(settings.document_font_dir)
+        with UnitOfWork(engine) as uow:
+            round_id = _round_id(uow, args.year, args.months)
+            facts = round_facts.round_summary(uow, operator, round_id, lambda: datetime.now(UTC))
+        pdf = typeset.typeset("round_summary", facts, settings.document_font_dir)
+    except AppError as error:
+        return _fail("export-summary", error)
+    return _write_binary("export-summary", args.output, pdf)
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from api.settings import get_settings
     from services.backup import backup_sqlite
@@ -240,6 +335,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         access_log=False,  # the app writes its own JSON line per request (sqs.access)
     )
     return 0
+
+
+def _round_arguments(p: argparse.ArgumentParser) -> None:
+    """``--year`` and ``--months`` (or ``--round``, as export-scores names it) of a document."""
+    p.add_argument("--year", type=int, required=True, help="fiscal year, Buddhist Era (2558)")
+    p.add_argument(
+        "--months",
+        "--round",
+        dest="months",
+        type=int,
+        required=True,
+        choices=[6, 9, 12],
+        help="the round, in months",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -308,6 +417,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
     p.set_defaults(func=cmd_export_scores)
+
+    p = sub.add_parser(
+        "export-report",
+        help="write units' report PDFs for a round",
+        description="Write a unit's report for one round as the API's GET "
+        "/rounds/{id}/units/{code}/report.pdf answers it (Form 1; at 12 months Form 2 and the "
+        "summary form). Several units (--unit repeated, or --all-units) go into a directory, "
+        "one file each, with a progress bar when stderr is a terminal.",
+    )
+    _round_arguments(p)
+    p.add_argument("--unit", action="append", metavar="CODE", help="a unit code (repeatable)")
+    p.add_argument("--all-units", action="store_true", help="every participating unit")
+    p.add_argument(
+        "--output", type=Path, metavar="FILE|DIR", help="default (one unit): standard output"
+    )
+    p.set_defaults(func=cmd_export_report)
+
+    p = sub.add_parser(
+        "export-summary",
+        help="write a round's summary PDF",
+        description="Write the department's round summary as GET /rounds/{id}/summary.pdf "
+        "answers an administrator: levels, rates, dimension averages, units below Standard, "
+        "rewards at 12 months and the per-unit table.",
+    )
+    _round_arguments(p)
+    p.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+    p.set_defaults(func=cmd_export_summary)
 
     p = sub.add_parser(
         "backup",

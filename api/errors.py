@@ -50,6 +50,7 @@ _HTTP_KINDS = {
     415: ("unsupported_media_type", "Unsupported media type"),
     422: ("unprocessable", "Unprocessable content"),
     429: ("too_many_requests", "Too many requests"),
+    503: ("service_unavailable", "Service unavailable"),
 }
 
 

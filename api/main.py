@@ -134,6 +134,9 @@ def create_app(
     # Each caller's evidence uploads in flight (api.request_body)
     app.state.uploads = UploadsInFlight(settings.uploads_in_flight_per_caller)
     app.state.clock = utcnow  # tests replace it to stand at a deadline
+    # PDF documents and charts: made on threads of their own, at most this many at once
+    # (api.documents.make_document), never on the worker threads other routes need.
+    app.state.documents = anyio.CapacityLimiter(settings.document_concurrency)
     from api.security import make_authenticator
 
     app.state.authenticator = make_authenticator(settings)

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     # When set, GET /metrics needs "Authorization: Bearer <this token>".
     metrics_token: str | None = None
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
+    # PDF documents: where the Thai font (TLWG Laksaman) is read from, and how many documents
+    # one process typesets at once (beyond it: 429 with Retry-After).
+    document_font_dir: Path = Path("/usr/share/fonts/opentype/tlwg")
+    document_concurrency: int = Field(default=2, ge=1, le=64)
 
     @field_validator("webhook_allow_hosts", "cors_origins", mode="before")
     @classmethod

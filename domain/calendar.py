@@ -9,7 +9,7 @@ year); each is editable." Submissions are judged on time by the Bangkok calendar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from domain.errors import ValueInvalid
 
@@ -122,3 +122,39 @@ def is_on_time(submitted_at: datetime, deadline: date) -> bool:
     time even though it is 16:59 UTC, and 00:30 Bangkok the next day is late.
     """
     return bangkok_date(submitted_at) <= deadline
+
+
+THAI_MONTHS = (
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+)
+"""Full Thai month names, January first, as Thai official documents write them."""
+
+
+def thai_date(d: date) -> str:
+    """``1 ตุลาคม 2557``: day, full Thai month name and Buddhist-Era year, the way a Thai
+    government document dates things (the seed's "ภายในวันที่ 9 ตุลาคม 2558")."""
+    return f"{d.day} {THAI_MONTHS[d.month - 1]} {ce_to_be(d.year)}"
+
+
+def thai_period(start: date, end: date) -> str:
+    """``1 ตุลาคม 2557 – 31 มีนาคม 2558``: a cumulative round period, en dash between."""
+    return f"{thai_date(start)} – {thai_date(end)}"
+
+
+def thai_datetime(moment: datetime) -> str:
+    """``7 ธันวาคม 2569 เวลา 13:50 น.``: a moment as Bangkok wall-clock time (a naive one is
+    UTC, as the database keeps every time)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    local = aware.astimezone(BANGKOK)
+    return f"{thai_date(local.date())} เวลา {local:%H:%M} น."

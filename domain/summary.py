@@ -13,8 +13,10 @@ each other on generated frameworks and values.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
+from fractions import Fraction
+from math import lcm
 
 from domain.compiled import MAX_Q, MAX_STEPS, compile_framework
 from domain.framework import Framework
@@ -23,7 +25,7 @@ from domain.results import ScoreResult
 from domain.scoring import evaluate, overall_and_level
 from domain.values import IndicatorValue
 
-__all__ = ["Summary", "summarize"]
+__all__ = ["Summary", "dimension_scorer", "summarize"]
 
 Summary = tuple[Decimal | None, str, tuple[Decimal | None, ...]]
 """(overall, level, the indicators' scores in the framework's order)."""
@@ -111,3 +113,36 @@ def summarize(
 
 def _of(result: ScoreResult) -> Summary:
     return result.overall, result.level, tuple(r.score for r in result.indicators)
+
+
+def dimension_scorer(
+    framework: Framework,
+) -> Callable[[tuple[Decimal | None, ...]], tuple[Decimal | None, ...]]:
+    """A function from a unit's indicator scores (a ``Summary``'s, in the framework's order)
+    to each dimension's score: the weighted mean of the scores it has, relative weights
+    renormalised over them, rounded half-up to 4 decimals; None for a dimension with no score.
+
+    For a unit whose every applicable indicator is scored (any level but ``incomplete``) this
+    is ``evaluate``'s dimension score (tests/domain/test_domain_summary.py checks it), without
+    building the explained result: the round's documents need it for 10,000 units. Integer
+    arithmetic in 1/10,000ths of a point, the weights brought to whole numbers once."""
+    weights = [Fraction(i.relative_weight) for i in framework.indicators]
+    scale = lcm(*(w.denominator for w in weights)) if weights else 1
+    whole = [int(w * scale) for w in weights]
+    position = {d.code: n for n, d in enumerate(framework.dimensions)}
+    dims = [position[i.dimension] for i in framework.indicators]
+    count = len(framework.dimensions)
+
+    def score(scores: tuple[Decimal | None, ...]) -> tuple[Decimal | None, ...]:
+        sums = [0] * count
+        totals = [0] * count
+        for d, w, mark in zip(dims, whole, scores, strict=True):
+            if mark is not None:
+                sums[d] += w * int(mark.scaleb(4))  # exact: scores have 4 decimals
+                totals[d] += w
+        return tuple(
+            None if t == 0 else Decimal((s + s + t) // (t + t)).scaleb(-4)
+            for s, t in zip(sums, totals, strict=True)
+        )
+
+    return score

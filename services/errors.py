@@ -74,3 +74,7 @@ class Unprocessable(AppError):
 
 class TooManyRequests(AppError):
     status, kind, title = 429, "too_many_requests", "Too many requests"
+
+
+class ServiceUnavailable(AppError):
+    status, kind, title = 503, "service_unavailable", "Service unavailable"

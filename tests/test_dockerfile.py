@@ -186,3 +186,22 @@ def test_docs_assets_are_package_data(asset):
     globs = config["tool"]["setuptools"]["package-data"]["api"]
     inside = asset.removeprefix("api/")
     assert any(fnmatch.fnmatchcase(inside, g) and g.count("/") == inside.count("/") for g in globs)
+
+
+def test_the_image_installs_the_thai_font_the_pdfs_are_set_in():
+    """PDF documents are set in TLWG Laksaman read from SQS_DOCUMENT_FONT_DIR's default: the
+    image installs the Debian package that puts it there (without it the PDF routes answer
+    503). The image runs no tests, so poppler-utils (the tests' PDF reader) stays out."""
+    from api.settings import Settings
+    from services.documents.typeset import FONT_FAMILY
+
+    runs = [args for keyword, args in instructions() if keyword == "RUN"]
+    installs = [r for r in runs if "apt-get install" in r]
+    assert any("fonts-tlwg-laksaman-otf" in r.split() for r in installs), installs
+    assert str(Settings.model_fields["document_font_dir"].default) == (
+        "/usr/share/fonts/opentype/tlwg"  # where fonts-tlwg-laksaman-otf puts Laksaman.otf
+    )
+    assert FONT_FAMILY == "Laksaman"
+    # setup-env installs the same font (and the tests' poppler-utils) on a developer's machine
+    setup = (ROOT / "scripts" / "setup-env").read_text(encoding="utf-8")
+    assert "fonts-tlwg-laksaman-otf" in setup and "poppler-utils" in setup

@@ -15,6 +15,7 @@ from api.v1.audit import router as audit
 from api.v1.auth import router as auth
 from api.v1.central_values import router as central_values
 from api.v1.clients import router as clients
+from api.v1.documents import router as documents
 from api.v1.evidence import router as evidence
 from api.v1.exports import router as exports
 from api.v1.fiscal_years import router as fiscal_years
@@ -46,6 +47,7 @@ FEATURES = (
     rewards,
     webhooks,
     exports,
+    documents,
 )
 
 

@@ -274,6 +274,13 @@ RULES: dict[str, Rule] = {
     "get_round_scoreboard_xlsx": rule(admin=OK, unit_officer=OK, inspector=OK, viewer=OK),
     "get_report_xlsx": rule(**REPORT_READ),
     "get_fiscal_year_calendar": everyone(),
+    # --- documents: the access of the data each shows ---
+    "get_unit_report_pdf": rule(**REPORT_READ),
+    "get_round_summary_pdf": rule(admin=OK, inspector=OK, viewer=OK),
+    "get_round_levels_svg": rule(admin=OK, inspector=OK, viewer=OK),
+    "get_round_dimensions_svg": rule(admin=OK, inspector=OK, viewer=OK),
+    "get_unit_dimensions_svg": rule(**SCORE_READ),
+    "get_unit_trend_svg": rule(**SCORE_READ),
     # --- evidence (the report's object rules; an evidence id belongs to one unit) ---
     "upload_indicator_evidence": rule(lambda w: _pdf(), **REPORT_EDIT),
     "list_indicator_evidence": rule(**REPORT_READ),

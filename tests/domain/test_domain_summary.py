@@ -96,3 +96,23 @@ def test_summary_of_the_default_framework_on_many_units() -> None:
         if not isinstance(expected[0], type):  # an answer, not an error
             seen_levels.add(expected[1])
     assert {"best_practice", "standard", "below_standard", "incomplete"} <= seen_levels
+
+
+@SETTINGS
+@given(framework_st(), st.integers(0, 10**9), st.data())
+def test_dimension_scores_equal_evaluates_for_every_scored_unit(
+    fw: Framework, seed: int, data: Any
+) -> None:
+    from domain.summary import dimension_scorer
+
+    values = values_for(fw, seed)
+    numbers = [i.indicator_no for i in fw.indicators]
+    na = set(data.draw(st.lists(st.sampled_from(numbers), max_size=len(numbers), unique=True)))
+    try:
+        result = evaluate(fw, values, na, False)
+    except Exception:  # no applicable indicator left: nothing to compare
+        return
+    if result.level == "incomplete":
+        return
+    scores = tuple(r.score for r in result.indicators)
+    assert dimension_scorer(fw)(scores) == tuple(d.score for d in result.dimensions)

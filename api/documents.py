@@ -1,0 +1,55 @@
+"""The one place where the API makes a document (a PDF or a chart): ``make_document``.
+
+Documents are slow beside every other answer (scoring a whole round, typesetting pages), so
+they run off the event loop, on threads of their own bounded by ``SQS_DOCUMENT_CONCURRENCY``
+(``app.state.documents``): a burst of downloads never takes the worker threads that score
+reads and writes need. When every slot is busy the caller gets 429 with ``Retry-After``
+rather than a queue that grows without bound. Gathering holds a pool slot and a read-only
+unit of work; typesetting holds neither, so no database connection waits on the typesetter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from fastapi import Request
+from sqlalchemy.engine import Engine
+
+from persistence.unit_of_work import UnitOfWork
+from services.errors import TooManyRequests
+
+T = TypeVar("T")
+RETRY_AFTER_SECONDS = 5
+
+
+def _read(engine: Engine, request_id: str | None, gather: Callable[[UnitOfWork], T]) -> T:
+    with UnitOfWork(engine, request_id=request_id) as uow:
+        return gather(uow)
+
+
+async def make_document(
+    request: Request,
+    gather: Callable[[UnitOfWork], Any],
+    render: Callable[[Any], T] | None = None,
+) -> T:
+    """``render(gather(uow))`` (or ``gather(uow)`` alone), on the documents' threads."""
+    limiter: anyio.CapacityLimiter = request.app.state.documents
+    if limiter.borrowed_tokens >= limiter.total_tokens:
+        raise TooManyRequests(
+            "as many documents as this server makes at once are being made: try again in "
+            f"{RETRY_AFTER_SECONDS} seconds",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            kind="documents_busy",
+        )
+    slots = request.app.state.db_slots
+    request_id = getattr(request.state, "request_id", None)
+    async with slots:
+        facts = await anyio.to_thread.run_sync(
+            partial(_read, request.app.state.engine, request_id, gather), limiter=limiter
+        )
+    if render is None:
+        return facts  # type: ignore[no-any-return]
+    return await anyio.to_thread.run_sync(partial(render, facts), limiter=limiter)
