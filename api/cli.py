@@ -270,9 +270,7 @@ def cmd_export_report(args: argparse.Namespace) -> int:
         progress = _progress_bar("reports") if many and sys.stderr.isatty() else None
         for done, code in enumerate(codes, start=1):
             with UnitOfWork(engine) as uow:
-                facts = unit_facts.unit_report(
-                    uow, operator, round_id, code, lambda: datetime.now(UTC)
-                )
+                facts = unit_facts.unit_report(uow, operator, round_id, code, datetime.now(UTC))
             pdf = typeset.typeset("unit_report", facts, settings.document_font_dir)
             if not many:
                 return _write_binary("export-report", output, pdf)
@@ -300,7 +298,7 @@ def cmd_export_summary(args: argparse.Namespace) -> int:
         typeset.check_font(settings.document_font_dir)
         with UnitOfWork(engine) as uow:
             round_id = _round_id(uow, args.year, args.months)
-            facts = round_facts.round_summary(uow, operator, round_id, lambda: datetime.now(UTC))
+            facts = round_facts.round_summary(uow, operator, round_id, datetime.now(UTC))
         pdf = typeset.typeset("round_summary", facts, settings.document_font_dir)
     except AppError as error:
         return _fail("export-summary", error)

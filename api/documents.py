@@ -6,6 +6,11 @@ they run off the event loop, on threads of their own bounded by ``SQS_DOCUMENT_C
 reads and writes need. When every slot is busy the caller gets 429 with ``Retry-After``
 rather than a queue that grows without bound. Gathering holds a pool slot and a read-only
 unit of work; typesetting holds neither, so no database connection waits on the typesetter.
+
+Every document route calls this and nothing else, so an app-wide export limiter (another
+branch adds one for CSV and XLSX) can take its place here: ``gather`` and ``render`` are
+partials of module-level functions over plain values (the moment of generation is passed as a
+``datetime``, not a clock), as a worker process needs them.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ dimension scores come from the indicator scores (``domain.summary.dimension_scor
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -161,7 +160,7 @@ def _unit_row(framework: Framework, o: UnitOutcome) -> dict[str, Any]:
 
 
 def round_summary(
-    uow: UnitOfWork, actor: Principal, round_id: int, clock: Callable[[], datetime]
+    uow: UnitOfWork, actor: Principal, round_id: int, now: datetime
 ) -> dict[str, Any]:
     """The department's round summary, as the facts its PDF prints."""
     require_role(actor, *rounds.MONITORS)  # the round monitoring's readers (403)
@@ -200,7 +199,7 @@ def round_summary(
         "period": thai_period(rnd.period_start, rnd.period_end),
         "deadline": thai_date(rnd.deadline),
         "status": labels.ROUND_STATUS.get(rnd.status, rnd.status),
-        "generated": thai_datetime(clock()),
+        "generated": thai_datetime(now),
         "units": total,
         "per_level": per_level,
         "rates": overall.to_dict(),

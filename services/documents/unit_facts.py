@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -216,7 +215,7 @@ def _trend(framework: Framework, year: list[Any], unit_code: str, year_be: int) 
 
 
 def unit_report(
-    uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str, clock: Callable[[], datetime]
+    uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str, now: datetime
 ) -> dict[str, Any]:
     """The facts of a unit's report PDF for the round."""
     view = reports.get_report(uow, actor, round_id, unit_code)  # report access (403 / 404)
@@ -235,7 +234,7 @@ def unit_report(
         "header_left": f"{unit.name_th} ({unit.code})",
         "header_right": title_round,
         "draft": view.state in labels.DRAFT_STATES,
-        "generated": thai_datetime(clock()),
+        "generated": thai_datetime(now),
         "unit": {
             "code": unit.code,
             "name_th": unit.name_th,

@@ -260,15 +260,21 @@ def test_half_sent_bodies_hold_nothing_that_others_need(live: Live) -> None:
             assert len(held) > SLOTS and len(refused) > SLOTS
             time.sleep(0.5)  # every held request has reached the server
 
-            timings = {}
-            answer, timings["sign-in"] = _timed(sign_in)
-            assert answer.status_code == 200, answer.text
-            answer, timings["report read"] = _timed(read_report)
-            assert answer.status_code == 200, answer.text
-            answer, timings["report write"] = _timed(lambda: write_report("81"))
-            assert answer.status_code == 200, answer.text
+            # Each must answer 200, the fastest of three tries within FAST: held connections
+            # would make every try wait (30 s before the fix), while a busy test machine only
+            # slows the odd one (the sign-in hashes with argon2id at production cost).
+            timings: dict[str, list[float]] = {}
+            for name, send in [
+                ("sign-in", sign_in),
+                ("report read", read_report),
+                ("report write", lambda: write_report("81")),
+            ]:
+                for _ in range(3):
+                    answer, took = _timed(send)
+                    assert answer.status_code == 200, (name, answer.text)
+                    timings.setdefault(name, []).append(round(took, 3))
             print(f"\nwith {len(held) + len(refused)} half-sent bodies: {timings}")
-            assert max(timings.values()) < FAST, timings
+            assert all(min(tries) < FAST for tries in timings.values()), timings
 
             for sock in refused:  # refused before the body: role first
                 got = read_answer(sock, timeout=5)

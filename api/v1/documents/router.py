@@ -79,7 +79,7 @@ async def get_unit_report_pdf(
             actor=principal,
             round_id=round_id,
             unit_code=unit_code,
-            clock=clock,
+            now=clock(),
         ),
         partial(typeset.typeset, "unit_report", font_dir=settings.document_font_dir),
     )
@@ -105,7 +105,7 @@ async def get_round_summary_pdf(
     typeset.check_font(settings.document_font_dir)
     pdf = await make_document(
         request,
-        partial(round_facts.round_summary, actor=principal, round_id=round_id, clock=clock),
+        partial(round_facts.round_summary, actor=principal, round_id=round_id, now=clock()),
         partial(typeset.typeset, "round_summary", font_dir=settings.document_font_dir),
     )
     return _pdf(pdf, f"summary-round-{round_id}.pdf")
