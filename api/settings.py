@@ -7,6 +7,7 @@ start, and a wrong value stops the service with a message that names the variabl
 from __future__ import annotations
 
 import json
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -43,6 +44,11 @@ class Settings(BaseSettings):
     evidence_backend: Literal["filesystem", "database"] = "filesystem"
     evidence_dir: Path = Path("./var/evidence")
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    # Evidence kept per unit and round: files and bytes (409 / 413 beyond).
+    evidence_max_files: int = Field(default=200, ge=1)
+    evidence_max_total_bytes: int = Field(default=500 * 1024 * 1024, ge=1)
+    # Whole-round exports (CSV, XLSX, ...) built at once per process, on threads of their own.
+    exports_in_flight: int = Field(default=2, ge=1, le=64)
     page_size_max: int = Field(default=1000, ge=1)
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
@@ -121,6 +127,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
+        if self.demo_mode and self.jwt_secret == DEFAULT_SECRET:
+            # Demo mode without a secret: a random one made now, never a fixed one anybody
+            # could sign with. Tokens then die with the process (sqs serve shares one secret
+            # between its workers; scripts/run-demo keeps one beside the demo database).
+            self.jwt_secret = secrets.token_urlsafe(48)
         weak = self.jwt_secret == DEFAULT_SECRET or len(self.jwt_secret) < MIN_SECRET_LENGTH
         if self.jwt_algorithm == "HS256" and not self.demo_mode and weak:
             raise ValueError(
