@@ -81,7 +81,9 @@ def cmd_deliver_webhooks(args: argparse.Namespace) -> int:
 
     settings, engine = _engine()
     while True:
-        report = run_pending(engine, settings.webhook_allow_hosts)
+        report = run_pending(
+            engine, settings.webhook_allow_hosts, attempt_seconds=settings.webhook_attempt_seconds
+        )
         print(
             f"fanned out {report.fanned_out}, sent {report.attempted}, delivered "
             f"{report.delivered}, retrying {report.retrying}, failed {report.failed}"

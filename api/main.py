@@ -95,6 +95,7 @@ def create_app(
                 engine,
                 allow_hosts=settings.webhook_allow_hosts,
                 interval=settings.webhook_worker_interval_seconds,
+                attempt_seconds=settings.webhook_attempt_seconds,
                 on_report=app.state.metrics.webhooks_delivered,
             )
             worker.start()

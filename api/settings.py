@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     webhook_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     webhook_worker_enabled: bool = True
     webhook_worker_interval_seconds: float = Field(default=5.0, gt=0)
+    # Overall deadline of one delivery attempt; under the 60 s lease of a claimed delivery.
+    webhook_attempt_seconds: float = Field(default=10.0, gt=0, le=50)
     # Browser origins allowed to call the API (CORS); empty: no CORS headers at all.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     metrics_enabled: bool = True
