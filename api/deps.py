@@ -155,8 +155,16 @@ class Run:
         self.reads: Reads | None = request.app.state.reads
 
     async def __call__(
-        self, service: Callable[..., T], /, *args: Any, short: bool = True, **kwargs: Any
+        self,
+        service: Callable[..., T],
+        /,
+        *args: Any,
+        short: bool = True,
+        limiter: anyio.CapacityLimiter | None = None,
+        **kwargs: Any,
     ) -> T:
+        """``limiter``: the threads a step that leaves the event loop runs on (default: the
+        shared worker threads; whole-round exports bring their own, see api.export_limit)."""
         request = self._request
         slots: asyncio.Semaphore = request.app.state.db_slots
         async with slots:
@@ -166,11 +174,18 @@ class Run:
                 request_id=getattr(request.state, "request_id", None),
             )
             try:
-                return await self._run(uow, partial(service, uow, *args, **kwargs), short)
+                work = partial(service, uow, *args, **kwargs)
+                return await self._run(uow, work, short, limiter)
             finally:
                 uow.close()  # after a step that ended the transaction: returns the connection
 
-    async def _run(self, uow: UnitOfWork, work: Callable[[], T], short: bool) -> T:
+    async def _run(
+        self,
+        uow: UnitOfWork,
+        work: Callable[[], T],
+        short: bool,
+        limiter: anyio.CapacityLimiter | None,
+    ) -> T:
         def step() -> T:
             try:
                 result = work()
@@ -188,13 +203,13 @@ class Run:
         if not self._write:
             if gate is not None and short:  # SQLite
                 return step()
-            return await anyio.to_thread.run_sync(read_step)
+            return await anyio.to_thread.run_sync(read_step, limiter=limiter)
         if gate is None:  # PostgreSQL: row locks, many writers at once
-            return await anyio.to_thread.run_sync(step)
+            return await anyio.to_thread.run_sync(step, limiter=limiter)
         if short and not gate.locked() and uow.begin_write_now():
             return step()
         async with gate:
-            return await anyio.to_thread.run_sync(step)
+            return await anyio.to_thread.run_sync(step, limiter=limiter)
 
 
 async def get_run(request: Request) -> Run:

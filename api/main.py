@@ -130,6 +130,9 @@ def create_app(
     app.state.write_gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
     # The most requested read without a unit of work (persistence.reads)
     app.state.reads = make_reads(engine, settings.db_read_pool_size)
+    from api.export_limit import ExportLimiter
+
+    app.state.exports = ExportLimiter(settings.exports_in_flight)  # whole-round exports
     app.state.resolving = {}  # credential -> its principal lookup in flight (api.deps)
     app.state.clock = utcnow  # tests replace it to stand at a deadline
     from api.security import make_authenticator
