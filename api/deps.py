@@ -155,16 +155,8 @@ class Run:
         self.reads: Reads | None = request.app.state.reads
 
     async def __call__(
-        self,
-        service: Callable[..., T],
-        /,
-        *args: Any,
-        short: bool = True,
-        limiter: anyio.CapacityLimiter | None = None,
-        **kwargs: Any,
+        self, service: Callable[..., T], /, *args: Any, short: bool = True, **kwargs: Any
     ) -> T:
-        """``limiter``: the threads a step that leaves the event loop runs on (default: the
-        shared worker threads; whole-round exports bring their own, see api.export_limit)."""
         request = self._request
         slots: asyncio.Semaphore = request.app.state.db_slots
         async with slots:
@@ -174,18 +166,11 @@ class Run:
                 request_id=getattr(request.state, "request_id", None),
             )
             try:
-                work = partial(service, uow, *args, **kwargs)
-                return await self._run(uow, work, short, limiter)
+                return await self._run(uow, partial(service, uow, *args, **kwargs), short)
             finally:
                 uow.close()  # after a step that ended the transaction: returns the connection
 
-    async def _run(
-        self,
-        uow: UnitOfWork,
-        work: Callable[[], T],
-        short: bool,
-        limiter: anyio.CapacityLimiter | None,
-    ) -> T:
+    async def _run(self, uow: UnitOfWork, work: Callable[[], T], short: bool) -> T:
         def step() -> T:
             try:
                 result = work()
@@ -203,13 +188,13 @@ class Run:
         if not self._write:
             if gate is not None and short:  # SQLite
                 return step()
-            return await anyio.to_thread.run_sync(read_step, limiter=limiter)
+            return await anyio.to_thread.run_sync(read_step)
         if gate is None:  # PostgreSQL: row locks, many writers at once
-            return await anyio.to_thread.run_sync(step, limiter=limiter)
+            return await anyio.to_thread.run_sync(step)
         if short and not gate.locked() and uow.begin_write_now():
             return step()
         async with gate:
-            return await anyio.to_thread.run_sync(step, limiter=limiter)
+            return await anyio.to_thread.run_sync(step)
 
 
 async def get_run(request: Request) -> Run:

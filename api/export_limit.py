@@ -1,52 +1,98 @@
-"""Whole-round exports (CSV, XLSX, and any added later): a few at a time, on threads of their own.
+"""Whole-round exports (CSV, XLSX, and any added later): a few at a time, in processes of their own.
 
-An export of a 10,000-unit round reads every unit's score and writes it all out: seconds of
-work. Run like any request, a handful of viewers asking for exports at once would take every
-shared worker thread (the ones score reads, writes and the caller lookup need) and the
-database slots with them. So every whole-round export goes through the app's
-:class:`ExportLimiter` (``app.state.exports``, built in ``create_app``):
+An export of a 10,000-unit round scores every unit and writes it all out: seconds of pure
+Python work. Run like any request it would take a shared worker thread and, worse, the GIL:
+two exports in threads left the event loop a third of the interpreter, and score reads ran at
+a third of their speed (bench/exports.py, docs/benchmarks.md). So every whole-round export
+goes through the app's :class:`ExportLimiter` (``app.state.exports``, built in ``create_app``):
 
 - at most ``SQS_EXPORTS_IN_FLIGHT`` exports run at once per process; one more is refused at
-  once with 429 ``exports_busy`` and ``Retry-After`` (queueing it would keep the connection
-  and, for the caller, look like a hang);
-- they run on a thread limiter of their own, as many threads as exports in flight, never on
-  the shared pool.
+  once with 429 ``exports_busy`` and ``Retry-After`` (queueing it would hold the connection
+  and look like a hang to the caller);
+- each runs in a worker process of the limiter's own pool (as many processes as exports in
+  flight, started at the first export, at a lower CPU priority), with a database connection of
+  its own: the exports take neither the shared threads, nor the GIL of the process serving
+  everything else, nor a slot of its connection pool.
 
-A new export route uses it in one line: ``await exports.run(run, build, ...)`` with the route's
-``Run`` (the unit of work and the pool slot come from there, as for any read).
+A new export is one line in its route: ``await limiter.run(build, principal, round_id, ...)``
+where ``build(uow, principal, ...)`` is a module-level function (it travels to the worker
+process by name) answering bytes. Errors it raises (``AppError``, ``DomainError``) come back
+as they were raised.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import multiprocessing
+import os
 from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
-import anyio
 from fastapi import Depends, Request
 
-from api.deps import Run
+from persistence.db import make_engine
+from persistence.unit_of_work import UnitOfWork
 from services.errors import TooManyRequests
 
 T = TypeVar("T")
 
 RETRY_AFTER_SECONDS = 10
 """What a refused caller is told to wait: about as long as a large export takes."""
+NICENESS = 10
+"""How much lower the export processes' CPU priority is: serving requests comes first."""
+
+
+def _lower_priority() -> None:
+    os.nice(NICENESS)
+    if hasattr(os, "sched_setscheduler"):  # Linux: run only on CPU time nobody else wants
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
+def run_export(
+    database_url: str, build: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> T:
+    """In the worker process: ``build(uow, *args, **kwargs)`` in a read unit of work on a
+    connection of its own, closed afterwards."""
+    engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        with UnitOfWork(engine) as uow:
+            return build(uow, *args, **kwargs)
+    finally:
+        engine.dispose()
 
 
 class ExportLimiter:
-    """At most ``in_flight`` exports at once, each on one of ``in_flight`` threads of its own.
+    """At most ``in_flight`` exports at once, each in one of ``in_flight`` worker processes.
 
-    The count is kept on the event loop only (taken and given back between awaits), so it
-    needs no lock."""
+    ``executor``: where exports run instead (tests pass a thread pool to hold exports midway).
+    The count is kept on the event loop only, so it needs no lock; a slot is given back when
+    the export ends, even if its caller went away before (the work was still running)."""
 
-    def __init__(self, in_flight: int) -> None:
+    def __init__(
+        self, in_flight: int, database_url: str, *, executor: Executor | None = None
+    ) -> None:
         self.in_flight = in_flight
         self.running = 0
-        self.threads = anyio.CapacityLimiter(in_flight)
+        self.database_url = database_url
+        self._executor = executor
 
-    async def run(self, run: Run, build: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """``build(uow, *args, **kwargs)`` in a unit of work of its own, on an export thread;
-        429 at once when ``in_flight`` exports are already running."""
+    def _pool(self) -> Executor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.in_flight,
+                # spawn, not fork: forking a process that runs threads can copy a held lock
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_lower_priority,
+            )
+        return self._executor
+
+    async def run(self, build: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """``build(uow, *args, **kwargs)`` in a worker; 429 at once when ``in_flight`` exports
+        are already running."""
         if self.running >= self.in_flight:
             raise TooManyRequests(
                 f"{self.in_flight} exports are being prepared already; try again in "
@@ -55,10 +101,27 @@ class ExportLimiter:
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
         self.running += 1
+        loop = asyncio.get_running_loop()
         try:
-            return await run(build, *args, short=False, limiter=self.threads, **kwargs)
-        finally:
+            job = loop.run_in_executor(
+                self._pool(), partial(run_export, self.database_url, build, args, kwargs)
+            )
+        except BaseException:
             self.running -= 1
+            raise
+        job.add_done_callback(self._done)
+        return await asyncio.shield(job)  # a caller that leaves does not end the count early
+
+    def _done(self, job: asyncio.Future[Any]) -> None:
+        self.running -= 1
+        if not job.cancelled():
+            job.exception()  # retrieved: no warning when the caller has gone
+
+    def close(self) -> None:
+        """Stop the worker processes (at shutdown); exports still running are abandoned."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
 
 
 async def get_exports(request: Request) -> ExportLimiter:

@@ -102,6 +102,7 @@ def create_app(
         yield
         if worker is not None:
             await worker.stop()
+        app.state.exports.close()
         if app.state.reads is not None:
             await app.state.reads.close()
         flush_access_log()  # the last requests' lines, written before the app is gone
@@ -132,7 +133,10 @@ def create_app(
     app.state.reads = make_reads(engine, settings.db_read_pool_size)
     from api.export_limit import ExportLimiter
 
-    app.state.exports = ExportLimiter(settings.exports_in_flight)  # whole-round exports
+    # whole-round exports: a few at a time, in worker processes of their own
+    app.state.exports = ExportLimiter(
+        settings.exports_in_flight, engine.url.render_as_string(hide_password=False)
+    )
     app.state.resolving = {}  # credential -> its principal lookup in flight (api.deps)
     app.state.clock = utcnow  # tests replace it to stand at a deadline
     from api.security import make_authenticator

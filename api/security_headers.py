@@ -24,15 +24,18 @@ NOSNIFF = (b"x-content-type-options", b"nosniff")
 NO_STORE = (b"cache-control", b"no-store")
 
 
-def _json_without_cache_control(headers: list[tuple[bytes, bytes]]) -> bool:
-    json = False
+def _look(headers: list[tuple[bytes, bytes]]) -> tuple[bool, bool, bool]:
+    """(says nosniff already, has a Cache-Control, is JSON) of the answer's headers."""
+    nosniff = cache_control = json = False
     for name, value in headers:
-        if name == b"cache-control":
-            return False
-        if name == b"content-type":
+        if name == b"x-content-type-options":
+            nosniff = True
+        elif name == b"cache-control":
+            cache_control = True
+        elif name == b"content-type":
             media = value.split(b";", 1)[0].strip().lower()
             json = media == b"application/json" or media.endswith(b"+json")
-    return json
+    return nosniff, cache_control, json
 
 
 class SecurityHeaders:
@@ -46,13 +49,12 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers: list[Any] = [*message.get("headers", ()), NOSNIFF]
+                headers: list[Any] = list(message.get("headers", ()))
+                nosniff, cache_control, json = _look(headers)
+                if not nosniff:
+                    headers.append(NOSNIFF)
                 state = scope.get("state")
-                if (
-                    state
-                    and state.get("principal_id") is not None
-                    and _json_without_cache_control(headers)
-                ):
+                if json and not cache_control and state and state.get("principal_id") is not None:
                     headers.append(NO_STORE)
                 message["headers"] = headers
             await send(message)

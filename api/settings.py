@@ -180,4 +180,10 @@ def get_settings() -> Settings:
 
 def evidence_config(settings: Settings) -> StoreConfig:
     """Where and how evidence is stored, as the evidence service takes it."""
-    return StoreConfig(settings.evidence_backend, settings.evidence_dir, settings.upload_max_bytes)
+    return StoreConfig(
+        settings.evidence_backend,
+        settings.evidence_dir,
+        settings.upload_max_bytes,
+        max_files=settings.evidence_max_files,
+        max_total_bytes=settings.evidence_max_total_bytes,
+    )

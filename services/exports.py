@@ -88,6 +88,20 @@ def scoreboard_csv(rows: list[scores.ScoreRow]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def scoreboard_csv_export(
+    uow: UnitOfWork,
+    actor: Principal,
+    round_id: int,
+    *,
+    level: str | None = None,
+    kind: str | None = None,
+) -> bytes:
+    """The whole round (or its ``level`` / ``kind``) as :func:`scoreboard_csv` writes it: the
+    API's ``?format=csv``, built by an export worker (api.export_limit)."""
+    rows, _ = scores.scoreboard(uow, actor, round_id, level=level, kind=kind)
+    return scoreboard_csv(rows)
+
+
 def _put(ws: Worksheet, row: int, col: int, value: Any) -> None:
     """Write one cell by the rules above (text stays text, numbers only when exact)."""
     if value is None:

@@ -1,16 +1,22 @@
-"""Whole-round exports (CSV and XLSX) run at most ``SQS_EXPORTS_IN_FLIGHT`` at a time, on
-threads of their own (api/export_limit.py): one more is a 429 with ``Retry-After``, and the
-shared worker threads stay free for everybody else meanwhile."""
+"""Whole-round exports (CSV and XLSX) run at most ``SQS_EXPORTS_IN_FLIGHT`` at a time, in
+worker processes of their own (api/export_limit.py): one more is a 429 with ``Retry-After``,
+and the shared worker threads stay free for everybody else meanwhile."""
 
 from __future__ import annotations
 
 import asyncio
+import io
+import os
 import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 import anyio.to_thread
 import httpx
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
+from api.export_limit import NICENESS, ExportLimiter
 from api.main import create_app
 from services import exports
 
@@ -20,14 +26,16 @@ API = "/api/v1"
 def test_exports_beyond_the_limit_are_429_and_never_take_the_shared_threads(
     settings: Any, engine: Any, world: Any, make_user: Any, monkeypatch: Any
 ) -> None:
-    app = create_app(
-        settings.model_copy(update={"exports_in_flight": 2}), engine=engine, migrate=False
+    app = create_app(settings, engine=engine, migrate=False)
+    # a thread pool in place of the processes, so that the exports can be held midway
+    app.state.exports = ExportLimiter(
+        2, app.state.exports.database_url, executor=ThreadPoolExecutor(2)
     )
     viewer = make_user("viewer")
     release = threading.Event()
     building = threading.Semaphore(0)
     seen: dict[str, Any] = {}
-    real_csv, real_xlsx = exports.scoreboard_csv, exports.scoreboard_xlsx
+    real_csv, real_xlsx = exports.scoreboard_csv_export, exports.scoreboard_xlsx
 
     def held(real: Any) -> Any:
         def build(*args: Any, **kwargs: Any) -> Any:
@@ -37,7 +45,7 @@ def test_exports_beyond_the_limit_are_429_and_never_take_the_shared_threads(
 
         return build
 
-    monkeypatch.setattr(exports, "scoreboard_csv", held(real_csv))
+    monkeypatch.setattr(exports, "scoreboard_csv_export", held(real_csv))
     monkeypatch.setattr(exports, "scoreboard_xlsx", held(real_xlsx))
 
     async def scenario() -> list[httpx.Response]:
@@ -56,7 +64,7 @@ def test_exports_beyond_the_limit_are_429_and_never_take_the_shared_threads(
                 await anyio.to_thread.run_sync(building.acquire)
             shared = anyio.to_thread.current_default_thread_limiter()
             seen["shared_borrowed"] = shared.borrowed_tokens
-            seen["export_borrowed"] = app.state.exports.threads.borrowed_tokens
+            seen["exports_running"] = app.state.exports.running
             refused = [
                 await http.get(f"{API}/rounds/{world.r6}/scores?format=csv", headers=viewer),
                 await http.get(f"{API}/rounds/{world.r6}/scores.xlsx", headers=viewer),
@@ -86,6 +94,26 @@ def test_exports_beyond_the_limit_are_429_and_never_take_the_shared_threads(
     assert [a.status_code for a in done] == [200, 200]
     assert done[0].headers["content-type"].startswith("text/csv")
     assert again.status_code == 200  # the slots came back
-    # the two exports held two export threads and none of the shared ones
-    assert seen == {"shared_borrowed": 0, "export_borrowed": 2}
+    # two exports were running, and none of them on the shared threads
+    assert seen == {"shared_borrowed": 0, "exports_running": 2}
     assert app.state.exports.running == 0
+
+
+def test_exports_run_in_worker_processes_at_a_lower_priority(
+    app: Any, world: Any, make_user: Any, client: TestClient
+) -> None:
+    viewer = make_user("viewer")
+    csv = client.get(f"{API}/rounds/{world.r6}/scores?format=csv", headers=viewer)
+    xlsx = client.get(f"{API}/rounds/{world.r6}/scores.xlsx", headers=viewer)
+    assert csv.status_code == 200 and xlsx.status_code == 200
+    assert csv.content.decode("utf-8-sig").splitlines()[1].startswith("BKK01,")
+    assert load_workbook(io.BytesIO(xlsx.content))["Scores"]["A2"].value == "BKK01"
+    pool = app.state.exports._executor
+    assert isinstance(pool, ProcessPoolExecutor)
+    workers = list(pool._processes)
+    assert workers and os.getpid() not in workers
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in workers} == {min(19, mine + NICENESS)}
+    # errors come back from the worker as they were raised there
+    missing = client.get(f"{API}/rounds/999/scores?format=csv", headers=viewer)
+    assert missing.status_code == 404 and missing.json()["type"] == "urn:sqs:problem:not_found"

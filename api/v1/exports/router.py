@@ -23,7 +23,7 @@ from fastapi.security import (
     HTTPBearer,
 )
 
-from api.deps import ClockDep, CurrentPrincipal, RunDep, UowDep
+from api.deps import ClockDep, CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.export_limit import ExportsDep
 from api.v1.common.schemas import DbId, UnitCode, YearBE
@@ -65,12 +65,12 @@ def _attachment(filename: str) -> dict[str, str]:
     responses=problem_responses(401, 403, 404, 429) | XLSX,
 )
 async def get_round_scoreboard_xlsx(
-    round_id: DbId, run: RunDep, principal: CurrentPrincipal, export_limiter: ExportsDep
+    round_id: DbId, principal: CurrentPrincipal, export_limiter: ExportsDep
 ) -> Response:
     """The round scoreboard as XLSX (same access and same strings as the JSON scoreboard;
     scores are text cells so no float rounding can change them). A whole-round export: a few
     at a time (429 with ``Retry-After`` beyond ``SQS_EXPORTS_IN_FLIGHT``)."""
-    data = await export_limiter.run(run, exports.scoreboard_xlsx, principal, round_id)
+    data = await export_limiter.run(exports.scoreboard_xlsx, principal, round_id)
     return Response(
         data,
         media_type=exports.XLSX_MEDIA_TYPE,

@@ -20,7 +20,6 @@ from api.v1.scores.schemas import (
     SimulationIn,
     UnitScoreOut,
 )
-from persistence.unit_of_work import UnitOfWork
 from services import exports, scores
 
 router = APIRouter(tags=["scores"])
@@ -75,12 +74,10 @@ async def get_round_scoreboard(
     """Every participating unit's score. JSON is paginated by cursor (``page_size`` capped by
     the server); ``format=csv`` answers the whole round as UTF-8 CSV with a BOM for Excel."""
     if format == "csv":  # the whole round: an export (api.export_limit)
-
-        def whole_round_csv(uow: UnitOfWork) -> bytes:
-            rows, _ = scores.scoreboard(uow, principal, round_id, level=level, kind=kind)
-            return exports.scoreboard_csv(rows)
-
-        return _csv(await export_limiter.run(run, whole_round_csv))
+        body = await export_limiter.run(
+            exports.scoreboard_csv_export, principal, round_id, level=level, kind=kind
+        )
+        return _csv(body)
     after = decode_cursor(cursor)
     size = min(page_size, settings.page_size_max)
     rows, nxt = await run(
