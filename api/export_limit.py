@@ -23,9 +23,7 @@ as they were raised.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import multiprocessing
-import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from functools import partial
@@ -33,6 +31,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
+from api.export_priority import lower_priority
 from persistence.db import make_engine
 from persistence.unit_of_work import UnitOfWork
 from services.errors import TooManyRequests
@@ -41,15 +40,6 @@ T = TypeVar("T")
 
 RETRY_AFTER_SECONDS = 10
 """What a refused caller is told to wait: about as long as a large export takes."""
-NICENESS = 10
-"""How much lower the export processes' CPU priority is: serving requests comes first."""
-
-
-def _lower_priority() -> None:
-    os.nice(NICENESS)
-    if hasattr(os, "sched_setscheduler"):  # Linux: run only on CPU time nobody else wants
-        with contextlib.suppress(OSError):
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
 def run_export(
@@ -86,7 +76,7 @@ class ExportLimiter:
                 max_workers=self.in_flight,
                 # spawn, not fork: forking a process that runs threads can copy a held lock
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_lower_priority,
+                initializer=lower_priority,
             )
         return self._executor
 

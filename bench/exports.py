@@ -6,7 +6,8 @@ cached under var/bench/). Closed-loop clients (bench/loader) read unit scores
 first alone, then while two other clients export the whole round again and again (one the CSV,
 ``?format=csv``, the other the XLSX, ``scores.xlsx``: two exports in flight all the time, the
 limit ``SQS_EXPORTS_IN_FLIGHT`` allows by default). Alone and with exports alternate
-``--rounds`` times, so other work on the machine weighs on both alike; the figure is the
+``--rounds`` times (which goes first alternates too), so other work on the machine weighs on
+both alike; the figure is the
 median of the per-round ratios (reads with exports / reads alone): throughput, and the
 slowdown of the median and p99 latency.
 
@@ -153,11 +154,14 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             alone: list[dict[str, Any]] = []
             during: list[dict[str, Any]] = []
             exported: list[tuple[str, int, float, int]] = []
-            for _ in range(args.rounds):
-                alone.append(reads())
+            for n in range(args.rounds):
+                if n % 2 == 0:  # which goes first alternates: no side always follows the other
+                    alone.append(reads())
                 with Exporters(base, round_id, headers) as exporters:
                     during.append(reads())
                 exported += exporters.done
+                if n % 2 == 1:
+                    alone.append(reads())
     rps = [d["rps"] / a["rps"] for a, d in zip(alone, during, strict=True)]
     p50 = [d["p50_ms"] / a["p50_ms"] for a, d in zip(alone, during, strict=True)]
     p99 = [d["p99_ms"] / a["p99_ms"] for a, d in zip(alone, during, strict=True)]

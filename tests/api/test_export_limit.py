@@ -16,7 +16,8 @@ import httpx
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from api.export_limit import NICENESS, ExportLimiter
+from api.export_limit import ExportLimiter
+from api.export_priority import NICENESS
 from api.main import create_app
 from services import exports
 
