@@ -30,6 +30,7 @@ from functools import partial
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
 
 from api.export_priority import lower_priority
 from persistence.db import make_engine
@@ -49,26 +50,40 @@ def run_export(
     connection of its own, closed afterwards."""
     engine = make_engine(database_url, pool_size=1, max_overflow=0)
     try:
-        with UnitOfWork(engine) as uow:
-            return build(uow, *args, **kwargs)
+        return run_on(engine, build, args, kwargs)
     finally:
         engine.dispose()
+
+
+def run_on(
+    engine: Engine, build: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> T:
+    with UnitOfWork(engine) as uow:
+        return build(uow, *args, **kwargs)
 
 
 class ExportLimiter:
     """At most ``in_flight`` exports at once, each in one of ``in_flight`` worker processes.
 
-    ``executor``: where exports run instead (tests pass a thread pool to hold exports midway).
+    ``executor``: where exports run instead (tests pass a thread pool to hold exports midway);
+    with a thread pool, ``engine`` lets them use the app's own engine (a test counting its
+    statements sees theirs).
     The count is kept on the event loop only, so it needs no lock; a slot is given back when
     the export ends, even if its caller went away before (the work was still running)."""
 
     def __init__(
-        self, in_flight: int, database_url: str, *, executor: Executor | None = None
+        self,
+        in_flight: int,
+        database_url: str,
+        *,
+        executor: Executor | None = None,
+        engine: Engine | None = None,
     ) -> None:
         self.in_flight = in_flight
         self.running = 0
         self.database_url = database_url
         self._executor = executor
+        self._engine = engine
 
     def _pool(self) -> Executor:
         if self._executor is None:
@@ -93,9 +108,12 @@ class ExportLimiter:
         self.running += 1
         loop = asyncio.get_running_loop()
         try:
-            job = loop.run_in_executor(
-                self._pool(), partial(run_export, self.database_url, build, args, kwargs)
+            work = (
+                partial(run_export, self.database_url, build, args, kwargs)
+                if self._engine is None
+                else partial(run_on, self._engine, build, args, kwargs)
             )
+            job = loop.run_in_executor(self._pool(), work)
         except BaseException:
             self.running -= 1
             raise
