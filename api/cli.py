@@ -11,6 +11,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from services.errors import AppError, NotFound, Unprocessable
+from services.principal import Principal
+
+# Whoever runs the command line already holds the database: they act as an administrator.
+CLI_OPERATOR = Principal(subject="system:cli", role="admin", username="cli")
 
 
 def _engine():  # type: ignore[no-untyped-def]
@@ -43,52 +47,29 @@ def cmd_seed_demo(_args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
-    from persistence.tables import InspectorAssignmentRow, UserRow
+    """The same service as ``POST /users``: password policy, role bindings, user names unique
+    ignoring case, ``password_changed_at``, the audit trail (actor ``system:cli``)."""
     from persistence.unit_of_work import UnitOfWork
-    from services import audit
-    from services.passwords import hash_password
+    from services.users import create_user
 
     password = os.environ.get("SQS_NEW_USER_PASSWORD") or getpass.getpass("password: ")
-    if len(password) < 12:
-        print("the password must have at least 12 characters", file=sys.stderr)
-        return 2
     _settings, engine = _engine()
     with UnitOfWork(engine, write=True) as uow:
-        if uow.repos.identity.user_by_username(args.username):
-            print(f"user '{args.username}' already exists", file=sys.stderr)
-            return 1
-        unit_id = None
-        if args.unit_code:
-            unit = uow.repos.reference.unit_by_code(args.unit_code)
-            if unit is None:
-                print(f"no unit '{args.unit_code}'", file=sys.stderr)
-                return 1
-            unit_id = unit.id
-        user = UserRow(
-            username=args.username,
-            password_hash=hash_password(password),
-            role=args.role,
-            unit_id=unit_id,
-            provider_code=args.provider_code,
-        )
-        uow.repos.identity.add(user)
-        uow.repos.identity.flush()
-        for code in args.unit_codes or []:
-            unit = uow.repos.reference.unit_by_code(code)
-            if unit is None:
-                print(f"no unit '{code}'", file=sys.stderr)
-                uow.rollback()
-                return 1
-            uow.repos.identity.add(InspectorAssignmentRow(user_id=user.id, unit_id=unit.id))
-        audit.record(
-            uow,
-            "system:cli",
-            "user.create",
-            "user",
-            user.id,
-            after={"username": args.username, "role": args.role},
-        )
-    print(f"created {args.role} '{args.username}'")
+        try:
+            view = create_user(
+                uow,
+                CLI_OPERATOR,
+                username=args.username,
+                password=password,
+                role=args.role,
+                unit_code=args.unit_code,
+                provider_code=args.provider_code,
+                unit_codes=args.unit_codes or (),
+            )
+        except AppError as error:
+            uow.rollback()
+            return _fail("create-user", error)
+    print(f"created {view.role} '{view.username}'")
     return 0
 
 
@@ -100,7 +81,9 @@ def cmd_deliver_webhooks(args: argparse.Namespace) -> int:
 
     settings, engine = _engine()
     while True:
-        report = run_pending(engine, settings.webhook_allow_hosts)
+        report = run_pending(
+            engine, settings.webhook_allow_hosts, attempt_seconds=settings.webhook_attempt_seconds
+        )
         print(
             f"fanned out {report.fanned_out}, sent {report.attempted}, delivered "
             f"{report.delivered}, retrying {report.retrying}, failed {report.failed}"
@@ -177,8 +160,7 @@ def cmd_import_units(args: argparse.Namespace) -> int:
 
 def cmd_export_scores(args: argparse.Namespace) -> int:
     from persistence.unit_of_work import UnitOfWork
-    from services import exports, scores
-    from services.principal import Principal
+    from services import exports
     from services.reference import get_fiscal_year
 
     output: Path | None = args.output
@@ -186,8 +168,6 @@ def cmd_export_scores(args: argparse.Namespace) -> int:
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         print("sqs export-scores: XLSX is binary: name a file with --output", file=sys.stderr)
         return 2
-    # Whoever runs the command line already holds the database: they read as an administrator.
-    operator = Principal(subject="system:cli", role="admin", username="cli")
     _settings, engine = _engine()
     with UnitOfWork(engine) as uow:
         try:
@@ -196,11 +176,10 @@ def cmd_export_scores(args: argparse.Namespace) -> int:
             if not found:
                 raise NotFound(f"fiscal year {args.year} has no {args.round}-month round")
             if fmt == "xlsx":
-                data = exports.scoreboard_xlsx(uow, operator, found[0])
+                data = exports.scoreboard_xlsx(uow, CLI_OPERATOR, found[0])
             else:
                 # The API's own writer: the file is what GET /rounds/{id}/scores?format=csv answers.
-                rows, _ = scores.scoreboard(uow, operator, found[0])
-                data = exports.scoreboard_csv(rows)
+                data = exports.scoreboard_csv_export(uow, CLI_OPERATOR, found[0])
         except AppError as error:
             return _fail("export-scores", error)
     if output is None:
@@ -323,6 +302,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.settings import get_settings
 
     settings = get_settings()  # bad settings stop here, before uvicorn imports the app
+    if settings.demo_mode and settings.jwt_algorithm == "HS256":
+        # The demo's random secret (api.settings), shared by every worker this starts
+        os.environ["SQS_JWT_SECRET"] = settings.jwt_secret
     uvicorn.run(
         "api.asgi:app",
         host=args.host,

@@ -96,12 +96,14 @@ def create_app(
                 engine,
                 allow_hosts=settings.webhook_allow_hosts,
                 interval=settings.webhook_worker_interval_seconds,
+                attempt_seconds=settings.webhook_attempt_seconds,
                 on_report=app.state.metrics.webhooks_delivered,
             )
             worker.start()
         yield
         if worker is not None:
             await worker.stop()
+        app.state.exports.close()
         if app.state.reads is not None:
             await app.state.reads.close()
         flush_access_log()  # the last requests' lines, written before the app is gone
@@ -130,6 +132,12 @@ def create_app(
     app.state.write_gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
     # The most requested read without a unit of work (persistence.reads)
     app.state.reads = make_reads(engine, settings.db_read_pool_size)
+    from api.export_limit import ExportLimiter
+
+    # whole-round exports: a few at a time, in worker processes of their own
+    app.state.exports = ExportLimiter(
+        settings.exports_in_flight, engine.url.render_as_string(hide_password=False)
+    )
     app.state.resolving = {}  # credential -> its principal lookup in flight (api.deps)
     # Each caller's evidence uploads in flight (api.request_body)
     app.state.uploads = UploadsInFlight(settings.uploads_in_flight_per_caller)

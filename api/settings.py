@@ -7,6 +7,7 @@ start, and a wrong value stops the service with a message that names the variabl
 from __future__ import annotations
 
 import json
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -49,6 +50,11 @@ class Settings(BaseSettings):
     body_idle_timeout_seconds: float = Field(default=15.0, gt=0, le=3600)
     # Evidence uploads one caller may have in flight at once (429 beyond it).
     uploads_in_flight_per_caller: int = Field(default=2, ge=1, le=100)
+    # Evidence kept per unit and round: files and bytes (409 / 413 beyond).
+    evidence_max_files: int = Field(default=200, ge=1)
+    evidence_max_total_bytes: int = Field(default=500 * 1024 * 1024, ge=1)
+    # Whole-round exports (CSV, XLSX, ...) built at once per process, on threads of their own.
+    exports_in_flight: int = Field(default=2, ge=1, le=64)
     page_size_max: int = Field(default=1000, ge=1)
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
@@ -64,6 +70,8 @@ class Settings(BaseSettings):
     webhook_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     webhook_worker_enabled: bool = True
     webhook_worker_interval_seconds: float = Field(default=5.0, gt=0)
+    # Overall deadline of one delivery attempt; under the 60 s lease of a claimed delivery.
+    webhook_attempt_seconds: float = Field(default=10.0, gt=0, le=50)
     # Browser origins allowed to call the API (CORS); empty: no CORS headers at all.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     metrics_enabled: bool = True
@@ -131,6 +139,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
+        if self.demo_mode and self.jwt_secret == DEFAULT_SECRET:
+            # Demo mode without a secret: a random one made now, never a fixed one anybody
+            # could sign with. Tokens then die with the process (sqs serve shares one secret
+            # between its workers; scripts/run-demo keeps one beside the demo database).
+            self.jwt_secret = secrets.token_urlsafe(48)
         weak = self.jwt_secret == DEFAULT_SECRET or len(self.jwt_secret) < MIN_SECRET_LENGTH
         if self.jwt_algorithm == "HS256" and not self.demo_mode and weak:
             raise ValueError(
@@ -177,4 +190,10 @@ def get_settings() -> Settings:
 
 def evidence_config(settings: Settings) -> StoreConfig:
     """Where and how evidence is stored, as the evidence service takes it."""
-    return StoreConfig(settings.evidence_backend, settings.evidence_dir, settings.upload_max_bytes)
+    return StoreConfig(
+        settings.evidence_backend,
+        settings.evidence_dir,
+        settings.upload_max_bytes,
+        max_files=settings.evidence_max_files,
+        max_total_bytes=settings.evidence_max_total_bytes,
+    )

@@ -21,6 +21,7 @@ from persistence.tables import CentralValueRow
 from persistence.unit_of_work import UnitOfWork
 from services import audit, events
 from services.access import check_central_write
+from services.csv_input import csv_records, unreadable
 from services.errors import Conflict, Unprocessable
 from services.principal import Principal
 from services.reference import require_round
@@ -44,7 +45,10 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
     """CSV with a header: unit_code, indicator_no and the value column(s) of the indicators."""
     text = text.removeprefix("\ufeff")
     reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error:
+        raise unreadable({"row": 0}) from None
     if "unit_code" not in header or "indicator_no" not in header:
         raise Unprocessable(
             "the CSV header must name unit_code and indicator_no",
@@ -57,7 +61,7 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
             problems=[{"row": 0, "field": "header", "message": f"unknown columns {unknown}"}],
         )
     rows: list[dict[str, Any]] = []
-    for raw in reader:
+    for raw in csv_records(reader, lambda: {"row": len(rows) + 1}):
         if None in raw:
             raise Unprocessable(f"CSV line {reader.line_num} has more fields than the header")
         row: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}

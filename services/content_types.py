@@ -54,7 +54,16 @@ ALLOWED_LABELS = ", ".join(a.label for a in ALLOWED.values())
 HEAD_BYTES = 4096  # how much of the start of a file ``sniff_head`` looks at
 SNIFF_MIN = 64  # enough for every signature; judge early once this much has arrived
 MAX_FILENAME = 200  # characters; the column holds 255
-MAX_ZIP_ENTRIES = 20_000
+MAX_ZIP_ENTRIES = 10_000
+"""Far above a real document (a DOCX has tens of entries, a large XLSX a few thousand)."""
+MAX_CENTRAL_DIRECTORY = 4 * 1024 * 1024
+"""Bytes of a ZIP's central directory read at most (about 100 bytes an entry in a document)."""
+_EOCD = b"PK\x05\x06"
+_EOCD_SIZE = 22
+_EOCD_SEARCH = _EOCD_SIZE + 0xFFFF  # the record and the longest comment after it
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_EOCD = b"PK\x06\x06"
+_CENTRAL_ENTRY = b"PK\x01\x02"
 _XML_READ_LIMIT = 512 * 1024
 
 
@@ -108,8 +117,60 @@ def sniff_head(head: bytes) -> Sniffed:
     return Sniffed(None, "plain text")
 
 
+def zip_directory_refusal(fp: BinaryIO) -> str | None:
+    """Why a ZIP's central directory must not be parsed (None: it may).
+
+    ``zipfile`` builds one object per entry of the central directory, as many as the directory
+    holds: a 20 MB file of bare entries makes hundreds of thousands. So the end-of-central-
+    directory record (the last 22 bytes, before an optional comment; its ZIP64 form for
+    archives that need it) is read first: its entry count and directory size are refused when
+    past the limits, and the directory's entries are counted by walking their headers (which
+    may not agree with the record's count) before ``zipfile`` sees them."""
+    fp.seek(0, 2)
+    size = fp.tell()
+    tail_start = max(0, size - _EOCD_SEARCH)
+    fp.seek(tail_start)
+    tail = fp.read()
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) - at < _EOCD_SIZE:
+        return "a damaged or unreadable ZIP archive"
+    entries = int.from_bytes(tail[at + 10 : at + 12], "little")
+    cd_size = int.from_bytes(tail[at + 12 : at + 16], "little")
+    cd_end = tail_start + at  # the directory ends where the record starts, as zipfile reads it
+    locator = at - 20
+    if locator >= 0 and tail[locator : locator + 4] == _ZIP64_LOCATOR:
+        record = int.from_bytes(tail[locator + 8 : locator + 16], "little")
+        fp.seek(record)
+        zip64 = fp.read(56)
+        if len(zip64) < 56 or not zip64.startswith(_ZIP64_EOCD):
+            return "a damaged or unreadable ZIP archive"
+        entries = int.from_bytes(zip64[32:40], "little")
+        cd_size = int.from_bytes(zip64[40:48], "little")
+        cd_end = record
+    if entries > MAX_ZIP_ENTRIES:
+        return f"a ZIP archive of {entries} entries (at most {MAX_ZIP_ENTRIES})"
+    if cd_size > MAX_CENTRAL_DIRECTORY:
+        return f"a ZIP archive whose directory is larger than {MAX_CENTRAL_DIRECTORY} bytes"
+    fp.seek(max(0, cd_end - cd_size))
+    directory = fp.read(cd_size)
+    counted, pos = 0, 0
+    while pos + 46 <= len(directory) and directory[pos : pos + 4] == _CENTRAL_ENTRY:
+        counted += 1
+        if counted > MAX_ZIP_ENTRIES:
+            return f"a ZIP archive of more than {MAX_ZIP_ENTRIES} entries"
+        name, extra, comment = (
+            int.from_bytes(directory[pos + i : pos + i + 2], "little") for i in (28, 30, 32)
+        )
+        pos += 46 + name + extra + comment
+    return None
+
+
 def inspect_zip(fp: BinaryIO) -> Sniffed:
     """Decide what a ZIP container is: DOCX, XLSX, ODT, or something not allowed."""
+    refusal = zip_directory_refusal(fp)
+    if refusal is not None:
+        return Sniffed(None, refusal)
+    fp.seek(0)
     try:
         with zipfile.ZipFile(fp) as zf:
             infos = zf.infolist()

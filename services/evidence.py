@@ -64,6 +64,7 @@ from persistence.unit_of_work import UnitOfWork
 from services import audit, content_types, reports
 from services.access import check_report_edit, check_report_read
 from services.errors import AppError, Conflict, NotFound, PayloadTooLarge, Unprocessable
+from services.evidence_room import check_room
 from services.principal import Principal
 from services.reference import require_unit
 
@@ -80,6 +81,10 @@ class StoreConfig:
     backend: str
     directory: Path
     max_bytes: int
+    max_files: int = 200
+    """Evidence files kept per report (unit and round), and per unit's order for a year."""
+    max_total_bytes: int = 500 * 1024 * 1024
+    """Their bytes together, for the same places."""
 
 
 @dataclass(frozen=True)
@@ -226,6 +231,26 @@ def _check_editable(uow: UnitOfWork, actor: Principal, place: _Place) -> None:
         _check_order_editable(uow, actor, place.unit, place.fiscal_year)
 
 
+def _check_room(uow: UnitOfWork, config: StoreConfig, place: _Place, adding: int = -1) -> None:
+    """The caps of the file's place (``services.evidence_room``): its report for indicator
+    evidence, the unit's fiscal year for its working-group order."""
+    assert place.unit.id is not None and place.fiscal_year.id is not None
+    if place.ctx is not None:
+        report = place.ctx.report
+        if report is None or report.id is None:
+            return  # no report yet: nothing stored
+        where = f"the {place.ctx.round.months}-month report of unit '{place.unit.code}'"
+        totals = uow.repos.evidence.totals(report_id=report.id)
+    else:
+        where = (
+            f"the working-group order of unit '{place.unit.code}' for {place.fiscal_year.year_be}"
+        )
+        totals = uow.repos.evidence.totals(
+            unit_id=place.unit.id, fiscal_year_id=place.fiscal_year.id
+        )
+    check_room(totals, config.max_files, config.max_total_bytes, where=where, adding=adding)
+
+
 # --- uploads ------------------------------------------------------------------------------------
 
 
@@ -256,7 +281,9 @@ def begin_upload(
     """
     check_report_edit(actor, target.unit_code)
     with UnitOfWork(engine, request_id=request_id) as check:
-        _check_editable(check, actor, _resolve(check, target))
+        place = _resolve(check, target)
+        _check_editable(check, actor, place)
+        _check_room(check, config, place)
     return EvidenceUpload(engine, config, actor, target, clock, request_id)
 
 
@@ -433,6 +460,7 @@ class Completion:
         if self._existing is not None:
             return self._view(self._existing)
         up, uow, place = self.upload, self.uow, self.place
+        _check_room(uow, up._config, place, up.size)  # under the lock completing() took
         assert up.filename is not None
         now = up._clock()
         report_id = None

@@ -54,11 +54,23 @@ BOLD = Font(bold=True)
 SCOREBOARD_CSV_HEADER = ["unit_code", "name_th", "name_en", "kind", "province", "overall", "level"]
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A text cell of a CSV export, safe to open in a spreadsheet (OWASP "CSV injection"): a
+    cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be taken
+    as a formula (``=HYPERLINK(...)``, ``@SUM(...)``, DDE), so it gets a leading single quote
+    and is shown as the text it is. Only text columns (codes, names, provinces) go through
+    here; scores and values are the API's decimal strings and stay numbers."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
 def scoreboard_csv(rows: list[scores.ScoreRow]) -> bytes:
     """The scoreboard as CSV: UTF-8 with a BOM so that Excel shows Thai, CRLF line ends.
 
     One writer for the API's ``?format=csv`` and ``sqs export-scores``, so both give the same
-    bytes."""
+    bytes. Text cells go through :func:`csv_text`."""
     numbers = sorted({int(k) for r in rows for k in r.indicator_scores})
     buf = io.StringIO()
     buf.write("\ufeff")
@@ -68,11 +80,26 @@ def scoreboard_csv(rows: list[scores.ScoreRow]) -> bytes:
     )
     for r in rows:
         writer.writerow(
-            [r.unit_code, r.name_th, r.name_en, r.kind, r.province or "", r.overall or "", r.level]
+            [csv_text(t) for t in (r.unit_code, r.name_th, r.name_en, r.kind, r.province or "")]
+            + [r.overall or "", r.level]
             + [r.indicator_scores.get(str(n)) or "" for n in numbers]
             + [r.report_state, "" if r.on_time is None else str(r.on_time).lower()]
         )
     return buf.getvalue().encode("utf-8")
+
+
+def scoreboard_csv_export(
+    uow: UnitOfWork,
+    actor: Principal,
+    round_id: int,
+    *,
+    level: str | None = None,
+    kind: str | None = None,
+) -> bytes:
+    """The whole round (or its ``level`` / ``kind``) as :func:`scoreboard_csv` writes it: the
+    API's ``?format=csv``, built by an export worker (api.export_limit)."""
+    rows, _ = scores.scoreboard(uow, actor, round_id, level=level, kind=kind)
+    return scoreboard_csv(rows)
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 from persistence.unit_of_work import UnitOfWork
 from services import audit
 from services.access import require_admin
+from services.csv_input import csv_records
 from services.errors import Unprocessable
 from services.principal import Principal
 from services.reference import UNIT_KINDS, UnitView, create_unit, unit_view
@@ -99,7 +100,7 @@ def _check(line: int, record: dict[str, str]) -> list[dict[str, Any]]:
 def read_units_csv(data: bytes) -> list[UnitView]:
     """Every unit in the file, or Unprocessable listing every bad row by its line number."""
     reader = csv.reader(io.StringIO(_decode(data), newline=""))
-    header = next(reader, None)
+    header = next(csv_records(reader, lambda: {"line": 1}), None)
     if header is None:
         raise Unprocessable("the file is empty: it needs a header row and one row per unit")
     names = _header(header)
@@ -107,7 +108,8 @@ def read_units_csv(data: bytes) -> list[UnitView]:
     problems: list[dict[str, Any]] = []
     first_line: dict[str, int] = {}
     line = reader.line_num + 1  # where the next record starts (a quoted field may span lines)
-    for row in reader:
+    # the lambda reads ``line`` as it moves: where the record being read starts
+    for row in csv_records(reader, lambda: {"line": line}):  # noqa: B023
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue

@@ -56,6 +56,8 @@ from services.access import require_admin, require_role
 from services.errors import NotFound, Unprocessable
 from services.events import EVENT_TYPES
 from services.principal import Principal
+from services.webhook_http import ATTEMPT_SECONDS, AttemptCut, Attempts, Cutoff, exchange
+from services.webhook_http import make_client as make_http_client
 
 log = logging.getLogger("sqs.webhooks")
 
@@ -80,7 +82,7 @@ MAX_RETRY_AFTER = BACKOFF[-1]
 REQUEST_TIMEOUT = 5.0
 LEASE = timedelta(seconds=60)
 """How long a claimed delivery stays invisible to other workers while it is being sent; longer
-than the request timeout, so a live worker always records its result first."""
+than an attempt's deadline, so a live worker always records its result first."""
 
 BATCH_SIZE = 50
 SYSTEM_ACTOR = "system:webhooks"
@@ -569,8 +571,8 @@ def _claim(engine: Engine, now: datetime, batch_size: int) -> list[_Claim]:
         return claims
 
 
-def _retry_after(response: httpx.Response, now: datetime) -> timedelta | None:
-    value = response.headers.get("retry-after")
+def _retry_after(headers: httpx.Headers, now: datetime) -> timedelta | None:
+    value = headers.get("retry-after")
     if not value:
         return None
     try:
@@ -584,7 +586,13 @@ def _retry_after(response: httpx.Response, now: datetime) -> timedelta | None:
 
 
 def _send(
-    claim: _Claim, client: httpx.Client, allow_hosts: Sequence[str], stamp: datetime
+    claim: _Claim,
+    client: httpx.Client,
+    allow_hosts: Sequence[str],
+    stamp: datetime,
+    *,
+    deadline: float,
+    cutoff: Cutoff | None,
 ) -> _Outcome:
     try:
         target = check_target(claim.url, allow_hosts)
@@ -610,16 +618,17 @@ def _send(
             content=claim.payload.encode("utf-8"),
             headers=headers,
             extensions=extensions,
-            timeout=REQUEST_TIMEOUT,
+            timeout=min(REQUEST_TIMEOUT, deadline),
         )
-        response = client.send(request, follow_redirects=False)
-    except httpx.TimeoutException:
-        return _Outcome(None, f"timed out after {REQUEST_TIMEOUT:g} s")
+        # bounded: at most 64 KiB of the answer, and the attempt's overall deadline
+        answer = exchange(client, request, deadline=deadline, cutoff=cutoff)
+    except (httpx.TimeoutException, AttemptCut):
+        return _Outcome(None, f"no answer within {deadline:g} s")
     except httpx.HTTPError as exc:
         return _Outcome(None, f"{type(exc).__name__}: {exc}"[:500])
-    response.close()
-    error = None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
-    return _Outcome(response.status_code, error, _retry_after(response, stamp))
+    status = answer.status_code
+    error = None if 200 <= status < 300 else f"HTTP {status}"
+    return _Outcome(status, error, _retry_after(answer.headers, stamp))
 
 
 def _record(
@@ -667,6 +676,8 @@ def deliver_due(
     allow_hosts: Sequence[str] = (),
     batch_size: int = BATCH_SIZE,
     stop: Callable[[], bool] | None = None,
+    attempt_seconds: float = ATTEMPT_SECONDS,
+    attempts: Attempts | None = None,
 ) -> DeliveryReport:
     """Fan out new outbox events, then send every delivery due at ``now``.
 
@@ -675,6 +686,8 @@ def deliver_due(
     signs with a stale time. ``allow_hosts`` must be the same list the API checks with.
     ``stop`` is asked before each request: when it answers true (the service is shutting
     down) the claims not sent yet are handed back at once instead of waiting out their lease.
+    Each attempt ends within ``attempt_seconds`` and reads at most 64 KiB of the answer
+    (``services.webhook_http``); ``attempts`` lets the caller cut the one in flight.
 
     An idle pass costs one read-only statement: no write transaction (on SQLite, no write
     lock) unless there is something to fan out or send.
@@ -692,7 +705,14 @@ def deliver_due(
                 _release(engine, [c.delivery_id for c in claims[i:]], now)
                 return report
             stamp = now + timedelta(seconds=time.monotonic() - started)
-            outcome = _send(claim, client, allow_hosts, stamp)
+            cutoff = attempts.begin() if attempts is not None else None
+            outcome = _send(
+                claim, client, allow_hosts, stamp, deadline=attempt_seconds, cutoff=cutoff
+            )
+            if outcome.status_code is None and stop is not None and stop():
+                # cut by the shutdown, not by the receiver: not an attempt, sent again later
+                _release(engine, [c.delivery_id for c in claims[i:]], now)
+                return report
             report.attempted += 1
             if not outcome.ok:
                 report.errors.append(f"delivery {claim.delivery_id}: {outcome.error}")
@@ -712,14 +732,22 @@ def _release(engine: Engine, delivery_ids: Sequence[int], now: datetime) -> None
 
 
 def make_client() -> httpx.Client:
-    """The deliveries' HTTP client: short timeout, no redirects (a redirect could lead inward)."""
-    return httpx.Client(timeout=REQUEST_TIMEOUT, follow_redirects=False)
+    """The deliveries' HTTP client (``services.webhook_http.make_client``)."""
+    return make_http_client(REQUEST_TIMEOUT)
 
 
-def run_pending(engine: Engine, allow_hosts: Sequence[str]) -> DeliveryReport:
+def run_pending(
+    engine: Engine, allow_hosts: Sequence[str], *, attempt_seconds: float = ATTEMPT_SECONDS
+) -> DeliveryReport:
     """One pass of the worker with a fresh client (what ``sqs deliver-webhooks`` runs)."""
     with make_client() as client:
-        return deliver_due(engine, now=utcnow(), client=client, allow_hosts=allow_hosts)
+        return deliver_due(
+            engine,
+            now=utcnow(),
+            client=client,
+            allow_hosts=allow_hosts,
+            attempt_seconds=attempt_seconds,
+        )
 
 
 class WebhookWorker:
@@ -736,8 +764,11 @@ class WebhookWorker:
         allow_hosts: Sequence[str],
         interval: float,
         on_report: Callable[[DeliveryReport], None] | None = None,
+        attempt_seconds: float = ATTEMPT_SECONDS,
     ) -> None:
         self.engine = engine
+        self.attempt_seconds = attempt_seconds
+        self._attempts = Attempts()
         self.allow_hosts = list(allow_hosts)
         self.interval = interval
         self.on_report = on_report
@@ -750,9 +781,10 @@ class WebhookWorker:
         self._task = asyncio.create_task(self._run(), name="webhook-worker")
 
     async def stop(self) -> None:
-        """Ask the loop to end and wait for the pass in progress: it finishes the request it is
-        sending (at most the request timeout) and hands the rest of its claims back."""
+        """Ask the loop to end and wait for the pass in progress: the request it is sending is
+        cut at once (it is tried again later) and the rest of its claims are handed back."""
         self._stop.set()
+        self._attempts.stop()
         if self._task is not None:
             await self._task
         if self._client is not None:
@@ -778,6 +810,8 @@ class WebhookWorker:
             client=self._client,
             allow_hosts=self.allow_hosts,
             stop=self._stop.is_set,
+            attempt_seconds=self.attempt_seconds,
+            attempts=self._attempts,
         )
         if report.attempted or report.fanned_out:
             log.info(

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp
 
 from api.observability.metrics import Metrics, serve_metrics
 from api.observability.request_log import RequestLog, configure_access_log, route_templates
+from api.security_headers import SecurityHeaders
 from api.settings import Settings
 
 # What browsers may send and read across origins: the headers this API reads and writes.
@@ -35,11 +36,12 @@ CORS_RESPONSE_HEADERS = (
 
 class ObservedApp(FastAPI):
     """FastAPI with the request log as the outermost layer, outside even the 500 handler that
-    Starlette always places first: a crash's answer carries ``X-Request-ID`` too."""
+    Starlette always places first: a crash's answer carries ``X-Request-ID`` too, and the
+    security headers (``api.security_headers``), placed just inside it."""
 
     def build_middleware_stack(self) -> ASGIApp:
         return RequestLog(
-            super().build_middleware_stack(),
+            SecurityHeaders(super().build_middleware_stack()),
             stats=self.state.http_stats,
             # every route is in place by now
             templates=route_templates(self.routes, getattr(self.state, "route_templates", None)),

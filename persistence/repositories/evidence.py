@@ -98,6 +98,23 @@ class EvidenceRepository:
         )
         return self.session.exec(q.order_by(col(EvidenceRow.created_at))).first()
 
+    def totals(
+        self, *, report_id: int | None = None, unit_id: int = 0, fiscal_year_id: int = 0
+    ) -> tuple[int, int]:
+        """(files, bytes) of a report's evidence, or (without ``report_id``) of a unit's
+        working-group orders for a fiscal year."""
+        q = select(func.count(), func.coalesce(func.sum(EvidenceRow.size), 0))
+        if report_id is not None:
+            q = q.where(EvidenceRow.report_id == report_id, EvidenceRow.kind == INDICATOR)
+        else:
+            q = q.where(
+                EvidenceRow.unit_id == unit_id,
+                EvidenceRow.fiscal_year_id == fiscal_year_id,
+                EvidenceRow.kind == WORKING_GROUP_ORDER,
+            )
+        files, size = self.session.exec(q).one()
+        return int(files), int(size)
+
     def existing_storage_keys(self, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` an evidence row holds (in batches: SQLite caps bound parameters)."""
         found: set[str] = set()

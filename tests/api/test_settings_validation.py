@@ -17,6 +17,7 @@ import pytest
 
 from api.cli import main
 from api.settings import InvalidSettings, get_settings
+from services.errors import Unauthorized
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "s" * 40
@@ -153,3 +154,24 @@ def test_a_wrong_value_in_dotenv_is_named_too(env, tmp_path, capsys):
     (tmp_path / ".env").write_text("SQS_METRICS_ENABLED=perhaps\n", encoding="utf-8")
     assert main(["migrate"]) == 2
     assert capsys.readouterr().err.startswith("sqs: SQS_METRICS_ENABLED: ")
+
+
+def test_demo_mode_without_a_secret_signs_with_a_random_one(env):
+    """Never the fixed sentinel: a token signed with it would pass on every demo install."""
+    from api.security import create_access_token, decode_access_token
+    from api.settings import DEFAULT_SECRET, MIN_SECRET_LENGTH, Settings
+
+    env.delenv("SQS_JWT_SECRET")
+    env.setenv("SQS_DEMO_MODE", "true")
+    first, second = Settings(), Settings()
+    assert DEFAULT_SECRET not in (first.jwt_secret, second.jwt_secret)
+    assert len(first.jwt_secret) >= MIN_SECRET_LENGTH
+    assert first.jwt_secret != second.jwt_secret  # made at start, not a constant
+    fixed = first.model_copy(update={"jwt_secret": DEFAULT_SECRET})  # what main signed with
+    forged, _ = create_access_token(fixed, subject="user:1", role="admin")
+    assert decode_access_token(fixed, forged)["sub"] == "user:1"
+    with pytest.raises(Unauthorized):
+        decode_access_token(first, forged)
+    # a secret the operator set is kept as set
+    env.setenv("SQS_JWT_SECRET", SECRET)
+    assert Settings().jwt_secret == SECRET

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import event
 
+from api.export_limit import ExportLimiter
 from domain.framework import default_framework
 from persistence import reads
 from persistence.tables import (
@@ -222,6 +224,11 @@ def _measure(client, counter: StatementCounter, headers, round_id: int) -> dict[
 @pytest.mark.slow
 def test_read_statement_counts_do_not_grow_with_the_data(client, engine, make_user):
     counter = StatementCounter(engine)
+    # exports run in worker processes with engines of their own: here, on this one, in threads
+    exports = client.app.state.exports
+    client.app.state.exports = ExportLimiter(
+        2, exports.database_url, executor=ThreadPoolExecutor(2), engine=engine
+    )
     small_units = [f"U{i:03d}" for i in range(3)]
     big_units = [f"U{i:03d}" for i in range(3, 30)]
 

@@ -25,6 +25,7 @@ from fastapi.security import (
 
 from api.deps import ClockDep, CurrentPrincipal, UowDep
 from api.errors import problem_responses
+from api.export_limit import ExportsDep
 from api.routing import GuardedRoute
 from api.v1.common.schemas import DbId, UnitCode, YearBE
 from services import exports
@@ -62,12 +63,15 @@ def _attachment(filename: str) -> dict[str, str]:
 @router.get(
     "/rounds/{round_id}/scores.xlsx",
     response_class=Response,
-    responses=problem_responses(401, 403, 404) | XLSX,
+    responses=problem_responses(401, 403, 404, 429) | XLSX,
 )
-def get_round_scoreboard_xlsx(round_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> Response:
+async def get_round_scoreboard_xlsx(
+    round_id: DbId, principal: CurrentPrincipal, export_limiter: ExportsDep
+) -> Response:
     """The round scoreboard as XLSX (same access and same strings as the JSON scoreboard;
-    scores are text cells so no float rounding can change them)."""
-    data = exports.scoreboard_xlsx(uow, principal, round_id)
+    scores are text cells so no float rounding can change them). A whole-round export: a few
+    at a time (429 with ``Retry-After`` beyond ``SQS_EXPORTS_IN_FLIGHT``)."""
+    data = await export_limiter.run(exports.scoreboard_xlsx, principal, round_id)
     return Response(
         data,
         media_type=exports.XLSX_MEDIA_TYPE,

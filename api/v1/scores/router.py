@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.deps import CurrentPrincipal, RunDep, SettingsDep, UowDep
 from api.errors import problem_responses
+from api.export_limit import ExportsDep
 from api.routing import GuardedRoute, before_body
 from api.v1.common.schemas import Cursor, DbId, UnitCode, decode_cursor, encode_cursor
 from api.v1.scores.schemas import (
@@ -20,7 +21,6 @@ from api.v1.scores.schemas import (
     SimulationIn,
     UnitScoreOut,
 )
-from persistence.unit_of_work import UnitOfWork
 from services import exports, scores
 from services.access import require_reference_reader
 
@@ -58,7 +58,7 @@ async def get_unit_score(
 @router.get(
     "/rounds/{round_id}/scores",
     response_model=ScoreboardPage,
-    responses=problem_responses(400, 401, 403, 404, 422)
+    responses=problem_responses(400, 401, 403, 404, 422, 429)
     | {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 async def get_round_scoreboard(
@@ -66,6 +66,7 @@ async def get_round_scoreboard(
     run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
+    export_limiter: ExportsDep,
     level: Literal["best_practice", "standard", "below_standard", "incomplete"] | None = None,
     kind: Literal["central", "regional"] | None = None,
     cursor: Cursor = None,
@@ -74,13 +75,11 @@ async def get_round_scoreboard(
 ) -> Any:
     """Every participating unit's score. JSON is paginated by cursor (``page_size`` capped by
     the server); ``format=csv`` answers the whole round as UTF-8 CSV with a BOM for Excel."""
-    if format == "csv":  # the whole round: read and written out in a thread
-
-        def whole_round_csv(uow: UnitOfWork) -> bytes:
-            rows, _ = scores.scoreboard(uow, principal, round_id, level=level, kind=kind)
-            return exports.scoreboard_csv(rows)
-
-        return _csv(await run(whole_round_csv, short=False))
+    if format == "csv":  # the whole round: an export (api.export_limit)
+        body = await export_limiter.run(
+            exports.scoreboard_csv_export, principal, round_id, level=level, kind=kind
+        )
+        return _csv(body)
     after = decode_cursor(cursor)
     size = min(page_size, settings.page_size_max)
     rows, nxt = await run(
