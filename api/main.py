@@ -26,6 +26,7 @@ from api.settings import Settings, evidence_config, get_settings
 from persistence.db import make_engine, pool_capacity, pool_kept
 from persistence.reads import make_reads
 from persistence.types import utcnow
+from services.rate_limit import Policy, SignInThrottle
 
 API_PREFIX = "/api/v1"
 
@@ -50,6 +51,15 @@ def worker_threads(settings: Settings, engine: Engine) -> int:
     if settings.worker_threads:
         return settings.worker_threads
     return 2 if engine.dialect.name == "sqlite" else 16
+
+
+def sign_in_policy(settings: Settings) -> Policy:
+    return Policy(
+        free_failures=settings.login_max_failures,
+        max_delay=settings.login_backoff_max_seconds,
+        address_max_failures=settings.login_address_max_failures,
+        address_window=settings.login_window_seconds,
+    )
 
 
 def create_app(
@@ -131,6 +141,10 @@ def create_app(
     app.state.reads = make_reads(engine, settings.db_read_pool_size)
     app.state.resolving = {}  # credential -> its principal lookup in flight (api.deps)
     app.state.clock = utcnow  # tests replace it to stand at a deadline
+    # Failed sign-ins: the policy here, the counts in the database (services/rate_limit)
+    app.state.sign_in_throttle = SignInThrottle(
+        sign_in_policy(settings), clock=lambda: app.state.clock()
+    )
     from api.security import make_authenticator
 
     app.state.authenticator = make_authenticator(settings)

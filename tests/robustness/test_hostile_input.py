@@ -562,7 +562,12 @@ BODY_TARGETS: list[tuple[str, str, Callable[[SimpleNamespace], str], dict[str, A
         lambda w: f"{API}/fiscal-years/2558/reward-rates",
         {"rates": [{"level": "best_practice", "amount": "10000"}]},
     ),
-    ("officer", "POST", lambda w: f"{API}/me/api-tokens", {"name": "script"}),
+    (
+        "officer",
+        "POST",
+        lambda w: f"{API}/me/api-tokens",
+        {"name": "script", "password": "correct horse battery staple"},
+    ),
     (
         "officer",
         "POST",
