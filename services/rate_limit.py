@@ -133,6 +133,7 @@ class SignInThrottle:
         if attempt.address is not None and not attempt.address_exempt:
             self._check_address(uow, attempt.address, now)
         row = self._locked(uow, attempt.account, now)
+        now = self.clock()  # after waiting for the lock: the failure just before counts fully
         failed = row.failures if row.last_failed_at > now - STREAK_MEMORY else 0
         wait = backoff_seconds(failed, self.policy)
         if wait:

@@ -67,7 +67,7 @@ def hostile_world(client: TestClient, engine: Engine, make_user: Any) -> SimpleN
 
 
 # Refused sign-ins are counted on purpose (the failed sign-in limit): that write is the point.
-COUNTED_ON_REFUSAL = {"login_failure"}
+COUNTED_ON_REFUSAL = {"login_failure", "login_throttle"}
 
 
 def _row_counts(engine: Engine) -> dict[str, int]:
