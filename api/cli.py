@@ -299,7 +299,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.settings import get_settings
+    from api.settings import get_settings, uvicorn_proxy_options
 
     settings = get_settings()  # bad settings stop here, before uvicorn imports the app
     if settings.demo_mode and settings.jwt_algorithm == "HS256":
@@ -310,7 +310,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
+        **uvicorn_proxy_options(settings),  # X-Forwarded-For only from SQS_TRUSTED_PROXIES
         log_level=args.log_level or settings.log_level,
         access_log=False,  # the app writes its own JSON line per request (sqs.access)
     )

@@ -27,6 +27,7 @@ from api.settings import Settings, evidence_config, get_settings
 from persistence.db import make_engine, pool_capacity, pool_kept
 from persistence.reads import make_reads
 from persistence.types import utcnow
+from services.rate_limit import Policy, SignInThrottle
 
 API_PREFIX = "/api/v1"
 
@@ -51,6 +52,15 @@ def worker_threads(settings: Settings, engine: Engine) -> int:
     if settings.worker_threads:
         return settings.worker_threads
     return 2 if engine.dialect.name == "sqlite" else 16
+
+
+def sign_in_policy(settings: Settings) -> Policy:
+    return Policy(
+        free_failures=settings.login_max_failures,
+        max_delay=settings.login_backoff_max_seconds,
+        address_max_failures=settings.login_address_max_failures,
+        address_window=settings.login_window_seconds,
+    )
 
 
 def create_app(
@@ -145,6 +155,10 @@ def create_app(
     # PDF documents and charts: made on threads of their own, at most this many at once
     # (api.documents.make_document), never on the worker threads other routes need.
     app.state.documents = anyio.CapacityLimiter(settings.document_concurrency)
+    # Failed sign-ins: the policy here, the counts in the database (services/rate_limit)
+    app.state.sign_in_throttle = SignInThrottle(
+        sign_in_policy(settings), clock=lambda: app.state.clock()
+    )
     from api.security import make_authenticator
 
     app.state.authenticator = make_authenticator(settings)

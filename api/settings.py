@@ -6,6 +6,7 @@ start, and a wrong value stops the service with a message that names the variabl
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import secrets
 from functools import lru_cache
@@ -56,8 +57,17 @@ class Settings(BaseSettings):
     # Whole-round exports (CSV, XLSX, ...) built at once per process, on threads of their own.
     exports_in_flight: int = Field(default=2, ge=1, le=64)
     page_size_max: int = Field(default=1000, ge=1)
+    # Sign-in throttling (services/rate_limit): consecutive failures an account may have
+    # before it backs off (1 s, doubling, up to the cap); failures one address may have within
+    # the window before the address itself is refused; how long a device token is honoured.
     login_max_failures: int = Field(default=5, ge=1)
+    login_backoff_max_seconds: int = Field(default=900, ge=1, le=86_400)
+    login_address_max_failures: int = Field(default=100, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
+    login_device_days: int = Field(default=90, ge=1, le=365)
+    # Reverse proxies whose X-Forwarded-For is believed (IPs or CIDR networks, or *): wired to
+    # uvicorn's forwarded-allow-ips by `sqs serve`. Empty: the peer address is the client.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     worker_threads: int | None = Field(default=None, ge=1, le=200)
     principal_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     db_pool_size: int = Field(default=10, ge=1)
@@ -83,7 +93,7 @@ class Settings(BaseSettings):
     document_font_dir: Path = Path("/usr/share/fonts/opentype/tlwg")
     document_concurrency: int = Field(default=2, ge=1, le=64)
 
-    @field_validator("webhook_allow_hosts", "cors_origins", mode="before")
+    @field_validator("webhook_allow_hosts", "cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         """A list variable as a JSON list or comma-separated, as the operator wrote it."""
@@ -126,6 +136,22 @@ class Settings(BaseSettings):
             if parts.path or parts.query or parts.fragment:
                 raise ValueError(f"{origin!r} is not an origin: it has a path or a query")
         return origins
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, proxies: list[str]) -> list[str]:
+        """Addresses only: a host name would never match the peer address uvicorn compares."""
+        for proxy in proxies:
+            if proxy == "*":
+                continue
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{proxy!r} is not an IP address or network: write e.g. 10.0.0.5, "
+                    "10.0.0.0/24 or ::1 (or * for any)"
+                ) from None
+        return proxies
 
     @field_validator("metrics_token", mode="before")
     @classmethod
@@ -186,6 +212,15 @@ def get_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         raise InvalidSettings(problems_of(exc)) from None
+
+
+def uvicorn_proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy options from ``SQS_TRUSTED_PROXIES``: X-Forwarded-For and
+    X-Forwarded-Proto are believed only from those peers, and from none when it is empty
+    (uvicorn's own default would believe 127.0.0.1 and ``FORWARDED_ALLOW_IPS``)."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
 
 
 def evidence_config(settings: Settings) -> StoreConfig:

@@ -215,6 +215,11 @@ class UserRow(SQLModel, table=True):
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     password_changed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    # Incremented by a disable, a password change and a role change; an access token carries
+    # the version it was made at and is refused once they differ (services/identity).
+    token_version: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
 
 
 class InspectorAssignmentRow(SQLModel, table=True):
@@ -280,13 +285,25 @@ class RefreshTokenRow(SQLModel, table=True):
 
 
 class LoginFailureRow(SQLModel, table=True):
-    """One failed sign-in; counted per username and per client address in a time window."""
+    """One failed sign-in from a client address (``addr:…``), counted in a time window."""
 
     __tablename__ = "login_failure"
     __table_args__ = (Index("ix_login_failure_key_failed_at", "key", "failed_at"),)
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200)
     failed_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class LoginThrottleRow(SQLModel, table=True):
+    """An account's consecutive failed sign-ins (``user:…``, ``client:…``, ``device:…``).
+
+    One row per key, locked while a password is checked, so that guesses at one account are
+    taken one at a time (services/rate_limit); a success deletes it."""
+
+    __tablename__ = "login_throttle"
+    key: str = Field(max_length=200, primary_key=True)
+    failures: int = Field(sa_column=Column(Integer, nullable=False))
+    last_failed_at: datetime = Field(sa_column=_ts())
 
 
 class AuditEventRow(SQLModel, table=True):

@@ -9,7 +9,11 @@ find the token with one indexed lookup.
 
 A ``read`` token acts as its owner but may never write (``services.access.require_write``,
 called by every write service); ``read_write`` has the owner's full rights. Tokens expire
-after at most a year and can be revoked; disabling the owner revokes them all.
+after at most a year and can be revoked; disabling the owner revokes them all, and so does a
+new password unless the request keeps them (``services/credentials``).
+
+Making one needs the current password (``credentials.PasswordConfirmed``), besides a sign-in:
+otherwise a stolen 15-minute access token could be turned into a token for a year.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from persistence.types import utcnow
 from persistence.unit_of_work import UnitOfWork
 from services import audit
 from services.access import require_write
+from services.credentials import PasswordConfirmed, require_confirmed
 from services.errors import Forbidden, NotFound, Unprocessable
 from services.identity import PAT_PREFIX, token_hash
 from services.principal import Principal
@@ -61,15 +66,27 @@ def _owner(actor: Principal) -> int:
     return actor.user_id
 
 
-def create_token(
-    uow: UnitOfWork, actor: Principal, *, name: str, scope: str, expires_in_days: int
-) -> tuple[TokenView, str]:
-    """The new token's description and the token itself (never available again)."""
+def require_creator(actor: Principal) -> int:
+    """The user who may make a token: signed in (not with a token), allowed to write."""
     require_write(actor)
     if actor.via_api_token:
         # A token that could mint tokens would let a leaked one outlive its own revocation.
         raise Forbidden("personal API tokens are created after signing in, not with another token")
-    user_id = _owner(actor)
+    return _owner(actor)
+
+
+def create_token(
+    uow: UnitOfWork,
+    actor: Principal,
+    proof: PasswordConfirmed,
+    *,
+    name: str,
+    scope: str,
+    expires_in_days: int,
+) -> tuple[TokenView, str]:
+    """The new token's description and the token itself (never available again)."""
+    user_id = require_creator(actor)
+    require_confirmed(actor, proof)
     if scope not in SCOPES:
         raise Unprocessable(f"scope must be one of {', '.join(SCOPES)}")
     if not 1 <= expires_in_days <= MAX_DAYS:

@@ -82,6 +82,7 @@ class Grant:
     role: str
     refresh_token: str | None = None
     user_id: int | None = None
+    token_version: int | None = None  # a user's, for the access token (services/identity)
 
 
 # --- grants ----------------------------------------------------------------------------------
@@ -105,7 +106,7 @@ def password_grant(uow: UnitOfWork, username: str, password: str, *, refresh_day
         user.id,
         after={"grant_type": "password", "refresh_family": family},
     )
-    return Grant(f"user:{user.id}", user.role, token, user.id)
+    return Grant(f"user:{user.id}", user.role, token, user.id, user.token_version)
 
 
 def client_credentials_grant(uow: UnitOfWork, client_id: str, client_secret: str) -> Grant:
@@ -145,7 +146,7 @@ def refresh_grant(uow: UnitOfWork, refresh_token: str, *, refresh_days: int) -> 
         before={"token_id": row.id},
         after={"rotated_from": row.id},
     )
-    return Grant(f"user:{user.id}", user.role, token, user.id)
+    return Grant(f"user:{user.id}", user.role, token, user.id, user.token_version)
 
 
 def _issue_refresh(
@@ -187,11 +188,17 @@ def revoke_family(uow: UnitOfWork, family_id: str, *, actor: str, reason: str) -
 
 
 def end_sessions(uow: UnitOfWork, user: UserRow, *, actor: str, reason: str) -> int:
-    """Revoke every refresh token of a user (disable, password change); how many sign-ins ended."""
+    """Revoke every refresh token of a user (disable, password change); how many sign-ins
+    ended, i.e. how many refresh tokens that could still be used were revoked."""
     assert user.id is not None
     rows = uow.repos.identity.refresh_of_user(user.id)
-    live = {r.family_id for r in rows if r.revoked_at is None and r.rotated_at is None}
-    uow.repos.identity.revoke_refresh(rows, utcnow())
+    now = utcnow()
+    live = {
+        r.family_id
+        for r in rows
+        if r.revoked_at is None and r.rotated_at is None and r.expires_at > now
+    }
+    uow.repos.identity.revoke_refresh(rows, now)
     if live:
         audit.record(
             uow,
@@ -203,6 +210,41 @@ def end_sessions(uow: UnitOfWork, user: UserRow, *, actor: str, reason: str) -> 
             after={"sessions": 0, "reason": reason},
         )
     return len(live)
+
+
+@dataclass(frozen=True)
+class Revoked:
+    """What a change to an account ended: usable refresh tokens and personal API tokens."""
+
+    refresh_tokens: int
+    api_tokens: int
+
+
+def retire_access_tokens(user: UserRow) -> None:
+    """Every access token made so far for ``user`` stops working (services/identity): a
+    version, not a time, so that the cut-off is exact."""
+    user.token_version = (user.token_version or 0) + 1
+
+
+def end_access(
+    uow: UnitOfWork, user: UserRow, *, actor: str, reason: str, keep_api_tokens: bool = False
+) -> Revoked:
+    """End what ``user`` holds (a disable, a password change or reset): their access tokens,
+    their refresh tokens and, unless ``keep_api_tokens``, their personal API tokens."""
+    assert user.id is not None
+    retire_access_tokens(user)
+    uow.repos.identity.add(user)
+    sessions = end_sessions(uow, user, actor=actor, reason=reason)
+    api_tokens = 0
+    if not keep_api_tokens:
+        now = utcnow()
+        for token in uow.repos.identity.live_api_tokens_of(user.id):
+            token.revoked_at = now
+            uow.repos.identity.add(token)
+            if token.expires_at > now:  # counted: the ones that still worked
+                api_tokens += 1
+    uow.repos.identity.flush()
+    return Revoked(sessions, api_tokens)
 
 
 def revoke(uow: UnitOfWork, token: str) -> None:

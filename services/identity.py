@@ -2,6 +2,12 @@
 
 The database check is what makes disabling a user, revoking a token or removing an inspector's
 assignment take effect at once, on every app instance.
+
+Which access tokens a change ends is decided by the user's ``token_version``, not by clocks: a
+disable, a password change and a role change increment it, and a token made at an older
+version is refused, even one made in the same microsecond. A timestamp comparison cannot be
+exact (``iat`` has whole seconds; clocks of several instances differ), and re-enabling a user
+must not bring back the tokens the disable ended: the version stays where the disable left it.
 """
 
 from __future__ import annotations
@@ -27,16 +33,19 @@ def principal_for_user(
     *,
     read_only: bool = False,
     subject: str | None = None,
-    issued_at: int | None = None,
+    token_version: int | None = None,
 ) -> Principal:
+    """The user as a principal; ``token_version`` (an access token's) must be the user's."""
     # Every request: one column-only statement (two for an inspector).
     found = uow.repos.identity.principal_columns(user_id)
     if found is None or not found[4]:
         raise Unauthorized("the account is unknown or disabled")
-    uid, username, role, provider_code, _active, unit_code, changed_at = found
-    if issued_at is not None and changed_at is not None and issued_at < int(changed_at.timestamp()):
-        # A password change ends every session that signed in with the old password.
-        raise Unauthorized("the token was issued before the password was changed; sign in again")
+    uid, username, role, provider_code, _active, unit_code, version = found
+    if token_version is not None and token_version != version:
+        raise Unauthorized(
+            "the token was made before the account's password, role or status changed; "
+            "sign in again"
+        )
     units = (
         frozenset(uow.repos.identity.assigned_unit_codes(user_id))
         if role == "inspector"
@@ -71,11 +80,12 @@ def principal_for_client(uow: UnitOfWork, client_pk: int) -> Principal:
     )
 
 
-def principal_for_subject(uow: UnitOfWork, subject: str, issued_at: int | None = None) -> Principal:
+def principal_for_subject(uow: UnitOfWork, subject: str, token_version: int = 0) -> Principal:
+    """The principal an access token names; a user's ``token_version`` is checked."""
     kind, _, ident = subject.partition(":")
     try:
         if kind == "user":
-            return principal_for_user(uow, int(ident), issued_at=issued_at)
+            return principal_for_user(uow, int(ident), token_version=token_version)
         if kind == "client":
             client = uow.repos.identity.client_by_client_id(ident)
             if client is None or client.id is None:

@@ -6,8 +6,10 @@ optionally to one unit (scores of that unit only), an ``admin`` to nothing. ``as
 checks one combination for all create and change paths, so the rule lives in one place.
 
 Disabling a user revokes their refresh and API tokens; their access tokens stop working at
-once because every request re-reads the user (``services/identity``). The last active admin
-can be neither disabled nor demoted, so an installation never locks itself out.
+once because every request re-reads the user (``services/identity``), and a disable or a role
+change retires every access token made before it (``auth.retire_access_tokens``), so that
+re-enabling the user brings none of them back. The last active admin can be neither disabled
+nor demoted, so an installation never locks itself out. Passwords: ``services/credentials``.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from persistence.tables import InspectorAssignmentRow, UserRow
 from persistence.types import utcnow
 from persistence.unit_of_work import UnitOfWork
 from services import audit, auth
-from services.access import require_admin, require_role, require_write
-from services.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
-from services.passwords import hash_password, verify_password
+from services.access import require_admin, require_role
+from services.errors import Conflict, NotFound, Unprocessable
+from services.passwords import hash_password
 from services.principal import ROLES, Principal
 
 MIN_PASSWORD_LENGTH = 12
@@ -271,6 +273,8 @@ def update_user(uow: UnitOfWork, actor: Principal, user_id: int, change: UserCha
     provider_code = pick("provider_code", before.provider_code)
     unit_codes = pick("unit_codes", before.unit_codes) or []
     found, ids = assignment(uow, role, unit_code, provider_code, unit_codes)  # type: ignore[arg-type]
+    if role_changed:
+        auth.retire_access_tokens(row)
     row.role = role
     row.unit_id = ids.get(found.unit_code) if found.unit_code else None
     row.provider_code = found.provider_code
@@ -304,11 +308,7 @@ def set_active(uow: UnitOfWork, actor: Principal, user_id: int, active: bool) ->
     row.is_active = active
     uow.repos.identity.add(row)
     if not active:
-        auth.end_sessions(uow, row, actor=actor.subject, reason="user disabled")
-        now = utcnow()
-        for token in uow.repos.identity.live_api_tokens_of(user_id):
-            token.revoked_at = now
-            uow.repos.identity.add(token)
+        auth.end_access(uow, row, actor=actor.subject, reason="user disabled")
     uow.repos.identity.flush()
     after = _views(uow, [row])[0]
     audit.record(
@@ -321,36 +321,3 @@ def set_active(uow: UnitOfWork, actor: Principal, user_id: int, active: bool) ->
         after=_audit_state(after),
     )
     return after
-
-
-# --- self service --------------------------------------------------------------------------------
-
-
-class WrongPassword(BadRequest):
-    kind = "wrong_current_password"
-
-
-def change_own_password(uow: UnitOfWork, actor: Principal, current: str, new: str) -> None:
-    """Every sign-in of the user ends: their refresh tokens are revoked (API tokens are kept)."""
-    require_write(actor)
-    if actor.user_id is None:
-        raise Forbidden("only a user has a password; a portal client rotates its secret instead")
-    row = _require_user(uow, actor.user_id)
-    if not verify_password(row.password_hash, current):
-        raise WrongPassword("the current password is not correct")
-    check_password_policy(new, row.username)
-    if current == new:
-        raise Unprocessable("the new password must differ from the current one")
-    row.password_hash = hash_password(new)
-    row.password_changed_at = utcnow()
-    uow.repos.identity.add(row)
-    auth.end_sessions(uow, row, actor=actor.subject, reason="password changed")
-    audit.record(
-        uow,
-        actor,
-        "user.password_change",
-        "user",
-        row.id,
-        before={"password_changed": False},
-        after={"password_changed": True},
-    )

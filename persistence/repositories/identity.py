@@ -14,6 +14,7 @@ from persistence.tables import (
     ApiTokenRow,
     InspectorAssignmentRow,
     LoginFailureRow,
+    LoginThrottleRow,
     RefreshTokenRow,
     UnitRow,
     UserRow,
@@ -28,7 +29,7 @@ _PRINCIPAL_COLUMNS = (
         UserRow.provider_code,
         UserRow.is_active,
         UnitRow.code,
-        UserRow.password_changed_at,
+        UserRow.token_version,
     )
     .outerjoin(UnitRow, col(UnitRow.id) == UserRow.unit_id)
     .where(UserRow.id == bindparam("uid"))
@@ -57,7 +58,7 @@ class IdentityRepository:
         return self.session.exec(q).first() is not None
 
     def principal_columns(self, user_id: int) -> tuple[Any, ...] | None:
-        """(id, username, role, provider_code, is_active, unit code, password_changed_at)."""
+        """(id, username, role, provider_code, is_active, unit code, token_version)."""
         row = self.session.connection().execute(_PRINCIPAL_COLUMNS, {"uid": user_id}).first()
         return tuple(row) if row else None  # type: ignore[return-value]
 
@@ -196,20 +197,40 @@ class IdentityRepository:
             select(RefreshTokenRow).where(RefreshTokenRow.client_id == client_pk)
         ).all()
 
-    # sign-in failures
-    def count_failures(self, key: str, since: datetime) -> tuple[int, datetime | None]:
-        q = select(func.count(), func.min(LoginFailureRow.failed_at)).where(
-            LoginFailureRow.key == key, LoginFailureRow.failed_at >= since
+    # an account's consecutive sign-in failures (one row per key)
+    def throttle(self, key: str, *, for_update: bool = False) -> LoginThrottleRow | None:
+        q = select(LoginThrottleRow).where(LoginThrottleRow.key == key)
+        if for_update:
+            q = q.with_for_update()
+        return self.session.exec(q).first()
+
+    def forget_throttles(self, keys: Sequence[str]) -> None:
+        self.session.execute(
+            delete(LoginThrottleRow).where(col(LoginThrottleRow.key).in_(list(keys)))
         )
-        count, first = self.session.exec(q).one()
-        return int(count), first
+
+    # sign-in failures per client address (one row per failure)
+    def nth_failure_at(self, key: str, since: datetime, n: int) -> datetime | None:
+        """When the ``n``-th oldest of this key's failures after ``since`` was (1 = oldest)."""
+        q = (
+            select(LoginFailureRow.failed_at)
+            .where(LoginFailureRow.key == key, LoginFailureRow.failed_at > since)
+            .order_by(col(LoginFailureRow.failed_at))
+            .offset(n - 1)
+            .limit(1)
+        )
+        return self.session.exec(q).first()
+
+    def count_failures(self, key: str, since: datetime) -> int:
+        """This key's failures after ``since``."""
+        q = select(func.count()).where(
+            LoginFailureRow.key == key, LoginFailureRow.failed_at > since
+        )
+        return int(self.session.exec(q).one())
 
     def add_failure(self, key: str, at: datetime) -> None:
         self.session.add(LoginFailureRow(key=key, failed_at=at))
         self.session.flush()  # the session does not autoflush; the bulk deletes below must see it
-
-    def clear_failures(self, key: str) -> None:
-        self.session.execute(delete(LoginFailureRow).where(col(LoginFailureRow.key) == key))
 
     def prune_failures(self, key: str, before: datetime) -> None:
         """Drop this key's failures that fell out of the window, so the table stays small."""

@@ -286,7 +286,9 @@ def test_calendar_subscription_authentication(client, world, make_user):
     url = "/api/v1/fiscal-years/2558/calendar.ics"
     officer = make_user("unit_officer", unit_code="BKK01")
     token = client.post(
-        "/api/v1/me/api-tokens", headers=officer, json={"name": "ปฏิทิน", "scope": "read"}
+        "/api/v1/me/api-tokens",
+        headers=officer,
+        json={"name": "ปฏิทิน", "scope": "read", "password": "correct horse battery staple"},
     ).json()["token"]
     anonymous = client.get(url)
     assert anonymous.status_code == 401

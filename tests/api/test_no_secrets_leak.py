@@ -90,12 +90,11 @@ def _walk(client: TestClient, make_user: Any, engine: Any) -> dict[str, list[str
     me = {"Authorization": f"Bearer {r.json()['access_token']}"}
     client.get("/api/v1/me", headers=me)
 
-    r = client.post(
-        "/api/v1/me/api-tokens", headers=me | {"Idempotency-Key": "pat"}, json={"name": "script"}
-    )
+    pat_body = {"name": "script", "password": PASSWORDS[1]}
+    r = client.post("/api/v1/me/api-tokens", headers=me | {"Idempotency-Key": "pat"}, json=pat_body)
     issued["pat"].append(r.json()["token"])
     client.post(
-        "/api/v1/me/api-tokens", headers=me | {"Idempotency-Key": "pat"}, json={"name": "script"}
+        "/api/v1/me/api-tokens", headers=me | {"Idempotency-Key": "pat"}, json=pat_body
     )  # replay
     client.get("/api/v1/me/api-tokens", headers=me)
     client.get("/api/v1/me", headers={"Authorization": f"Bearer {issued['pat'][0]}"})

@@ -192,7 +192,7 @@ RULES: dict[str, Rule] = {
     "change_my_password": everyone(
         OK, json_body({"current_password": PASSWORD, "new_password": "a new long password"})
     ),
-    "create_api_token": everyone(OK, json_body({"name": "matrix"})),
+    "create_api_token": everyone(OK, json_body({"name": "matrix", "password": PASSWORD})),
     "list_api_tokens": everyone(),
     "revoke_api_token": everyone(),
     # --- identity administration ---
@@ -202,6 +202,7 @@ RULES: dict[str, Rule] = {
     "list_users": admin_only(),
     "get_user": admin_only(),
     "update_user": admin_only(json_body({"role": "viewer"})),
+    "reset_password": admin_only(json_body({"new_password": "a new long password"})),
     "disable_user": admin_only(),
     "enable_user": admin_only(),
     "create_client": admin_only(json_body({"name": "new portal", "role": "viewer"})),

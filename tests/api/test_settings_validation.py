@@ -54,6 +54,10 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pytest.Monk
         ("SQS_BODY_TIMEOUT_SECONDS", "0", "greater than 0"),
         ("SQS_BODY_IDLE_TIMEOUT_SECONDS", "soon", "valid number"),
         ("SQS_UPLOADS_IN_FLIGHT_PER_CALLER", "0", "greater than or equal to 1"),
+        ("SQS_TRUSTED_PROXIES", "proxy.example", "not an IP address or network"),
+        ("SQS_TRUSTED_PROXIES", "10.0.0.0/33", "not an IP address or network"),
+        ("SQS_LOGIN_ADDRESS_MAX_FAILURES", "0", "greater than or equal to 1"),
+        ("SQS_LOGIN_BACKOFF_MAX_SECONDS", "100000", "less than or equal to 86400"),
     ],
 )
 def test_a_wrong_value_names_its_variable(env, capsys, name, value, says):
@@ -175,3 +179,37 @@ def test_demo_mode_without_a_secret_signs_with_a_random_one(env):
     # a secret the operator set is kept as set
     env.setenv("SQS_JWT_SECRET", SECRET)
     assert Settings().jwt_secret == SECRET
+
+
+def test_sign_in_limits_default_to_the_documented_values(env):
+    settings = get_settings()
+    assert settings.login_max_failures == 5 and settings.login_backoff_max_seconds == 900
+    assert settings.login_address_max_failures == 100 and settings.login_window_seconds == 300
+    assert settings.login_device_days == 90 and settings.trusted_proxies == []
+
+
+@pytest.mark.parametrize(
+    ("trusted", "expected"),
+    [
+        (None, {"proxy_headers": False}),
+        (
+            "10.0.0.5, 10.1.0.0/16",
+            {"proxy_headers": True, "forwarded_allow_ips": "10.0.0.5,10.1.0.0/16"},
+        ),
+    ],
+)
+def test_sqs_serve_passes_the_trusted_proxies_to_uvicorn(env, monkeypatch, trusted, expected):
+    """X-Forwarded-For is believed only from SQS_TRUSTED_PROXIES; with none, from nobody
+    (uvicorn alone would believe 127.0.0.1 or FORWARDED_ALLOW_IPS)."""
+    import uvicorn
+
+    if trusted:
+        env.setenv("SQS_TRUSTED_PROXIES", trusted)
+    env.setenv("FORWARDED_ALLOW_IPS", "*")  # uvicorn's own variable does not widen it
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    assert main(["serve"]) == 0
+    [kw] = calls
+    assert {k: kw.get(k) for k in ("proxy_headers", "forwarded_allow_ips")} == {
+        "forwarded_allow_ips": None
+    } | expected

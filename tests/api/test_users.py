@@ -197,7 +197,9 @@ def test_change_role_and_assignments(
     )
     assert r.status_code == 200, r.text
     assert r.json()["unit_code"] is None and r.json()["unit_codes"] == ["U01", "U03"]
-    me = client.get("/api/v1/me", headers=headers).json()
+    # a new role ends the tokens made under the old one (issue 18); a new sign-in has it
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    me = client.get("/api/v1/me", headers=sign_in(client, "hank")).json()
     assert me["role"] == "inspector" and me["unit_codes"] == ["U01", "U03"]
     r = client.patch(f"/api/v1/users/{uid}", headers=admin, json={"role": "unit_officer"})
     assert r.status_code == 422  # a unit officer needs a unit
@@ -240,9 +242,9 @@ def test_disable_ends_every_token_and_enable_needs_a_fresh_sign_in(
     )
     access, refresh = r.json()["access_token"], r.json()["refresh_token"]
     headers = {"Authorization": f"Bearer {access}"}
-    pat = client.post("/api/v1/me/api-tokens", headers=headers, json={"name": "script"}).json()[
-        "token"
-    ]
+    pat = client.post(
+        "/api/v1/me/api-tokens", headers=headers, json={"name": "script", "password": NEW_PASSWORD}
+    ).json()["token"]
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {pat}"}).status_code == 200
 
     out = client.post(f"/api/v1/users/{uid}/disable", headers=admin)
@@ -266,9 +268,8 @@ def test_disable_ends_every_token_and_enable_needs_a_fresh_sign_in(
         ).status_code
         == 401
     )
-    assert (
-        client.get("/api/v1/me", headers=headers).status_code == 200
-    )  # the JWT itself is still in date
+    # the access token is still in date, but was made before the disable: it stays dead
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
     assert client.get("/api/v1/me", headers=sign_in(client, "ivy")).status_code == 200
 
 
@@ -379,7 +380,12 @@ def test_api_tokens_lifecycle(client: TestClient, make_user: Any) -> None:
     r = client.post(
         "/api/v1/me/api-tokens",
         headers=headers,
-        json={"name": "nightly export", "scope": "read", "expires_in_days": 30},
+        json={
+            "name": "nightly export",
+            "scope": "read",
+            "expires_in_days": 30,
+            "password": PASSWORD,
+        },
     )
     assert r.status_code == 201, r.text
     token = r.json()["token"]
@@ -405,19 +411,25 @@ def test_api_token_limits(client: TestClient, make_user: Any) -> None:
         {"name": "x", "scope": "admin"},
         {"name": ""},
     ):
+        body |= {"password": PASSWORD}
         assert client.post("/api/v1/me/api-tokens", headers=headers, json=body).status_code == 422
+    ok = {"name": "x", "expires_in_days": 365, "password": PASSWORD}
+    assert client.post("/api/v1/me/api-tokens", headers=headers, json=ok).status_code == 201
 
 
 def test_someone_elses_token_is_404(client: TestClient, make_user: Any) -> None:
     a, b = make_user("viewer"), make_user("viewer")
-    tid = client.post("/api/v1/me/api-tokens", headers=a, json={"name": "a"}).json()["id"]
+    made = client.post("/api/v1/me/api-tokens", headers=a, json={"name": "a", "password": PASSWORD})
+    tid = made.json()["id"]
     assert client.delete(f"/api/v1/me/api-tokens/{tid}", headers=b).status_code == 404
     assert client.get("/api/v1/me/api-tokens", headers=b).json() == []
 
 
 def test_read_only_token_cannot_write(client: TestClient, admin: dict[str, str]) -> None:
     token = client.post(
-        "/api/v1/me/api-tokens", headers=admin, json={"name": "ro", "scope": "read"}
+        "/api/v1/me/api-tokens",
+        headers=admin,
+        json={"name": "ro", "scope": "read", "password": PASSWORD},
     ).json()["token"]
     ro = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/users", headers=ro).status_code == 200
@@ -428,10 +440,15 @@ def test_read_only_token_cannot_write(client: TestClient, admin: dict[str, str])
     )
     assert r.status_code == 403 and r.json()["detail"] == "this token is read-only"
     assert (
-        client.post("/api/v1/me/api-tokens", headers=ro, json={"name": "more"}).status_code == 403
+        client.post(
+            "/api/v1/me/api-tokens", headers=ro, json={"name": "more", "password": PASSWORD}
+        ).status_code
+        == 403
     )
     rw = client.post(
-        "/api/v1/me/api-tokens", headers=admin, json={"name": "rw", "scope": "read_write"}
+        "/api/v1/me/api-tokens",
+        headers=admin,
+        json={"name": "rw", "scope": "read_write", "password": PASSWORD},
     ).json()["token"]
     r = client.post(
         "/api/v1/users",
@@ -454,6 +471,8 @@ def test_api_token_of_a_client_is_refused(client: TestClient, admin: dict[str, s
         },
     ).json()["access_token"]
     r = client.post(
-        "/api/v1/me/api-tokens", headers={"Authorization": f"Bearer {token}"}, json={"name": "x"}
+        "/api/v1/me/api-tokens",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"name": "x", "password": PASSWORD},
     )
     assert r.status_code == 403

@@ -196,7 +196,11 @@ def test_an_idempotency_key_replays_on_the_other_instance(two):
 
 def test_a_token_revoked_on_one_instance_is_refused_by_the_other(two):
     officer = _bearer(two.a, two, "officer.bkk01")
-    made = two.a.post("/me/api-tokens", json={"name": "nightly export"}, headers=officer)
+    made = two.a.post(
+        "/me/api-tokens",
+        json={"name": "nightly export", "password": two.passwords["officer.bkk01"]},
+        headers=officer,
+    )
     assert made.status_code == 201, made.text
     script = {"Authorization": f"Bearer {made.json()['token']}"}
     assert two.b.get("/me", headers=script).status_code == 200

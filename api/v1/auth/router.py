@@ -3,6 +3,11 @@
 ``POST /auth/token`` and ``POST /auth/revoke`` need no bearer token: the grant or the token
 being revoked is the credential. Failed sign-ins are answered, not raised, so that the unit of
 work commits the failure counters (``services/rate_limit``) and any family revoked for reuse.
+
+A successful password sign-in also answers a device token (in the body, and as the cookie
+``sqs_device`` for browsers); sent back with the next sign-in of the same username, it lets
+that attempt be judged by the device's own failures rather than the account's and the
+address's (OWASP's device cookie).
 """
 
 from __future__ import annotations
@@ -15,60 +20,65 @@ from fastapi.responses import JSONResponse
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.routing import GuardedRoute, before_body
-from api.security import create_access_token
+from api.security import create_access_token, create_device_token, device_of
 from api.settings import Settings
 from api.v1.auth.oauth_form import basic_credentials, error_answer, required
-from api.v1.auth.schemas import MeOut, PasswordChangeIn, TokenOut
+from api.v1.auth.reauth import reauthenticate
+from api.v1.auth.schemas import MeOut, PasswordChangedOut, PasswordChangeIn, TokenOut
 from persistence.unit_of_work import UnitOfWork
-from services import auth, rate_limit, users
+from services import auth, credentials, rate_limit
 from services.access import require_write
 from services.auth import OAuthError
 
 router = APIRouter(tags=["auth"], route_class=GuardedRoute)
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+DEVICE_COOKIE = "sqs_device"
 FormStr = Annotated[str | None, Form()]
 
 
-def _limits(settings: Settings) -> rate_limit.Limits:
-    return rate_limit.Limits(settings.login_max_failures, settings.login_window_seconds)
-
-
 def _address(request: Request) -> str | None:
-    """The peer address. Behind a proxy run uvicorn with ``--proxy-headers`` so it is the client."""
+    """The client address: the peer's, or X-Forwarded-For's when the peer is one of
+    ``SQS_TRUSTED_PROXIES`` (uvicorn rewrites it before the app sees the request)."""
     return request.client.host if request.client else None
 
 
-def _checked_grant(
-    uow: UnitOfWork, settings: Settings, keys: list[str], clear_key: str, attempt: Any
+def _throttled(
+    request: Request, uow: UnitOfWork, attempt: rate_limit.Attempt, check: Any
 ) -> auth.Grant:
-    """Run a credential check under the failed-sign-in limit for ``keys``."""
-    limits = _limits(settings)
-    rate_limit.check(uow, limits, keys)
-    try:
-        grant: auth.Grant = attempt()
-    except OAuthError:
-        rate_limit.record_failure(uow, limits, keys)
-        raise
-    rate_limit.clear(uow, clear_key)
+    throttle: rate_limit.SignInThrottle = request.app.state.sign_in_throttle
+    grant: auth.Grant = throttle.guard(uow, attempt, check, OAuthError)
     return grant
+
+
+def _password_attempt(
+    request: Request, settings: Settings, username: str, device_token: str | None
+) -> rate_limit.Attempt:
+    """Judged by the device's own failures when it brings a device token of this username,
+    by the account's and the address's otherwise."""
+    user_key = rate_limit.username_key(username)
+    address = rate_limit.address_key(_address(request))
+    device = device_of(settings, device_token or request.cookies.get(DEVICE_COOKIE), user_key)
+    if device is None:
+        return rate_limit.Attempt(user_key, address)
+    return rate_limit.Attempt(
+        rate_limit.device_key(device), address, address_exempt=True, forgive=(user_key,)
+    )
 
 
 def _grant(
     request: Request, uow: UnitOfWork, settings: Settings, form: dict[str, str | None]
 ) -> auth.Grant:
     grant_type = required("grant_type", form["grant_type"])
-    address_key = rate_limit.address_key(_address(request))
     days = settings.refresh_token_days
     if grant_type == "password":
         username = required("username", form["username"])
         password = required("password", form["password"])
-        user_key = rate_limit.username_key(username)
-        return _checked_grant(
+        attempt = _password_attempt(request, settings, username, form["device_token"])
+        return _throttled(
+            request,
             uow,
-            settings,
-            [user_key, address_key],
-            user_key,
+            attempt,
             lambda: auth.password_grant(uow, username, password, refresh_days=days),
         )
     if grant_type == "refresh_token":
@@ -83,12 +93,11 @@ def _grant(
         client_id, secret = basic or (form["client_id"], form["client_secret"])
         client_id = required("client_id", client_id)
         secret = required("client_secret", secret)
-        ckey = rate_limit.client_key(client_id)
-        return _checked_grant(
+        address = rate_limit.address_key(_address(request))
+        return _throttled(
+            request,
             uow,
-            settings,
-            [ckey, address_key],
-            ckey,
+            rate_limit.Attempt(rate_limit.client_key(client_id), address),
             lambda: auth.client_credentials_grant(uow, client_id, secret),
         )
     raise auth.unsupported_grant_type(grant_type)
@@ -110,6 +119,7 @@ def issue_token(
     client_id: FormStr = None,
     client_secret: FormStr = None,
     scope: FormStr = None,
+    device_token: FormStr = None,
 ) -> Any:
     """OAuth2 token endpoint (``application/x-www-form-urlencoded``).
 
@@ -122,7 +132,12 @@ def issue_token(
 
     Errors are problem+json whose ``type`` ends in ``invalid_request``, ``invalid_grant``,
     ``invalid_client`` or ``unsupported_grant_type`` (the OAuth ``error`` is also in the body).
-    Too many failed sign-ins for a username, client or address answer 429 with ``Retry-After``.
+    Failed sign-ins slow down an account (after ``SQS_LOGIN_MAX_FAILURES`` in a row it waits
+    1 s, doubling up to ``SQS_LOGIN_BACKOFF_MAX_SECONDS``) and, past a much higher count, an
+    address: 429 ``too_many_requests`` with ``Retry-After`` and ``throttled`` (``account`` or
+    ``address``). The password grant answers a ``device_token``; send it back as
+    ``device_token`` with this username's next sign-ins from this device, and failures made
+    elsewhere will not hold them back.
     ``scope`` is accepted and ignored: a token carries the rights of its role.
     """
     form = {
@@ -132,14 +147,36 @@ def issue_token(
         "refresh_token": refresh_token,
         "client_id": client_id,
         "client_secret": client_secret,
+        "device_token": device_token,
     }
     try:
         grant = _grant(request, uow, settings, form)
-    except OAuthError as exc:
+    except (OAuthError, rate_limit.Throttled) as exc:
         return error_answer(request, exc)
-    access, lifetime = create_access_token(settings, subject=grant.subject, role=grant.role)
-    body = TokenOut(access_token=access, expires_in=lifetime, refresh_token=grant.refresh_token)
-    return JSONResponse(body.model_dump(exclude_none=True), headers=NO_STORE)
+    access, lifetime = create_access_token(
+        settings, subject=grant.subject, role=grant.role, version=grant.token_version
+    )
+    device = None
+    if grant_type == "password":
+        device = create_device_token(settings, rate_limit.username_key(username or ""))
+    body = TokenOut(
+        access_token=access,
+        expires_in=lifetime,
+        refresh_token=grant.refresh_token,
+        device_token=device,
+    )
+    response = JSONResponse(body.model_dump(exclude_none=True), headers=NO_STORE)
+    if device is not None:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device,
+            max_age=settings.login_device_days * 86_400,
+            path=request.url.path,
+            secure=request.url.scheme == "https",
+            httponly=True,
+            samesite="strict",
+        )
+    return response
 
 
 @router.post(
@@ -180,7 +217,7 @@ def get_me(principal: CurrentPrincipal) -> MeOut:
 
 @router.post(
     "/me/password",
-    status_code=status.HTTP_204_NO_CONTENT,
+    response_model=PasswordChangedOut,
     responses=problem_responses(400, 401, 403, 422, 429),
     dependencies=[before_body(require_write)],
 )
@@ -189,16 +226,22 @@ def change_my_password(
     body: PasswordChangeIn,
     uow: UowDep,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-) -> Response:
-    """Change your password (at least 12 characters). Every refresh token you hold is revoked,
-    so other devices must sign in again. A wrong current password counts as a failed sign-in."""
-    limits = _limits(settings)
-    keys = [rate_limit.username_key(principal.username or principal.subject)]
-    rate_limit.check(uow, limits, keys)
-    try:
-        users.change_own_password(uow, principal, body.current_password, body.new_password)
-    except users.WrongPassword as exc:
-        rate_limit.record_failure(uow, limits, keys)
-        return error_answer(request, exc)
-    return Response(status_code=204)
+) -> Any:
+    """Change your password (at least 12 characters). Every sign-in ends: your refresh tokens
+    are revoked and access tokens made before the change stop working, this one included;
+    your personal API tokens are revoked too unless ``keep_api_tokens`` is true. The answer
+    says how many were revoked. A wrong current password counts as a failed sign-in."""
+    proof = reauthenticate(request, uow, principal, body.current_password)
+    if isinstance(proof, JSONResponse):
+        return proof
+    revoked = credentials.change_own_password(
+        uow,
+        principal,
+        proof,
+        body.new_password,
+        current=body.current_password,
+        keep_api_tokens=body.keep_api_tokens,
+    )
+    return PasswordChangedOut(
+        refresh_tokens_revoked=revoked.refresh_tokens, api_tokens_revoked=revoked.api_tokens
+    )

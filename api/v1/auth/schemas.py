@@ -22,6 +22,13 @@ class TokenOut(BaseModel):
         default=None,
         description="Only for the password and refresh_token grants; client credentials get none.",
     )
+    device_token: str | None = Field(
+        default=None,
+        description="Only for the password grant: send it back as the form field "
+        "`device_token` (browsers get it as the cookie `sqs_device` too) when this username "
+        "signs in again from this device, so failed sign-ins made elsewhere do not hold it "
+        "back. It grants no access by itself.",
+    )
 
 
 class MeOut(BaseModel):
@@ -40,3 +47,15 @@ class MeOut(BaseModel):
 class PasswordChangeIn(RequestModel):
     current_password: Password
     new_password: NewPassword
+    keep_api_tokens: bool = Field(
+        default=False,
+        description="Keep your personal API tokens working; by default they are revoked too.",
+    )
+
+
+class PasswordChangedOut(BaseModel):
+    """What a new password ended: every sign-in (refresh tokens, and access tokens made before
+    it), and the personal API tokens unless they were kept."""
+
+    refresh_tokens_revoked: int = Field(description="Sign-ins ended (usable refresh tokens).")
+    api_tokens_revoked: int = Field(description="Personal API tokens that stopped working.")

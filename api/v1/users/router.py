@@ -1,4 +1,5 @@
-"""Users (admin): create, list, read, change role and bindings, disable and enable."""
+"""Users (admin): create, list, read, change role and bindings, reset a password, disable and
+enable."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.routing import GuardedRoute, before_body
+from api.v1.auth.schemas import PasswordChangedOut
 from api.v1.common.schemas import Cursor, DbId, Page, decode_cursor, encode_cursor
-from api.v1.users.schemas import Role, UserIn, UserOut, UserPatch
-from services import users
+from api.v1.users.schemas import PasswordResetIn, Role, UserIn, UserOut, UserPatch
+from services import credentials, users
 from services.access import require_admin
 
 router = APIRouter(prefix="/users", tags=["users"], route_class=GuardedRoute)
@@ -102,6 +104,27 @@ def update_user(
         given=fields & {"unit_code", "provider_code", "unit_codes"},
     )
     return _out(users.update_user(uow, principal, user_id, change))
+
+
+@router.post(
+    "/{user_id}/password",
+    response_model=PasswordChangedOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[before_body(require_admin)],
+)
+def reset_password(
+    user_id: DbId, body: PasswordResetIn, uow: UowDep, principal: CurrentPrincipal
+) -> PasswordChangedOut:
+    """Set a user's password (admin), e.g. one they forgot. Every sign-in of theirs ends
+    (refresh tokens revoked, access tokens made before stop working) and their personal API
+    tokens are revoked unless ``keep_api_tokens`` is true; the answer says how many. Your own
+    password is changed with ``POST /me/password`` (409 here)."""
+    revoked = credentials.reset_password(
+        uow, principal, user_id, body.new_password, keep_api_tokens=body.keep_api_tokens
+    )
+    return PasswordChangedOut(
+        refresh_tokens_revoked=revoked.refresh_tokens, api_tokens_revoked=revoked.api_tokens
+    )
 
 
 @router.post(

@@ -31,6 +31,14 @@ class UserIn(RequestModel):
     )
 
 
+class PasswordResetIn(RequestModel):
+    new_password: Password = Field(description="At least 12 characters, not the username.")
+    keep_api_tokens: bool = Field(
+        default=False,
+        description="Keep the user's personal API tokens working; by default they are revoked.",
+    )
+
+
 class UserPatch(RequestModel):
     """Fields left out keep their value; a new role without its bindings starts unbound."""
 
