@@ -47,6 +47,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     from persistence.unit_of_work import UnitOfWork
     from services import audit
     from services.passwords import hash_password
+    from services.user_contact import set_email
 
     password = os.environ.get("SQS_NEW_USER_PASSWORD") or getpass.getpass("password: ")
     if len(password) < 12:
@@ -70,7 +71,13 @@ def cmd_create_user(args: argparse.Namespace) -> int:
             role=args.role,
             unit_id=unit_id,
             provider_code=args.provider_code,
+            language=args.language,
         )
+        try:
+            set_email(uow, user, args.email)
+        except AppError as exc:
+            uow.rollback()
+            return _fail("create-user", exc)
         uow.repos.identity.add(user)
         uow.repos.identity.flush()
         for code in args.unit_codes or []:
@@ -271,6 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit-code")
     p.add_argument("--provider-code")
     p.add_argument("--unit-codes", nargs="*")
+    p.add_argument("--email", help="where the user's notices are mailed")
+    p.add_argument(
+        "--language", choices=["th", "en"], default="th", help="language of the notices (th)"
+    )
     p.set_defaults(func=cmd_create_user)
 
     p = sub.add_parser("deliver-webhooks", help="send due webhook deliveries (the worker, once)")
