@@ -19,6 +19,8 @@ from sqlalchemy.exc import ArgumentError
 
 from persistence.db import normalise_url
 from services.evidence import StoreConfig
+from services.notice_delivery import SmtpConfig
+from services.notices import NoticeConfig
 
 DEFAULT_SECRET = "change-me"  # noqa: S105 - a sentinel that the validator refuses outside demo mode
 MIN_SECRET_LENGTH = 32
@@ -58,6 +60,17 @@ class Settings(BaseSettings):
     webhook_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     webhook_worker_enabled: bool = True
     webhook_worker_interval_seconds: float = Field(default=5.0, gt=0)
+    # E-mail notices (services.notices): no host, notices are recorded but not mailed.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "sqs@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    public_url: str = "http://127.0.0.1:8000"
+    notice_worker_enabled: bool = True
+    notice_worker_interval_seconds: float = Field(default=10.0, gt=0)
+    notice_reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 1])
     # Browser origins allowed to call the API (CORS); empty: no CORS headers at all.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     metrics_enabled: bool = True
@@ -65,7 +78,7 @@ class Settings(BaseSettings):
     metrics_token: str | None = None
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
 
-    @field_validator("webhook_allow_hosts", "cors_origins", mode="before")
+    @field_validator("webhook_allow_hosts", "cors_origins", "notice_reminder_days", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         """A list variable as a JSON list or comma-separated, as the operator wrote it."""
@@ -109,6 +122,35 @@ class Settings(BaseSettings):
                 raise ValueError(f"{origin!r} is not an origin: it has a path or a query")
         return origins
 
+    @field_validator("notice_reminder_days")
+    @classmethod
+    def _reminder_days(cls, days: list[int]) -> list[int]:
+        if any(d < 1 or d > 365 for d in days):
+            raise ValueError("each reminder is 1 to 365 days before the deadline")
+        return sorted(set(days), reverse=True)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("write the service's address as seen by people: https://host[/path]")
+        if parts.query or parts.fragment:
+            raise ValueError("the public URL has no query or fragment")
+        return value.rstrip("/")
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        if "@" not in value or any(c.isspace() for c in value.strip()):
+            raise ValueError("write the sender's address, e.g. sqs@labour.go.th")
+        return value.strip()
+
+    @field_validator("smtp_host", "smtp_username", "smtp_password", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("metrics_token", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
@@ -131,6 +173,8 @@ class Settings(BaseSettings):
             raise ValueError(
                 "SQS_JWT_ALGORITHM=RS256 needs SQS_JWT_PRIVATE_KEY and SQS_JWT_PUBLIC_KEY"
             )
+        if bool(self.smtp_username) != bool(self.smtp_password):
+            raise ValueError("SQS_SMTP_USERNAME and SQS_SMTP_PASSWORD go together")
         if bool(self.admin_username) != bool(self.admin_password):
             raise ValueError("SQS_ADMIN_USERNAME and SQS_ADMIN_PASSWORD go together")
         return self
@@ -163,6 +207,25 @@ def get_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         raise InvalidSettings(problems_of(exc)) from None
+
+
+def smtp_config(settings: Settings) -> SmtpConfig:
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        starttls=settings.smtp_starttls,
+    )
+
+
+def notice_config(settings: Settings) -> NoticeConfig:
+    return NoticeConfig(
+        public_url=settings.public_url,
+        reminder_days=tuple(settings.notice_reminder_days),
+        mail_enabled=bool(settings.smtp_host),
+    )
 
 
 def evidence_config(settings: Settings) -> StoreConfig:

@@ -38,7 +38,9 @@ def test_email_is_unique_ignoring_case(
     admin: dict[str, str],  # noqa: F811
     units: list[str],  # noqa: F811
 ) -> None:
-    assert create(client, admin, username="user1", role="viewer", email="x@ex.org").status_code == 201
+    assert (
+        create(client, admin, username="user1", role="viewer", email="x@ex.org").status_code == 201
+    )
     r = create(client, admin, username="user2", role="viewer", email="X@EX.org")
     assert r.status_code == 409
     assert "e-mail" in r.json()["detail"]
