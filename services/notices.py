@@ -198,8 +198,11 @@ def _link(config: NoticeConfig, path: str) -> str:
 class _Writer:
     """Renders one event for each recipient and adds the notices to the unit of work."""
 
-    def __init__(self, uow: UnitOfWork, config: NoticeConfig, event: OutboxEventRow) -> None:
+    def __init__(
+        self, uow: UnitOfWork, config: NoticeConfig, event: OutboxEventRow, now: datetime
+    ) -> None:
         self.uow = uow
+        self.now = now
         self.config = config
         self.event = event
         self.kind = KIND_OF_EVENT[event.event_type]
@@ -237,8 +240,8 @@ class _Writer:
                 body_text=out.text,
                 body_html=out.html,
                 status="pending" if user.email else "no_address",
-                next_attempt_at=self.at,
-                created_at=self.at,
+                next_attempt_at=self.now,
+                created_at=self.now,
             )
             if self.uow.insert_if_free(row):  # another worker may have written it
                 self.written += 1
@@ -392,7 +395,7 @@ def fan_out(
     for event in batch:
         kind = KIND_OF_EVENT.get(event.event_type)
         if kind is not None:
-            writer = _Writer(uow, config, event)
+            writer = _Writer(uow, config, event, now)
             WRITERS[kind](writer)
             written += writer.written
         event.noticed_at = now
