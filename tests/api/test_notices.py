@@ -299,3 +299,54 @@ def test_failures_are_listed_for_admins(client, world, engine, people, smtp):
 
 def test_notice_settings_need_a_signed_in_user(client, world):
     assert client.get("/api/v1/me/notifications").status_code == 401
+
+
+def test_the_in_process_worker_mails_and_counts_and_ready_says_smtp(
+    settings, engine, world, make_user
+):
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from tests.api.test_observability import sample, scrape
+
+    server = SmtpServer().start()
+    settings.notice_worker_enabled = True
+    settings.notice_worker_interval_seconds = 0.05
+    settings.smtp_host, settings.smtp_port = "127.0.0.1", server.port
+    try:
+        with TestClient(create_app(settings, engine=engine, migrate=False)) as c:
+            assert c.get("/api/v1/ready").json() == {"status": "ok", "mail": "smtp"}
+            people = People(engine, make_user)
+            url = fill(c, world, people.h["off_th"])
+            act(c, url, "submit", people.h["off_th"])
+            deadline = time.monotonic() + 20
+            sent = 0.0
+            while time.monotonic() < deadline and not sent:
+                time.sleep(0.05)
+                sent = sample(scrape(c), "sqs_notices_total", outcome="sent")
+            assert sent == 1 and len(server.inbox.received) == 1
+            samples = scrape(c)
+            assert sample(samples, "sqs_notices_total", outcome="failed") == 0
+            assert ("sqs_notices_total", (("outcome", "retrying"),)) in samples
+    finally:
+        server.stop()
+
+
+def test_the_worker_log_never_shows_addresses_or_bodies(engine, world, people, smtp, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        from services.notice_delivery import NoticeWorker
+
+        with UnitOfWork(engine, write=True) as uow:
+            from services import events
+
+            events.emit(uow, "report.approved", {"round_id": world.r6, "unit_code": "BKK01"})
+        worker = NoticeWorker(engine, smtp=smtp_config(smtp), config=CONFIG, interval=1)
+        report = worker.tick()
+    assert report.sent == 2
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("sqs"))
+    assert "notices:" in logged and "2 sent" in logged
+    assert "@ex.org" not in logged and "อนุมัติ" not in logged
