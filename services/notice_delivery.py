@@ -38,6 +38,7 @@ from email.utils import format_datetime
 
 from sqlalchemy.engine import Engine
 
+from domain.calendar import BANGKOK
 from persistence.types import utcnow
 from persistence.unit_of_work import UnitOfWork
 from services import notices
@@ -107,13 +108,13 @@ def message_of(claim: _Claim, smtp: SmtpConfig, now: datetime) -> EmailMessage:
     msg["From"] = smtp.sender
     msg["To"] = claim.address
     msg["Subject"] = claim.subject
-    msg["Date"] = format_datetime(now)
+    msg["Date"] = format_datetime(now.astimezone(BANGKOK))
     domain = smtp.sender.rpartition("@")[2] or "localhost"
     msg["Message-ID"] = f"<sqs-notice-{claim.notice_id}@{domain}>"
-    msg["Content-Language"] = claim.language
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to us
     msg.set_content(claim.text)
     msg.add_alternative(claim.html, subtype="html")
+    msg["Content-Language"] = claim.language  # after the content: set_content drops Content-*
     return msg
 
 

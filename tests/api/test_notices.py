@@ -162,6 +162,8 @@ def test_every_kind_arrives_once_in_the_right_language_to_the_right_people(
         for r in smtp.inbox.to(people.address(name)):
             assert r.to == (people.address(name),)  # one recipient per message
             assert r.message["From"] == "sqs@labour.go.th"
+            assert r.message["Content-Language"] == people.language[name]
+            assert r.message["Date"].endswith("+0700")  # Bangkok time
             text, html = r.part("plain"), r.part("html")
             if people.language[name] == "th":
                 assert THAI.search(r.subject) and THAI.search(text) and 'lang="th"' in html
