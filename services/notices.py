@@ -29,13 +29,14 @@ from typing import Any
 from domain.calendar import bangkok_date
 from persistence.tables import NoticeRow, OutboxEventRow, UserRow
 from persistence.unit_of_work import UnitOfWork
-from services import events
+from services import audit, events
 from services import notice_templates as words
-from services.access import require_role
+from services.access import require_role, require_write
 from services.errors import Forbidden, NotFound
 from services.principal import Principal
 from services.reference import require_round
 from services.rounds import monitoring
+from services.scores import scoreboard
 
 KINDS = (
     "deadline_reminder",
@@ -103,9 +104,6 @@ def get_preferences(uow: UnitOfWork, actor: Principal) -> dict[str, bool]:
 
 def set_preferences(uow: UnitOfWork, actor: Principal, wanted: dict[str, bool]) -> dict[str, bool]:
     """Turn kinds on and off (every kind named: the request replaces the settings)."""
-    from services import audit
-    from services.access import require_write
-
     require_write(actor)
     row = _own_user(uow, actor)
     before = _off(row)
@@ -353,8 +351,6 @@ def _deadline_passed(w: _Writer) -> None:
 
 
 def _round_closed(w: _Writer) -> None:
-    from services.scores import scoreboard
-
     uow, d = w.uow, w.data
     rows, _ = scoreboard(uow, SYSTEM, d["round_id"])
     counts = {level: 0 for level in words.LEVELS["en"]}
