@@ -264,7 +264,7 @@ def _round_of(uow: UnitOfWork, round_id: int) -> tuple[int, int] | None:
 def _unit_event(w: _Writer) -> None:
     """report.submitted / returned / approved / reopened: one unit's report."""
     uow, d = w.uow, w.data
-    unit = uow.repos.notices.unit_by_code(d["unit_code"])
+    unit = uow.repos.reference.unit_by_code(d["unit_code"])
     found = _round_of(uow, d["round_id"])
     if unit is None or unit.id is None or found is None:
         return
@@ -303,9 +303,13 @@ def _reminder(w: _Writer) -> None:
     late_units = [u for u in watch.units if u.state in NOT_SUBMITTED]
     units = uow.repos.reference.units_by_codes([u.unit_code for u in late_units])
     states = {u.unit_code: u.state for u in late_units}
+    officers: dict[int, list[UserRow]] = {}
+    ids = [u.id for u in units.values() if u.id is not None]
+    for officer in uow.repos.notices.officers_of_units(ids):  # one statement for every unit
+        officers.setdefault(officer.unit_id or 0, []).append(officer)
+    left = int(d["days_left"])
     for code, unit in sorted(units.items()):
         assert unit.id is not None
-        left = int(d["days_left"])
 
         def message(
             language: str, unit: Any = unit, code: str = code, left: int = left
@@ -323,7 +327,7 @@ def _reminder(w: _Writer) -> None:
                 }
             )
 
-        w.send(uow.repos.notices.officers_of_units([unit.id]), message)
+        w.send(officers.get(unit.id, []), message)
 
 
 def _deadline_passed(w: _Writer) -> None:

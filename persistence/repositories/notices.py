@@ -19,7 +19,6 @@ from persistence.tables import (
     NoticeRow,
     OutboxEventRow,
     RoundRow,
-    UnitRow,
     UserRow,
 )
 
@@ -89,9 +88,6 @@ class NoticesRepository:
             col(UserRow.role).in_(list(roles)), col(UserRow.is_active).is_(True)
         )
         return self.session.exec(q.order_by(col(UserRow.id))).all()
-
-    def unit_by_code(self, code: str) -> UnitRow | None:
-        return self.session.exec(select(UnitRow).where(UnitRow.code == code)).first()
 
     # the queue
     def has_work(self, now: datetime) -> bool:
