@@ -65,6 +65,8 @@ def cmd_create_user(args: argparse.Namespace) -> int:
                 unit_code=args.unit_code,
                 provider_code=args.provider_code,
                 unit_codes=args.unit_codes or (),
+                email=args.email,
+                language=args.language,
             )
         except AppError as error:
             uow.rollback()
@@ -91,6 +93,29 @@ def cmd_deliver_webhooks(args: argparse.Namespace) -> int:
         if not args.loop:
             return 0
         time.sleep(settings.webhook_worker_interval_seconds)
+
+
+def cmd_send_notices(args: argparse.Namespace) -> int:
+    """Write due reminders, turn new events into notices and mail them, once or in a loop."""
+    import time
+
+    from api.settings import notice_config, smtp_config
+    from persistence.types import utcnow
+    from services.notice_delivery import run_pass
+
+    settings, engine = _engine()
+    smtp = smtp_config(settings)
+    if not smtp.enabled:
+        print("SQS_SMTP_HOST is not set: notices are recorded, not mailed", file=sys.stderr)
+    while True:
+        report = run_pass(engine, now=utcnow(), smtp=smtp, config=notice_config(settings))
+        print(
+            f"scheduled {report.scheduled}, written {report.written}, sent {report.sent}, "
+            f"retrying {report.retrying}, failed {report.failed}"
+        )
+        if not args.loop:
+            return 0
+        time.sleep(settings.notice_worker_interval_seconds)
 
 
 def _fail(command: str, error: AppError) -> int:
@@ -360,11 +385,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit-code")
     p.add_argument("--provider-code")
     p.add_argument("--unit-codes", nargs="*")
+    p.add_argument("--email", help="where the user's notices are mailed")
+    p.add_argument(
+        "--language", choices=["th", "en"], default="th", help="language of the notices (th)"
+    )
     p.set_defaults(func=cmd_create_user)
 
     p = sub.add_parser("deliver-webhooks", help="send due webhook deliveries (the worker, once)")
     p.add_argument("--loop", action="store_true", help="keep running until interrupted")
     p.set_defaults(func=cmd_deliver_webhooks)
+
+    p = sub.add_parser(
+        "send-notices",
+        help="mail due notices (the notice worker, once)",
+        description="Write the deadline reminders due today, turn new events into notices and "
+        "mail the pending ones through SQS_SMTP_HOST. Safe beside the in-process worker and "
+        "other instances: each notice goes out once.",
+    )
+    p.add_argument("--loop", action="store_true", help="keep running until interrupted")
+    p.set_defaults(func=cmd_send_notices)
 
     p = sub.add_parser(
         "import-units",

@@ -23,7 +23,7 @@ from api.observability import ObservedApp
 from api.observability import install as install_observability
 from api.observability.request_log import flush_access_log
 from api.request_body import UploadsInFlight
-from api.settings import Settings, evidence_config, get_settings
+from api.settings import Settings, evidence_config, get_settings, notice_config, smtp_config
 from persistence.db import make_engine, pool_capacity, pool_kept
 from persistence.reads import make_reads
 from persistence.types import utcnow
@@ -110,7 +110,22 @@ def create_app(
                 on_report=app.state.metrics.webhooks_delivered,
             )
             worker.start()
+        notice_worker = None
+        if settings.notice_worker_enabled:  # mail notices to people
+            from services.notice_delivery import NoticeWorker
+
+            notice_worker = NoticeWorker(
+                engine,
+                smtp=smtp_config(settings),
+                config=notice_config(settings),
+                interval=settings.notice_worker_interval_seconds,
+                clock=lambda: app.state.clock(),
+                on_report=app.state.metrics.notices_sent,
+            )
+            notice_worker.start()
         yield
+        if notice_worker is not None:
+            await notice_worker.stop()
         if worker is not None:
             await worker.stop()
         app.state.exports.close()

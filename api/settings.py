@@ -21,6 +21,8 @@ from sqlalchemy.exc import ArgumentError
 
 from persistence.db import normalise_url
 from services.evidence import StoreConfig
+from services.notice_delivery import SmtpConfig
+from services.notices import NoticeConfig
 
 DEFAULT_SECRET = "change-me"  # noqa: S105 - a sentinel that the validator refuses outside demo mode
 MIN_SECRET_LENGTH = 32
@@ -82,6 +84,17 @@ class Settings(BaseSettings):
     webhook_worker_interval_seconds: float = Field(default=5.0, gt=0)
     # Overall deadline of one delivery attempt; under the 60 s lease of a claimed delivery.
     webhook_attempt_seconds: float = Field(default=10.0, gt=0, le=50)
+    # E-mail notices (services.notices): no host, notices are recorded but not mailed.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "sqs@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    public_url: str = "http://127.0.0.1:8000"
+    notice_worker_enabled: bool = True
+    notice_worker_interval_seconds: float = Field(default=10.0, gt=0)
+    notice_reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 1])
     # Browser origins allowed to call the API (CORS); empty: no CORS headers at all.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     metrics_enabled: bool = True
@@ -93,7 +106,13 @@ class Settings(BaseSettings):
     document_font_dir: Path = Path("/usr/share/fonts/opentype/tlwg")
     document_concurrency: int = Field(default=2, ge=1, le=64)
 
-    @field_validator("webhook_allow_hosts", "cors_origins", "trusted_proxies", mode="before")
+    @field_validator(
+        "webhook_allow_hosts",
+        "cors_origins",
+        "trusted_proxies",
+        "notice_reminder_days",
+        mode="before",
+    )
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         """A list variable as a JSON list or comma-separated, as the operator wrote it."""
@@ -153,6 +172,35 @@ class Settings(BaseSettings):
                 ) from None
         return proxies
 
+    @field_validator("notice_reminder_days")
+    @classmethod
+    def _reminder_days(cls, days: list[int]) -> list[int]:
+        if any(d < 1 or d > 365 for d in days):
+            raise ValueError("each reminder is 1 to 365 days before the deadline")
+        return sorted(set(days), reverse=True)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("write the service's address as seen by people: https://host[/path]")
+        if parts.query or parts.fragment:
+            raise ValueError("the public URL has no query or fragment")
+        return value.rstrip("/")
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        if "@" not in value or any(c.isspace() for c in value.strip()):
+            raise ValueError("write the sender's address, e.g. sqs@labour.go.th")
+        return value.strip()
+
+    @field_validator("smtp_host", "smtp_username", "smtp_password", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("metrics_token", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
@@ -180,6 +228,8 @@ class Settings(BaseSettings):
             raise ValueError(
                 "SQS_JWT_ALGORITHM=RS256 needs SQS_JWT_PRIVATE_KEY and SQS_JWT_PUBLIC_KEY"
             )
+        if bool(self.smtp_username) != bool(self.smtp_password):
+            raise ValueError("SQS_SMTP_USERNAME and SQS_SMTP_PASSWORD go together")
         if bool(self.admin_username) != bool(self.admin_password):
             raise ValueError("SQS_ADMIN_USERNAME and SQS_ADMIN_PASSWORD go together")
         return self
@@ -221,6 +271,25 @@ def uvicorn_proxy_options(settings: Settings) -> dict[str, Any]:
     if not settings.trusted_proxies:
         return {"proxy_headers": False}
     return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
+
+
+def smtp_config(settings: Settings) -> SmtpConfig:
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        starttls=settings.smtp_starttls,
+    )
+
+
+def notice_config(settings: Settings) -> NoticeConfig:
+    return NoticeConfig(
+        public_url=settings.public_url,
+        reminder_days=tuple(settings.notice_reminder_days),
+        mail_enabled=bool(settings.smtp_host),
+    )
 
 
 def evidence_config(settings: Settings) -> StoreConfig:

@@ -220,6 +220,13 @@ class UserRow(SQLModel, table=True):
     token_version: int = Field(
         default=0, sa_column=Column(Integer, nullable=False, server_default="0")
     )
+    email: str | None = Field(default=None, max_length=320)
+    email_key: str | None = Field(default=None, max_length=320, unique=True)
+    """The address case-folded: unique, so two users never share an address whatever its case
+    (NULLs do not collide, so any number of users may have none)."""
+    language: str = Field(default="th", max_length=2)
+    notices_off: str = Field(default="", max_length=500)
+    """Notice kinds the user turned off, comma-separated (empty: every kind is on)."""
 
 
 class InspectorAssignmentRow(SQLModel, table=True):
@@ -378,7 +385,10 @@ class OutboxEventRow(SQLModel, table=True):
     """An event written in the same transaction as the change it describes."""
 
     __tablename__ = "outbox_event"
-    __table_args__ = (Index("ix_outbox_event_dispatched_at", "dispatched_at"),)
+    __table_args__ = (
+        Index("ix_outbox_event_dispatched_at", "dispatched_at"),
+        Index("ix_outbox_event_noticed_at", "noticed_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     event_id: str = Field(max_length=64, unique=True)
     event_type: str = Field(max_length=64)
@@ -386,6 +396,8 @@ class OutboxEventRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     dispatched_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     """When the webhook worker fanned the event out to the subscribed endpoints (null: not yet)."""
+    noticed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    """When the notice worker turned the event into notices to people (null: not yet)."""
 
 
 class WebhookDeliveryRow(SQLModel, table=True):
@@ -407,3 +419,35 @@ class WebhookDeliveryRow(SQLModel, table=True):
     delivered_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     last_attempt_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class NoticeRow(SQLModel, table=True):
+    """One e-mail notice: an outbox event rendered for one recipient, in their language.
+
+    Rendered when the event is fanned out, so the inbox (``GET /me/notices``) shows exactly what
+    was mailed. ``(event_key, user_id)`` is unique: a person gets an event at most once however
+    many workers fan it out.
+    """
+
+    __tablename__ = "notice"
+    __table_args__ = (
+        UniqueConstraint("event_key", "user_id"),
+        Index("ix_notice_status_next", "status", "next_attempt_at"),
+        Index("ix_notice_user_id_id", "user_id", "id"),  # a user's inbox, newest first
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    event_key: str = Field(max_length=64)
+    kind: str = Field(max_length=32)
+    user_id: int = Field(sa_column=_fk("app_user.id", ondelete="CASCADE"))
+    address: str | None = Field(default=None, max_length=320)
+    language: str = Field(max_length=2)
+    subject: str = Field(max_length=300)
+    body_text: str = Field(sa_column=Column(Text, nullable=False))
+    body_html: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    last_attempt_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    last_error: str | None = Field(default=None, max_length=500)
+    sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from typing import Any
 
 from persistence.tables import OutboxEventRow
@@ -21,17 +22,26 @@ EVENT_TYPES = (
     "round.closed",
     "score.changed",
 )
+"""Types webhook endpoints may subscribe to (the webhook contract)."""
+
+NOTICE_ONLY_TYPES = ("report.reopened", "deadline.reminder", "deadline.passed")
+"""Types only the e-mail notices read (``services.notices``): no endpoint can subscribe to
+them, so the webhook worker passes them by."""
+
+
+def event_row(
+    event_type: str, data: dict[str, Any], *, now: datetime, event_id: str | None = None
+) -> OutboxEventRow:
+    """An outbox row; ``event_id`` names an event that must happen once (a deadline's reminder)."""
+    assert event_type in EVENT_TYPES + NOTICE_ONLY_TYPES, event_type
+    payload = {"type": event_type, "timestamp": now.isoformat(), "data": data}
+    return OutboxEventRow(
+        event_id=event_id or f"msg_{uuid.uuid4().hex}",
+        event_type=event_type,
+        payload=json.dumps(payload, ensure_ascii=False, default=str),
+        created_at=now,
+    )
 
 
 def emit(uow: UnitOfWork, event_type: str, data: dict[str, Any]) -> None:
-    assert event_type in EVENT_TYPES, event_type
-    now = utcnow()
-    payload = {"type": event_type, "timestamp": now.isoformat(), "data": data}
-    uow.session.add(
-        OutboxEventRow(
-            event_id=f"msg_{uuid.uuid4().hex}",
-            event_type=event_type,
-            payload=json.dumps(payload, ensure_ascii=False, default=str),
-            created_at=now,
-        )
-    )
+    uow.session.add(event_row(event_type, data, now=utcnow()))

@@ -590,4 +590,5 @@ def reopen(
         before={"state": before.value},
         after={"state": ctx.report.state},
     )
+    events.emit(uow, "report.reopened", {"round_id": round_id, "unit_code": unit_code})
     return _view(uow, ctx)

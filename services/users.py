@@ -22,11 +22,12 @@ from domain.framework import default_framework
 from persistence.tables import InspectorAssignmentRow, UserRow
 from persistence.types import utcnow
 from persistence.unit_of_work import UnitOfWork
-from services import audit, auth
-from services.access import require_admin, require_role
-from services.errors import Conflict, NotFound, Unprocessable
+from services import audit, auth, user_contact
+from services.access import require_admin, require_role, require_write
+from services.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.passwords import hash_password
 from services.principal import ROLES, Principal
+from services.user_contact import DEFAULT_LANGUAGE, check_language, set_email
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -51,6 +52,8 @@ class UserView:
     is_active: bool
     created_at: datetime
     password_changed_at: datetime | None
+    email: str | None = None
+    language: str = DEFAULT_LANGUAGE
 
 
 @dataclass
@@ -62,6 +65,9 @@ class UserChange:
     provider_code: str | None = None
     unit_codes: list[str] | None = None
     given: set[str] = field(default_factory=set)  # which binding fields the request named
+    email: str | None = None
+    language: str | None = None  # None: keep
+    email_given: bool = False  # the request named ``email`` (null removes the address)
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -167,6 +173,8 @@ def _views(uow: UnitOfWork, rows: Sequence[UserRow]) -> list[UserView]:
             is_active=r.is_active,
             created_at=r.created_at,
             password_changed_at=r.password_changed_at,
+            email=r.email,
+            language=r.language,
         )
         for r in rows
     ]
@@ -181,6 +189,8 @@ def _audit_state(view: UserView) -> dict[str, object]:
         "unit_codes": view.unit_codes,
         "provider_code": view.provider_code,
         "is_active": view.is_active,
+        "email_set": view.email is not None,  # whether, not which: the trail is widely read
+        "language": view.language,
     }
 
 
@@ -216,9 +226,12 @@ def create_user(
     unit_code: str | None = None,
     provider_code: str | None = None,
     unit_codes: Sequence[str] = (),
+    email: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> UserView:
     require_admin(actor)
     check_password_policy(password, username)
+    check_language(language)
     found, ids = assignment(uow, role, unit_code, provider_code, unit_codes)
     if uow.repos.identity.username_taken(username):
         raise Conflict(
@@ -231,9 +244,11 @@ def create_user(
         unit_id=ids.get(found.unit_code) if found.unit_code else None,
         provider_code=found.provider_code,
         password_changed_at=utcnow(),
+        language=language,
     )
+    set_email(uow, row, email)
     if not uow.insert_if_free(row):
-        raise Conflict(f"the username '{username}' is taken")
+        raise Conflict(f"the username '{username}' or the e-mail address is taken")
     assert row.id is not None
     _set_assignments(uow, row.id, [ids[c] for c in found.unit_codes])
     view = _views(uow, [row])[0]
@@ -278,7 +293,11 @@ def update_user(uow: UnitOfWork, actor: Principal, user_id: int, change: UserCha
     row.role = role
     row.unit_id = ids.get(found.unit_code) if found.unit_code else None
     row.provider_code = found.provider_code
-    uow.repos.identity.add(row)
+    if change.language is not None:
+        row.language = check_language(change.language)
+    if change.email_given:
+        set_email(uow, row, change.email)
+    user_contact.save(uow, row)
     _set_assignments(uow, user_id, [ids[c] for c in found.unit_codes])
     after = _views(uow, [row])[0]
     if after != before:
@@ -320,4 +339,51 @@ def set_active(uow: UnitOfWork, actor: Principal, user_id: int, active: bool) ->
         before=_audit_state(before),
         after=_audit_state(after),
     )
+    return after
+
+
+# --- self service --------------------------------------------------------------------------------
+
+
+def _own_row(uow: UnitOfWork, actor: Principal) -> UserRow:
+    if actor.user_id is None:
+        raise Forbidden("only a user has an e-mail address and a language; a portal has neither")
+    return _require_user(uow, actor.user_id)
+
+
+def get_own(uow: UnitOfWork, actor: Principal) -> UserView | None:
+    """The caller's own account (None for a portal client)."""
+    if actor.user_id is None:
+        return None
+    return _views(uow, [_require_user(uow, actor.user_id)])[0]
+
+
+def change_own_contact(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    email: str | None,
+    email_given: bool,
+    language: str | None,
+) -> UserView:
+    """A user changes their own e-mail address and language (nothing else of theirs)."""
+    require_write(actor)
+    row = _own_row(uow, actor)
+    before = _views(uow, [row])[0]
+    if language is not None:
+        row.language = check_language(language)
+    if email_given:
+        set_email(uow, row, email)
+    user_contact.save(uow, row)
+    after = _views(uow, [row])[0]
+    if after != before:
+        audit.record(
+            uow,
+            actor,
+            "user.contact_change",
+            "user",
+            row.id,
+            before=_audit_state(before),
+            after=_audit_state(after),
+        )
     return after

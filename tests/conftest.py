@@ -139,6 +139,7 @@ def settings(tmp_path: Path) -> Settings:
         jwt_secret=TEST_SECRET,
         evidence_dir=tmp_path / "evidence",
         webhook_worker_enabled=False,  # tests call services.webhooks.deliver_due directly
+        notice_worker_enabled=False,  # and services.notice_delivery.run_pass
         _env_file=None,  # type: ignore[call-arg]
     )
 

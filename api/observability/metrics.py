@@ -24,6 +24,7 @@ from prometheus_client.metrics_core import CounterMetricFamily, HistogramMetricF
 
 from api.settings import Settings
 from services.errors import Unauthorized
+from services.notice_delivery import NoticeReport
 from services.webhooks import DeliveryReport
 
 # Seconds. The score read answers in about a millisecond, an upload of a large file in seconds.
@@ -95,6 +96,14 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        self._notices = Counter(
+            "sqs_notices",
+            "E-mail notice attempts by outcome (retrying: failed, another attempt is due)",
+            ["outcome"],
+            registry=self.registry,
+        )
+        for outcome in ("sent", "retrying", "failed"):
+            self._notices.labels(outcome)
         for outcome in ("created", "duplicate"):  # present at 0 before the first event
             self._uploads.labels(outcome)
         for outcome in ("delivered", "retrying", "failed"):
@@ -115,6 +124,16 @@ class Metrics:
         ):
             if count:
                 self._deliveries.labels(outcome).inc(count)
+
+    def notices_sent(self, report: NoticeReport) -> None:
+        """Count one pass of the notice worker."""
+        for outcome, count in (
+            ("sent", report.sent),
+            ("retrying", report.retrying),
+            ("failed", report.failed),
+        ):
+            if count:
+                self._notices.labels(outcome).inc(count)
 
 
 def app_metrics(request: Request) -> Metrics:

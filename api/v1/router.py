@@ -21,6 +21,7 @@ from api.v1.exports import router as exports
 from api.v1.fiscal_years import router as fiscal_years
 from api.v1.frameworks import router as frameworks
 from api.v1.health import router as health
+from api.v1.notices import router as notices
 from api.v1.reports import router as reports
 from api.v1.rewards import router as rewards
 from api.v1.rounds import router as rounds
@@ -46,6 +47,7 @@ FEATURES = (
     rounds,
     rewards,
     webhooks,
+    notices,
     exports,
     documents,
 )

@@ -9,6 +9,7 @@ from persistence.repositories.bulk import BulkRepository
 from persistence.repositories.evidence import EvidenceRepository
 from persistence.repositories.idempotency import IdempotencyRepository
 from persistence.repositories.identity import IdentityRepository
+from persistence.repositories.notices import NoticesRepository
 from persistence.repositories.notifications import NotificationsRepository
 from persistence.repositories.reference import ReferenceRepository
 from persistence.repositories.reporting import EvidenceCounts, ReportingRepository
@@ -26,3 +27,4 @@ class Repositories:
         self.evidence_counts = EvidenceCounts(session)
         self.evidence = EvidenceRepository(session)
         self.notifications = NotificationsRepository(session)
+        self.notices = NoticesRepository(session)

@@ -57,6 +57,9 @@ class IdentityRepository:
         q = select(UserRow.id).where(func.lower(UserRow.username) == username.lower()).limit(1)
         return self.session.exec(q).first() is not None
 
+    def user_by_email_key(self, email_key: str) -> UserRow | None:
+        return self.session.exec(select(UserRow).where(UserRow.email_key == email_key)).first()
+
     def principal_columns(self, user_id: int) -> tuple[Any, ...] | None:
         """(id, username, role, provider_code, is_active, unit code, token_version)."""
         row = self.session.connection().execute(_PRINCIPAL_COLUMNS, {"uid": user_id}).first()

@@ -189,6 +189,27 @@ RULES: dict[str, Rule] = {
     "revoke_token": public(lambda w: {"data": {"token": "sqs_rt_unknown"}}, writes=False),
     # --- the caller's own account ---
     "get_me": everyone(),
+    "change_me": everyone(OK, json_body({"language": "en"})),
+    "get_my_notifications": everyone(),
+    "put_my_notifications": everyone(
+        OK,
+        json_body(
+            dict.fromkeys(
+                (
+                    "deadline_reminder",
+                    "report_returned",
+                    "report_approved",
+                    "report_reopened",
+                    "report_submitted",
+                    "deadline_passed",
+                    "round_closed",
+                ),
+                True,
+            )
+        ),
+    ),
+    "list_my_notices": everyone(),
+    "list_notices": admin_only(),
     "change_my_password": everyone(
         OK, json_body({"current_password": PASSWORD, "new_password": "a new long password"})
     ),

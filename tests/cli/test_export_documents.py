@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from tests.api.test_documents import needs_pdf_tools, squash
-from tests.cli.test_cli import cli, demo  # noqa: F401 - fixtures
+from tests.cli.test_cli import demo  # noqa: F401 - fixture
 
 pytestmark = needs_pdf_tools
 

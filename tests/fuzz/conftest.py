@@ -64,6 +64,7 @@ def target(
         jwt_secret=TEST_SECRET,
         evidence_dir=tmp / "evidence",
         webhook_worker_enabled=False,
+        notice_worker_enabled=False,
         _env_file=None,  # type: ignore[call-arg]
     )
     app = create_app(settings, engine=engine, migrate=False)

@@ -24,11 +24,12 @@ from api.security import create_access_token, create_device_token, device_of
 from api.settings import Settings
 from api.v1.auth.oauth_form import basic_credentials, error_answer, required
 from api.v1.auth.reauth import reauthenticate
-from api.v1.auth.schemas import MeOut, PasswordChangedOut, PasswordChangeIn, TokenOut
+from api.v1.auth.schemas import MeChangeIn, MeOut, PasswordChangedOut, PasswordChangeIn, TokenOut
 from persistence.unit_of_work import UnitOfWork
-from services import auth, credentials, rate_limit
+from services import auth, credentials, rate_limit, users
 from services.access import require_write
 from services.auth import OAuthError
+from services.principal import Principal
 
 router = APIRouter(tags=["auth"], route_class=GuardedRoute)
 
@@ -201,8 +202,31 @@ def revoke_token(
 
 
 @router.get("/me", response_model=MeOut, responses=problem_responses(401))
-def get_me(principal: CurrentPrincipal) -> MeOut:
-    """Who the token belongs to, with the role and the units or provider it is bound to."""
+def get_me(principal: CurrentPrincipal, uow: UowDep) -> MeOut:
+    """Who the token belongs to, with the role and the units or provider it is bound to, and
+    (for a user) the e-mail address and language notices use."""
+    return _me(principal, users.get_own(uow, principal))
+
+
+@router.patch(
+    "/me",
+    response_model=MeOut,
+    responses=problem_responses(401, 403, 409, 422),
+    dependencies=[before_body(require_write)],
+)
+def change_me(body: MeChangeIn, uow: UowDep, principal: CurrentPrincipal) -> MeOut:
+    """Change your own e-mail address (``null`` removes it) or the language of your notices."""
+    view = users.change_own_contact(
+        uow,
+        principal,
+        email=body.email,
+        email_given="email" in body.model_fields_set,
+        language=body.language,
+    )
+    return _me(principal, view)
+
+
+def _me(principal: Principal, view: users.UserView | None) -> MeOut:
     return MeOut(
         subject=principal.subject,
         kind="client" if principal.subject.startswith("client:") else "user",
@@ -212,6 +236,8 @@ def get_me(principal: CurrentPrincipal) -> MeOut:
         unit_codes=sorted(principal.unit_codes),
         provider_code=principal.provider_code,
         read_only=principal.read_only,
+        email=view.email if view is not None else None,
+        language=view.language if view is not None else None,  # type: ignore[arg-type]
     )
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from api.v1.common.schemas import RequestModel
+from api.v1.users.schemas import Email, Language
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 NewPassword = Annotated[str, StringConstraints(min_length=12, max_length=1024)]
@@ -42,6 +43,17 @@ class MeOut(BaseModel):
     read_only: bool = Field(
         description="True when the call came with a read-only personal API token."
     )
+    email: str | None = Field(default=None, description="Where notices are mailed (users only).")
+    language: Language | None = Field(
+        default=None, description="The language of the user's notices (null for a portal)."
+    )
+
+
+class MeChangeIn(RequestModel):
+    """Your own e-mail address and language; fields left out keep their value."""
+
+    email: Email | None = Field(default=None, description="null removes the address.")
+    language: Language | None = None
 
 
 class PasswordChangeIn(RequestModel):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.errors import problem_responses
 from api.routing import GuardedRoute
@@ -17,6 +17,14 @@ router = APIRouter(tags=["health"], route_class=GuardedRoute)
 
 class HealthOut(BaseModel):
     status: str
+
+
+class ReadyOut(BaseModel):
+    status: str
+    mail: Literal["smtp", "not_configured"] = Field(
+        description="How notices leave: by SMTP, or not at all (SQS_SMTP_HOST is not set: "
+        "notices are recorded and shown in the inboxes, but not mailed)."
+    )
 
 
 class ServiceUnavailable(AppError):
@@ -33,11 +41,18 @@ def _engine(request: Request):  # type: ignore[no-untyped-def]
     return request.app.state.engine
 
 
-@router.get("/ready", response_model=HealthOut, responses=problem_responses(503))
-def get_ready(engine: Annotated[object, Depends(_engine)]) -> HealthOut:
-    """The database answers. Used by load balancers before sending traffic."""
+def _mail(request: Request) -> bool:
+    return bool(request.app.state.settings.smtp_host)
+
+
+@router.get("/ready", response_model=ReadyOut, responses=problem_responses(503))
+def get_ready(
+    engine: Annotated[object, Depends(_engine)], mail: Annotated[bool, Depends(_mail)]
+) -> ReadyOut:
+    """The database answers. Used by load balancers before sending traffic. ``mail`` says
+    whether notices are mailed; an instance without mail is still ready."""
     try:
         ping(engine)  # type: ignore[arg-type]
     except Exception as exc:
         raise ServiceUnavailable("the database does not answer") from exc
-    return HealthOut(status="ok")
+    return ReadyOut(status="ok", mail="smtp" if mail else "not_configured")

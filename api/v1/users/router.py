@@ -51,6 +51,8 @@ def create_user(
                 unit_code=body.unit_code,
                 provider_code=body.provider_code,
                 unit_codes=body.unit_codes,
+                email=body.email,
+                language=body.language,
             )
         )
 
@@ -94,7 +96,8 @@ def get_user(user_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> UserOut
 def update_user(
     user_id: DbId, body: UserPatch, uow: UowDep, principal: CurrentPrincipal
 ) -> UserOut:
-    """Change a user's role and bindings (admin). The new role takes effect on the next request."""
+    """Change a user's role, bindings, e-mail address or language (admin). The new role takes
+    effect on the next request."""
     fields = body.model_fields_set
     change = users.UserChange(
         role=body.role,
@@ -102,6 +105,9 @@ def update_user(
         provider_code=body.provider_code,
         unit_codes=body.unit_codes,
         given=fields & {"unit_code", "provider_code", "unit_codes"},
+        email=body.email,
+        email_given="email" in fields,
+        language=body.language,
     )
     return _out(users.update_user(uow, principal, user_id, change))
 

@@ -14,6 +14,15 @@ Username = Annotated[
     str, StringConstraints(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
 ]
 Password = Annotated[str, StringConstraints(min_length=12, max_length=1024)]
+Language = Literal["th", "en"]
+Email = Annotated[
+    str,
+    Field(
+        max_length=320,
+        description="Where notices are mailed; unique ignoring case.",
+        examples=["somchai@labour.go.th"],
+    ),
+]
 
 
 class UserIn(RequestModel):
@@ -29,6 +38,8 @@ class UserIn(RequestModel):
     unit_codes: list[Code] = Field(
         default_factory=list, max_length=1000, description="An inspector's units."
     )
+    email: Email | None = None
+    language: Language = Field(default="th", description="The language of the user's notices.")
 
 
 class PasswordResetIn(RequestModel):
@@ -46,6 +57,8 @@ class UserPatch(RequestModel):
     unit_code: Code | None = None
     provider_code: Code | None = None
     unit_codes: list[Code] | None = Field(default=None, max_length=1000)
+    email: Email | None = Field(default=None, description="null removes the address.")
+    language: Language | None = None
 
 
 class UserOut(BaseModel):
@@ -58,3 +71,5 @@ class UserOut(BaseModel):
     is_active: bool
     created_at: datetime
     password_changed_at: datetime | None
+    email: str | None
+    language: Language

@@ -11,7 +11,7 @@ change is refused, however close in time. Existing users start at 1: access toke
 before this revision carry no version (read as 0) and are all refused once, so none made before
 an earlier password change can come back; holders sign in or refresh again.
 
-Revision ID: i18b_throttle
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-07 07:00:00
 """
@@ -23,7 +23,7 @@ from alembic import op
 
 import persistence.types
 
-revision: str = "i18b_throttle"
+revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,0 +1,109 @@
+"""E-mail notices: turn kinds on and off, read your inbox, and (admins) follow every delivery.
+
+Sending is the notice worker's (``services.notice_delivery``); these routes only read and set.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import CurrentPrincipal, SettingsDep, UowDep
+from api.errors import problem_responses
+from api.routing import GuardedRoute, before_body
+from api.v1.common.schemas import Cursor, decode_cursor, encode_cursor
+from api.v1.notices.schemas import (
+    NoticeDeliveryOut,
+    NoticeDeliveryPage,
+    NoticeKind,
+    NoticeOut,
+    NoticePage,
+    NoticeSettings,
+    NoticeStatus,
+)
+from services import notices
+from services.access import require_write
+
+router = APIRouter(tags=["notices"], route_class=GuardedRoute)
+
+
+@router.get(
+    "/me/notifications", response_model=NoticeSettings, responses=problem_responses(401, 403)
+)
+def get_my_notifications(uow: UowDep, principal: CurrentPrincipal) -> NoticeSettings:
+    """Which kinds of e-mail notice you get (all are on until you turn them off)."""
+    return NoticeSettings(**notices.get_preferences(uow, principal))
+
+
+@router.put(
+    "/me/notifications",
+    response_model=NoticeSettings,
+    responses=problem_responses(401, 403, 422),
+    dependencies=[before_body(require_write)],
+)
+def put_my_notifications(
+    body: NoticeSettings, uow: UowDep, principal: CurrentPrincipal
+) -> NoticeSettings:
+    """Turn kinds of notice on or off. A kind turned off is neither mailed nor kept in your
+    inbox, from the next event on."""
+    return NoticeSettings(**notices.set_preferences(uow, principal, body.model_dump()))
+
+
+def _size(settings: SettingsDep, page_size: int) -> int:
+    return min(page_size, settings.page_size_max)
+
+
+@router.get("/me/notices", response_model=NoticePage, responses=problem_responses(400, 401, 403))
+def list_my_notices(
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    cursor: Cursor = None,
+    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> NoticePage:
+    """The notices written for you, newest first (an app's inbox), mailed or not."""
+    before = decode_cursor(cursor)
+    views, nxt = notices.my_notices(
+        uow,
+        principal,
+        before_id=before if isinstance(before, int) else None,
+        limit=_size(settings, page_size),
+    )
+    return NoticePage(
+        items=[NoticeOut(**_fields(v, NoticeOut)) for v in views],
+        next_cursor=encode_cursor(nxt) if nxt is not None else None,
+    )
+
+
+@router.get(
+    "/notices", response_model=NoticeDeliveryPage, responses=problem_responses(400, 401, 403, 422)
+)
+def list_notices(
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    status: NoticeStatus | None = None,
+    kind: NoticeKind | None = None,
+    cursor: Cursor = None,
+    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> NoticeDeliveryPage:
+    """Every notice, newest first, with its attempts and last error (admin); ``status=failed``
+    lists what could not be mailed."""
+    before = decode_cursor(cursor)
+    views, nxt = notices.all_notices(
+        uow,
+        principal,
+        status=status,
+        kind=kind,
+        before_id=before if isinstance(before, int) else None,
+        limit=_size(settings, page_size),
+    )
+    return NoticeDeliveryPage(
+        items=[NoticeDeliveryOut(**_fields(v, NoticeDeliveryOut)) for v in views],
+        next_cursor=encode_cursor(nxt) if nxt is not None else None,
+    )
+
+
+def _fields(view: notices.NoticeView, model: type[NoticeOut]) -> dict[str, object]:
+    return {k: v for k, v in view.__dict__.items() if k in model.model_fields}

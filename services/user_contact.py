@@ -1,0 +1,79 @@
+"""How the service reaches a person: an optional e-mail address and a preferred language.
+
+The address is checked with ``email-validator`` (syntax only: whether the domain accepts mail
+is the mail server's business, and a DNS lookup at every change would make user administration
+depend on the network). It is kept as the person wrote it (domain lower-cased) and, case-
+folded, in ``email_key``, which is unique: ``Somchai@Labour.go.th`` and ``somchai@labour.go.th``
+are one mailbox in practice, so two accounts may not share it.
+"""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.exc import IntegrityError
+
+from persistence.tables import UserRow
+from persistence.unit_of_work import UnitOfWork
+from services.errors import Conflict, Unprocessable
+
+LANGUAGES = ("th", "en")
+DEFAULT_LANGUAGE = "th"
+MAX_EMAIL_LENGTH = 320
+
+
+def normalise_email(raw: str) -> str:
+    """The address as stored, or :class:`Unprocessable` saying what is wrong with it."""
+    text = raw.strip()
+    problem = [{"field": "email", "message": "not an e-mail address", "code": "invalid_email"}]
+    if not text or len(text) > MAX_EMAIL_LENGTH:
+        raise Unprocessable(
+            f"an e-mail address has 1 to {MAX_EMAIL_LENGTH} characters", problems=problem
+        )
+    try:
+        found = validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        raise Unprocessable(
+            f"'{text}' is not an e-mail address: write it as name@example.go.th",
+            problems=problem,
+        ) from None
+    return str(found.normalized)
+
+
+def check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise Unprocessable(
+            f"language must be one of {', '.join(LANGUAGES)}",
+            problems=[{"field": "language", "message": "unknown language", "code": "invalid"}],
+        )
+    return language
+
+
+def set_email(uow: UnitOfWork, row: UserRow, email: str | None) -> None:
+    """Give ``row`` this address (None: no address); 409 when another user has it."""
+    if email is None:
+        row.email = row.email_key = None
+        return
+    address = normalise_email(email)
+    key = address.casefold()
+    other = uow.repos.identity.user_by_email_key(key)
+    if other is not None and other.id != row.id:
+        raise Conflict(
+            "another user has this e-mail address (addresses are compared ignoring case)"
+        )
+    row.email, row.email_key = address, key
+
+
+def save(uow: UnitOfWork, row: UserRow) -> None:
+    """Write ``row`` now, in a savepoint: a concurrent change that took the same address in
+    the meantime is a 409, not a failed commit (the check in :func:`set_email` cannot see a
+    transaction that has not committed yet)."""
+    savepoint = uow.session.begin_nested()
+    try:
+        uow.session.add(row)
+        uow.session.flush()
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        raise Conflict(
+            "another user has this e-mail address (addresses are compared ignoring case)"
+        ) from None
