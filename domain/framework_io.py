@@ -453,9 +453,7 @@ def _range_text(low: Decimal | None, high: Decimal | None) -> str:
     return f"at most {decimal_text(high)}" if high is not None else "without limits"
 
 
-def _value_rule(
-    p: _Problems, obj: Mapping[str, Any], i: int, known: set[int]
-) -> ValueRule | None:
+def _value_rule(p: _Problems, obj: Mapping[str, Any], i: int, known: set[int]) -> ValueRule | None:
     r = _Reader(p, obj, f"value_rules[{i}]")
     left = r.integer("left")
     right = r.integer("right")

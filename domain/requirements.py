@@ -61,7 +61,8 @@ def check_submission(
     Given the report's ``values`` (the unit's and the central ones that count), also
     ``stored_value_implausible`` for a value outside its indicator's plausible range (stored
     before the range existed) and ``value_rule_unmet`` for each cross-indicator rule of the
-    framework that both values present break. Raises :class:`domain.errors.UnknownRound` when the framework has no such round.
+    framework that both values present break. Raises :class:`domain.errors.UnknownRound`
+    when the framework has no such round.
     """
     requirement = framework.requirement(months)
     skip = set(not_applicable)

@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from domain.errors import DomainError
+from domain.messages import problem
+from domain.numbers import shown
 from domain.values import parse_value
 from persistence.tables import CentralValueRow
 from persistence.unit_of_work import UnitOfWork
@@ -46,16 +48,12 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     if "unit_code" not in header or "indicator_no" not in header:
-        raise Unprocessable(
-            "the CSV header must name unit_code and indicator_no",
-            problems=[{"row": 0, "field": "header", "message": f"got {header}"}],
-        )
+        item = problem("csv_header_incomplete", row=0, field="header", names=", ".join(header))
+        raise Unprocessable(problems=[item], code="csv_header_incomplete", params=item)
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown:
-        raise Unprocessable(
-            f"unknown CSV columns: {unknown}",
-            problems=[{"row": 0, "field": "header", "message": f"unknown columns {unknown}"}],
-        )
+        item = problem("csv_columns_unknown", row=0, field="header", names=", ".join(unknown))
+        raise Unprocessable(problems=[item], code="csv_columns_unknown", params=item)
     rows: list[dict[str, Any]] = []
     for raw in reader:
         if None in raw:
@@ -115,58 +113,65 @@ def import_values(
     parsed: dict[tuple[int, int], tuple[str, tuple[str | None, int | None, str | None]]] = {}
     for i, row in enumerate(rows, start=1):
 
-        def bad(field: str, message: str, i: int = i) -> None:
-            problems.append({"row": i, "field": field, "message": message})
+        def bad(code: str, field: str, i: int = i, **members: Any) -> None:
+            problems.append(problem(code, row=i, field=field, **members))
 
         if not isinstance(row, Mapping):
-            bad("row", "each row must be an object")
+            bad("row_not_an_object", "row")
             continue
         unknown = sorted(set(row) - set(CSV_COLUMNS))
         if unknown:
-            bad(unknown[0], f"unknown fields {unknown}")
+            bad("row_fields_unknown", unknown[0], names=", ".join(map(str, unknown)))
             continue
         if _has_nul(row):
-            bad("row", "text must not contain NUL (U+0000)")
+            bad("text_has_nul", "row")
             continue
         code = row.get("unit_code")
         unit = units.get(str(code)) if code else None
         if unit is None or unit.id is None:
-            bad("unit_code", f"unknown unit '{code}'")
+            bad("unit_unknown", "unit_code", unit_code=shown(code) if code else "")
             continue
         if unit.id not in participants:
-            bad("unit_code", f"unit '{code}' does not take part in fiscal year {fy.year_be}")
+            bad("unit_not_participant", "unit_code", unit_code=code, year_be=fy.year_be)
             continue
         no = row.get("indicator_no")
         indicator = indicators.get(no) if isinstance(no, int) and not isinstance(no, bool) else None
         if indicator is None:
-            bad("indicator_no", f"indicator {no!r} is not in this round's framework")
+            if isinstance(no, int) and not isinstance(no, bool):
+                bad("unknown_indicator", "indicator_no", indicator_no=no)
+            else:
+                bad("row_indicator_invalid", "indicator_no")
             continue
         if indicator.source == "unit":
-            bad(
-                "indicator_no",
-                f"indicator {no} is reported by the units, not by a central provider",
-            )
+            bad("indicator_unit_reported", "indicator_no", indicator_no=no)
             continue
         if actor.role != "admin" and indicator.source != actor.provider_code:
-            bad("indicator_no", f"indicator {no} is supplied by '{indicator.source}', not by you")
+            bad(
+                "indicator_other_provider",
+                "indicator_no",
+                indicator_no=no,
+                provider=indicator.source,
+            )
             continue
         if (unit.id, indicator.indicator_no) in parsed:
-            bad("indicator_no", f"unit '{code}' indicator {no} appears twice in the batch")
+            bad("row_duplicate", "indicator_no", indicator_no=no, unit_code=code)
             continue
         try:
             value = parse_value(indicator, {k: v for k, v in row.items() if k != "unit_code"})
-        except DomainError as exc:
-            bad("value", exc.message)
+        except DomainError as exc:  # the value's own problems, each with this row
+            problems.extend(p | {"row": i, "unit_code": code} for p in exc.problems)
             continue
         if value.is_empty():
-            bad("value", f"indicator {no} needs a value")
+            bad("value_missing", "value", indicator_no=no)
             continue
         parsed[(unit.id, indicator.indicator_no)] = (indicator.source, to_columns(value))
     if problems:
+        bad_rows = len({p["row"] for p in problems})
         raise Unprocessable(
-            f"{len(problems)} of {len(rows)} rows are not valid; nothing was written",
             problems=problems[:1000],
             kind="central_values_invalid",
+            code="central_values_invalid",
+            params={"bad": bad_rows, "rows": len(rows)},
         )
     existing = uow.repos.reporting.central_values_for(round_id, parsed.keys())
     created = updated = unchanged = 0

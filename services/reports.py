@@ -44,7 +44,7 @@ from services.report_views import (
     report_view,
     written_entry_view,
 )
-from services.values import sources, to_columns
+from services.values import merge_values, sources, to_columns
 
 TEXT_FIELDS = ("narrative", "problems", "suggestions")
 VALUE_FIELDS = ("value", "steps", "score")
@@ -378,11 +378,16 @@ def put_report(
         try:
             changes.append(_change(framework, no, data))
         except (Unprocessable, NotFound) as exc:
-            problems.append({"indicator_no": no, "rule": exc.kind, "message": exc.detail})
+            code = exc.code or exc.kind
+            problems.append(
+                {"indicator_no": no, "rule": code, "code": code}
+                | exc.params
+                | {"message": exc.detail}
+            )
         except DomainError as exc:
             problems.extend(p | {"indicator_no": no} for p in exc.problems)
     if problems:
-        raise Unprocessable("some entries are not valid; nothing was saved", problems=problems)
+        raise Unprocessable(problems=problems, kind="value_invalid", code="entries_invalid")
     view, befores, afters = _write(uow, head, framework, changes, actor, now)
     audit.record_now(
         uow, actor, "report.put", "report", f"{round_id}/{unit_code}", before=befores, after=afters
@@ -399,6 +404,7 @@ def submission_shortfalls(uow: UnitOfWork, ctx: Context) -> list[dict[str, Any]]
     assert ctx.fiscal_year.id is not None and ctx.unit.id is not None
     facts: dict[int, EntryFacts] = {}
     counts: dict[int, int] = {}
+    own: list[tuple[Any, ...]] = []
     if ctx.report is not None and ctx.report.id is not None:
         counts = uow.repos.evidence_counts.per_indicator(ctx.report.id)
         for e in uow.repos.reporting.entries(ctx.report.id):
@@ -407,11 +413,20 @@ def submission_shortfalls(uow: UnitOfWork, ctx: Context) -> list[dict[str, Any]]
                 has_narrative=bool((e.narrative or "").strip()),
                 evidence_count=counts.get(e.indicator_no, 0),
             )
+            own.append((e.indicator_no, e.value, e.steps, e.score))
     for no, n in counts.items():
         facts.setdefault(no, EntryFacts(False, False, n))
     order = uow.repos.evidence_counts.has_working_group_order(ctx.unit.id, ctx.fiscal_year.id)
     na = uow.repos.reference.not_applicable_for(ctx.fiscal_year.id, ctx.unit.id)
-    return check_submission(ctx.framework, months, facts, order, na)
+    central: list[tuple[Any, ...]] = []
+    if ctx.framework.value_rules:  # only a cross-indicator rule needs the central values
+        central_nos = [i.indicator_no for i in ctx.framework.indicators if i.source != "unit"]
+        found = uow.repos.reporting.central_values_for(
+            ctx.round.id or 0, [(ctx.unit.id, no) for no in central_nos]
+        )
+        central = [(r.indicator_no, r.value, r.steps, r.score) for r in found.values()]
+    values = merge_values(ctx.framework, own, central)
+    return check_submission(ctx.framework, months, facts, order, na, values=values)
 
 
 def submit(

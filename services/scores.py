@@ -15,6 +15,7 @@ import orjson
 
 from domain.errors import ValueInvalid
 from domain.framework import Framework
+from domain.messages import problem
 from domain.scoring import ScoreResult, evaluate
 from domain.summary import summarize
 from domain.values import parse_values
@@ -345,14 +346,7 @@ def simulate(
     if unknown:
         raise ValueInvalid.from_problems(
             "not_applicable names unknown indicators",
-            [
-                {
-                    "rule": "unknown_indicator",
-                    "message": f"indicator {n} is not defined",
-                    "indicator_no": n,
-                }
-                for n in unknown
-            ],
+            [problem("unknown_indicator", field="not_applicable", indicator_no=n) for n in unknown],
         )
     parsed = parse_values(framework, values)
     return score_document(evaluate(framework, parsed, not_applicable, round_closed))

@@ -36,7 +36,7 @@ def test_username_is_locked_after_max_failures(
     make_user("viewer", username="erin")
     with _client(_limited(settings), engine) as c:
         for _ in range(3):
-            assert _attempt(c, "erin", "wrong password").status_code == 401
+            assert _attempt(c, "erin", "wrong password").status_code == 400
         r = _attempt(c, "erin", PASSWORD)  # even the right password waits
         assert r.status_code == 429
         assert r.headers["content-type"] == "application/problem+json"
@@ -50,10 +50,10 @@ def test_the_lock_holds_across_app_instances_and_addresses(
     make_user("viewer", username="frank")
     limited = _limited(settings)
     with _client(limited, engine, "10.0.0.1") as a, _client(limited, engine, "10.0.0.2") as b:
-        assert _attempt(a, "frank", "wrong password").status_code == 401
-        assert _attempt(b, "frank", "wrong password").status_code == 401
+        assert _attempt(a, "frank", "wrong password").status_code == 400
+        assert _attempt(b, "frank", "wrong password").status_code == 400
         assert (
-            _attempt(a, "FRANK", "wrong password").status_code == 401
+            _attempt(a, "FRANK", "wrong password").status_code == 400
         )  # case does not dodge the count
         assert _attempt(b, "frank", PASSWORD).status_code == 429
 
@@ -68,7 +68,7 @@ def test_one_address_is_locked_whatever_the_usernames(
         _client(limited, engine, "10.0.0.10") as other,
     ):
         for name in ("u1", "u2", "u3"):
-            assert _attempt(attacker, name, "guess guess guess").status_code == 401
+            assert _attempt(attacker, name, "guess guess guess").status_code == 400
         assert _attempt(attacker, "grace", PASSWORD).status_code == 429
         assert _attempt(other, "grace", PASSWORD).status_code == 200
 
@@ -80,10 +80,10 @@ def test_success_clears_the_username_counter(
     limited = _limited(settings)
     with _client(limited, engine, "10.0.0.1") as a, _client(limited, engine, "10.0.0.2") as b:
         for _ in range(2):
-            assert _attempt(a, "heidi", "wrong password").status_code == 401
+            assert _attempt(a, "heidi", "wrong password").status_code == 400
         assert _attempt(b, "heidi", PASSWORD).status_code == 200
         for _ in range(2):
-            assert _attempt(b, "heidi", "wrong password").status_code == 401
+            assert _attempt(b, "heidi", "wrong password").status_code == 400
         assert _attempt(b, "heidi", PASSWORD).status_code == 200
 
 

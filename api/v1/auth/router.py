@@ -25,6 +25,7 @@ from services.auth import OAuthError
 router = APIRouter(tags=["auth"])
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 FormStr = Annotated[str | None, Form()]
 
 
@@ -123,6 +124,9 @@ def issue_token(
     Too many failed sign-ins for a username, client or address answer 429 with ``Retry-After``.
     ``scope`` is accepted and ignored: a token carries the rights of its role.
     """
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media and media not in FORM_TYPES:
+        return error_answer(request, auth.invalid_request(code="form_expected"))
     form = {
         "grant_type": grant_type,
         "username": username,
