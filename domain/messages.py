@@ -293,6 +293,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The body is not valid JSON.",
         "th": "เนื้อหาของคำขอไม่ใช่ JSON ที่ถูกต้อง",
     },
+    "body_not_json_at": {
+        "en": "The body is not valid JSON (line {line}, column {column}).",
+        "th": "เนื้อหาของคำขอไม่ใช่ JSON ที่ถูกต้อง (บรรทัด {line} คอลัมน์ {column})",
+    },
+    "multipart_malformed": {
+        "en": "The multipart form is malformed; send the file as multipart/form-data.",
+        "th": "แบบฟอร์ม multipart ไม่ถูกต้อง กรุณาส่งไฟล์แบบ multipart/form-data",
+    },
     "form_expected": {
         "en": "The token endpoint takes a form (application/x-www-form-urlencoded), not JSON.",
         "th": "การขอโทเค็นต้องส่งเป็นแบบฟอร์ม (application/x-www-form-urlencoded) ไม่ใช่ JSON",
