@@ -394,6 +394,70 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There is no round with the id {round_id}.",
         "th": "ไม่มีรอบการรายงานหมายเลข {round_id}",
     },
+    # --- access and reports ---------------------------------------------------------------
+    "role_may_not": {
+        "en": "The role {role} may not do this.",
+        "th": "ผู้ใช้บทบาท {role} ไม่มีสิทธิ์ดำเนินการนี้",
+    },
+    "token_read_only": {
+        "en": "This token is read-only.",
+        "th": "โทเค็นนี้ใช้ได้เฉพาะการอ่านข้อมูล",
+    },
+    "role_reads_no_reports": {
+        "en": "The role {role} does not read unit reports.",
+        "th": "ผู้ใช้บทบาท {role} ไม่มีสิทธิ์อ่านรายงานของหน่วยงาน",
+    },
+    "role_reads_no_scores": {
+        "en": "The role {role} does not read scores.",
+        "th": "ผู้ใช้บทบาท {role} ไม่มีสิทธิ์อ่านคะแนน",
+    },
+    "report_not_found": {
+        "en": "There is no report of unit {unit_code} in this round that you may see.",
+        "th": "ไม่พบรายงานของหน่วยงาน {unit_code} ในรอบนี้ที่ท่านมีสิทธิ์เห็น",
+    },
+    "score_not_found": {
+        "en": "There is no score of unit {unit_code} in this round that you may see.",
+        "th": "ไม่พบคะแนนของหน่วยงาน {unit_code} ในรอบนี้ที่ท่านมีสิทธิ์เห็น",
+    },
+    "report_edit_forbidden": {
+        "en": "Only the unit's officer or an administrator edits a report.",
+        "th": "เฉพาะเจ้าหน้าที่ของหน่วยงานหรือผู้ดูแลระบบเท่านั้นที่แก้ไขรายงานได้",
+    },
+    "report_review_forbidden": {
+        "en": "Only an assigned inspector or an administrator reviews a report.",
+        "th": "เฉพาะผู้ตรวจราชการที่ได้รับมอบหมายหรือผู้ดูแลระบบเท่านั้นที่ตรวจรายงานได้",
+    },
+    "central_write_forbidden": {
+        "en": "Only a central provider or an administrator supplies central values.",
+        "th": "เฉพาะหน่วยงานกลางหรือผู้ดูแลระบบเท่านั้นที่ส่งค่าจากหน่วยงานกลางได้",
+    },
+    "provider_not_yours": {
+        "en": "The values of provider {provider} are not yours to supply.",
+        "th": "ท่านไม่มีสิทธิ์ส่งค่าของหน่วยงาน {provider}",
+    },
+    "report_changed": {
+        "en": "The report has changed since you read it (its ETag is now {etag}); read it "
+        "again and retry.",
+        "th": "รายงานมีการเปลี่ยนแปลงหลังจากที่ท่านอ่าน (ETag ปัจจุบันคือ {etag}) กรุณาอ่านรายงานอีกครั้งแล้วลองใหม่",
+    },
+    "round_closed": {
+        "en": "The round is closed: its reports and values can no longer be changed.",
+        "th": "รอบการรายงานนี้ปิดแล้ว ไม่สามารถแก้ไขรายงานหรือค่าตัวชี้วัดได้อีก",
+    },
+    "value_not_unit_supplied": {
+        "en": "Indicator {indicator_no} is supplied by the central provider {provider}; a unit "
+        "writes only its narrative, problems and suggestions for it.",
+        "th": "ตัวชี้วัดที่ {indicator_no} หน่วยงานกลาง {provider} เป็นผู้ส่งค่า หน่วยงานเขียนได้เฉพาะ"
+        "ผลการดำเนินงาน ปัญหาอุปสรรค และข้อเสนอแนะ",
+    },
+    "indicator_path_mismatch": {
+        "en": "The body names indicator {given} but the address indicator {indicator_no}.",
+        "th": "เนื้อหาระบุตัวชี้วัดที่ {given} แต่ที่อยู่ระบุตัวชี้วัดที่ {indicator_no}",
+    },
+    "comment_required": {
+        "en": "A returned report needs at least one comment.",
+        "th": "การส่งรายงานกลับต้องมีความเห็นอย่างน้อยหนึ่งข้อ",
+    },
     # --- signing in and tokens -----------------------------------------------------------------
     "token_required": {
         "en": "Sign in first: this request needs a bearer token.",

@@ -93,9 +93,7 @@ def import_values(
     if not dry_run:
         uow.repos.reference.lock_round(round_id)
     if rnd.status != "open" and not actor.is_admin:
-        raise Conflict(
-            "the round is closed: central values can no longer be changed", kind="round_closed"
-        )
+        raise Conflict(kind="round_closed", code="round_closed")
     if not rows:
         raise Unprocessable("the batch has no rows")
     if len(rows) > MAX_ROWS:

@@ -136,9 +136,7 @@ def _check_etag(version: int | None, if_match: str | None) -> None:
     if "*" in candidates and version is not None:
         return
     if current not in candidates:
-        raise PreconditionFailed(
-            f"the report has changed (current ETag {current}); read it again and retry"
-        )
+        raise PreconditionFailed(code="report_changed", params={"etag": current})
 
 
 def _check_if_match(ctx: Context, if_match: str | None) -> None:
@@ -147,7 +145,7 @@ def _check_if_match(ctx: Context, if_match: str | None) -> None:
 
 def _check_open(round_status: str, actor: Principal) -> None:
     if round_status != "open" and not actor.is_admin:
-        raise Conflict("the round is closed: reports can no longer be changed", kind="round_closed")
+        raise Conflict(kind="round_closed", code="round_closed")
 
 
 def _check_round_open(ctx: Context, actor: Principal) -> None:
@@ -232,13 +230,13 @@ def _change(framework: Framework, indicator_no: int, data: Mapping[str, Any]) ->
     try:
         indicator = framework.indicator(indicator_no)
     except KeyError:
-        raise NotFound(f"indicator {indicator_no} is not in this round's framework") from None
+        raise NotFound(code="unknown_indicator", params={"indicator_no": indicator_no}) from None
     given = {k: data.get(k) for k in VALUE_FIELDS if data.get(k) is not None}
     if given and indicator.source != "unit":
         raise Unprocessable(
-            f"indicator {indicator_no} is supplied by the central provider '{indicator.source}'; "
-            "a unit writes only its narrative, problems and suggestions for it",
             kind="value_not_unit_supplied",
+            code="value_not_unit_supplied",
+            params={"indicator_no": indicator_no, "provider": indicator.source},
         )
     # A value field present in the request replaces the stored value (null clears it);
     # a request without any value field keeps it, like the texts.
@@ -369,7 +367,9 @@ def put_report(
     numbers = [int(e["indicator_no"]) for e in entries]
     dupes = sorted({n for n in numbers if numbers.count(n) > 1})
     if dupes:
-        raise Unprocessable(f"indicators given more than once: {dupes}")
+        raise Unprocessable(
+            code="duplicate_indicator", params={"indicator_no": ", ".join(map(str, dupes))}
+        )
     now = clock()
     changes: list[_Change] = []
     problems: list[dict[str, Any]] = []
@@ -514,14 +514,16 @@ def return_report(
     """The inspector sends the report back with a comment per indicator; the unit sees them."""
     check_review(actor, unit_code)
     if not comments:
-        raise Unprocessable("a returned report needs at least one comment")
+        raise Unprocessable(code="comment_required")
     ctx, before, now = _transition(
         uow, actor, round_id, unit_code, ReportAction.RETURN, if_match=if_match, clock=clock
     )
     known = {i.indicator_no for i in ctx.framework.indicators}
     bad = sorted({c["indicator_no"] for c in comments if c.get("indicator_no") is not None} - known)
     if bad:
-        raise Unprocessable(f"comments name indicators not in the framework: {bad}")
+        raise Unprocessable(
+            code="unknown_indicator", params={"indicator_no": ", ".join(map(str, bad))}
+        )
     assert ctx.report is not None and ctx.report.id is not None
     for c in comments:
         uow.repos.reporting.add(

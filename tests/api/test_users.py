@@ -426,7 +426,7 @@ def test_read_only_token_cannot_write(client: TestClient, admin: dict[str, str])
         headers=ro,
         json={"username": "nope", "password": NEW_PASSWORD, "role": "viewer"},
     )
-    assert r.status_code == 403 and r.json()["detail"] == "this token is read-only"
+    assert r.status_code == 403 and r.json()["detail"] == "This token is read-only."
     assert (
         client.post("/api/v1/me/api-tokens", headers=ro, json={"name": "more"}).status_code == 403
     )
