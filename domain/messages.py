@@ -458,6 +458,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A returned report needs at least one comment.",
         "th": "การส่งรายงานกลับต้องมีความเห็นอย่างน้อยหนึ่งข้อ",
     },
+    "idempotency_key_reused": {
+        "en": "This Idempotency-Key was already used with a different request.",
+        "th": "Idempotency-Key นี้เคยใช้กับคำขออื่นแล้ว",
+    },
+    "idempotency_in_progress": {
+        "en": "A request with this Idempotency-Key is still in progress; retry later.",
+        "th": "คำขอที่ใช้ Idempotency-Key นี้ยังดำเนินการอยู่ กรุณาลองใหม่ภายหลัง",
+    },
+    "idempotency_key_invalid": {
+        "en": "An Idempotency-Key is 1 to {max_length} visible ASCII characters.",
+        "th": "Idempotency-Key ต้องเป็นอักขระ ASCII ที่มองเห็นได้ 1 ถึง {max_length} ตัว",
+    },
+    "framework_not_found": {
+        "en": "There is no framework with the id {framework_id}.",
+        "th": "ไม่มีกรอบการประเมินหมายเลข {framework_id}",
+    },
+    "framework_version_race": {
+        "en": "Another version of this framework was saved at the same time; retry.",
+        "th": "มีการบันทึกกรอบการประเมินนี้อีกฉบับในเวลาเดียวกัน กรุณาลองใหม่",
+    },
+    "framework_choice": {
+        "en": "Give exactly one of framework_id and framework.",
+        "th": "กรุณาระบุอย่างใดอย่างหนึ่งระหว่าง framework_id และ framework",
+    },
+    "reward_rates_invalid": {
+        "en": "The reward rates cannot be accepted, so nothing was changed; each problem is "
+        "listed in errors.",
+        "th": "อัตราเงินรางวัลไม่ถูกต้อง จึงไม่ได้เปลี่ยนแปลงข้อมูลใด ดูรายละเอียดใน errors",
+    },
     # --- signing in and tokens -----------------------------------------------------------------
     "token_required": {
         "en": "Sign in first: this request needs a bearer token.",

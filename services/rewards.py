@@ -60,7 +60,7 @@ class ParticipantView:
 def _year(uow: UnitOfWork, year_be: int) -> tuple[FiscalYearRow, Framework]:
     fy = uow.repos.reference.fiscal_year(year_be)
     if fy is None or fy.id is None:
-        raise NotFound(f"no fiscal year {year_be}")
+        raise NotFound(code="fiscal_year_not_found", params={"year_be": year_be})
     framework = uow.repos.reference.framework(fy.framework_id)
     assert framework is not None
     return fy, framework
@@ -221,9 +221,7 @@ def set_reward_rates(
         except Unprocessable:
             problems.append(problem("amount_invalid", field=f"rates.{i}.amount", level=level))
     if problems:
-        raise Unprocessable(
-            "the reward rates are not valid; nothing was changed", problems=problems
-        )
+        raise Unprocessable(code="reward_rates_invalid", problems=problems)
     existing = {r.level: r for r in uow.repos.reference.reward_rates(fy.id)}
     before = {lv: r.amount for lv, r in existing.items()}
     for level, row in existing.items():

@@ -333,7 +333,7 @@ def simulate(
 ) -> dict[str, Any]:
     """A stateless what-if: the same score document for values that are not stored anywhere."""
     if (framework_id is None) == (framework_doc is None):
-        raise Unprocessable("give exactly one of framework_id and framework")
+        raise Unprocessable(code="framework_choice")
     if framework_doc is not None:
         framework = Framework.from_dict(
             dict(framework_doc) | {"version": framework_doc.get("version", 1)}

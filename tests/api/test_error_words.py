@@ -141,3 +141,15 @@ def test_an_unknown_route_is_worded_in_both_languages(client):
     r = client.get("/api/v1/nowhere")
     assert r.status_code == 404 and "nothing at this address" in r.json()["detail"]
     assert client.get("/api/v1/nowhere", headers=THAI).json()["detail"].startswith("ไม่พบ")
+
+
+def test_every_refusal_answers_thai_title_and_content_language(client, world, make_user):
+    h = make_user("viewer")
+    r = client.get("/api/v1/frameworks/999", headers=h | THAI)
+    assert r.status_code == 404
+    assert r.headers["content-language"] == "th" and "Accept-Language" in r.headers["vary"]
+    assert r.json()["title"] == "ไม่พบข้อมูล"
+    assert r.json()["detail"] == "ไม่มีกรอบการประเมินหมายเลข 999"
+    english = client.get("/api/v1/frameworks/999", headers=h)
+    assert english.json()["detail"] == "There is no framework with the id 999."
+    assert english.headers["content-language"] == "en"

@@ -182,3 +182,18 @@ def test_cross_indicator_rules_are_checked_on_submit():
 
 def test_default_framework_declares_no_cross_indicator_rule():
     assert FW.value_rules == ()
+
+
+def test_a_framework_may_narrow_milestone_steps_and_direct_scores():
+    d = default_dict()
+    _ind(d, 7)["max"] = "3"
+    _ind(d, 10)["min"] = "2"
+    fw = framework_from(d)
+    assert parse_value(fw.indicator(7), {"steps": 3}).steps == 3
+    with pytest.raises(ValueInvalid) as exc:
+        parse_value(fw.indicator(7), {"steps": 4})
+    assert exc.value.problems[0]["message"] == (
+        "Indicator 7: the steps completed must be from 0 to 3, not 4."
+    )
+    with pytest.raises(ValueInvalid):
+        parse_value(fw.indicator(10), {"score": "1.5"})
