@@ -90,7 +90,7 @@ def localize_items(items: list[dict[str, Any]], language: str, kind: str) -> lis
         item = dict(item)
         code = item.get("code") or item.get("rule") or kind
         item["code"] = code
-        words = render(str(code), language, item)
+        words = render(str(code), language, item, complete=True)
         if words is not None:
             item["message"] = words
         elif "message" not in item:
@@ -118,7 +118,7 @@ def problem_response(
     raised, which for a Thai reader follows the type's Thai title."""
     language = preferred_language(request.headers.get("accept-language"))
     listed = kind in PROBLEM_TYPES
-    words = render(code, language, params or {}) if code else None
+    words = render(code, language, params or {}, complete=True) if code else None
     if words is None and language != "en" and listed:
         words = f"{problem_type(kind).title(language)}: {detail}"
     body: dict[str, Any] = {
@@ -228,7 +228,7 @@ def app_error_response(request: Request, exc: AppError) -> JSONResponse:
 def _domain_code(exc: DomainError) -> str | None:
     if len(exc.problems) == 1:
         code = exc.problems[0].get("code") or exc.problems[0].get("rule")
-        if code is not None and render(str(code), "en", exc.problems[0]) is not None:
+        if code is not None and render(str(code), "en", exc.problems[0], complete=True):
             return str(code)
     return DOMAIN_SUMMARY.get(exc.kind)
 

@@ -14,6 +14,7 @@ the domain.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from string import Formatter
 from typing import Any
 
 LANGUAGES = ("en", "th")
@@ -592,12 +593,20 @@ class _Params(dict[str, Any]):
         return ""
 
 
-def render(code: str, language: str, params: Mapping[str, Any]) -> str | None:
-    """The sentence of ``code`` in ``language`` (``en`` or ``th``), or None for an unknown code."""
+def render(
+    code: str, language: str, params: Mapping[str, Any], *, complete: bool = False
+) -> str | None:
+    """The sentence of ``code`` in ``language`` (``en`` or ``th``), or None for an unknown code
+    (with ``complete``, also when ``params`` lack one of the sentence's parameters: an item
+    raised with words of its own under a code this catalogue words differently keeps them)."""
     texts = MESSAGES.get(code)
     if texts is None:
         return None
     template = texts.get(language) or texts["en"]
+    if complete:
+        names = {n for _, n, _, _ in Formatter().parse(template) if n}
+        if not names <= set(params):
+            return None
     return template.format_map(_Params(params))
 
 

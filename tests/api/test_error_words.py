@@ -153,3 +153,65 @@ def test_every_refusal_answers_thai_title_and_content_language(client, world, ma
     english = client.get("/api/v1/frameworks/999", headers=h)
     assert english.json()["detail"] == "There is no framework with the id 999."
     assert english.headers["content-language"] == "en"
+
+
+PYDANTIC_OR_PARSER = (
+    "Input should",
+    "Field required",
+    "Extra inputs",
+    "Value error",
+    "String should",
+    "List should",
+    "Expecting value",
+    "Signature",
+    "Not enough segments",
+    "type=",
+)
+
+
+def test_no_library_words_in_any_refusal(client, world, make_user):
+    officer = make_user("unit_officer", unit_code="BKK01")
+    admin = make_user("admin")
+    report = f"/api/v1/rounds/{world.r6}/units/BKK01/report"
+    answers = [
+        client.get("/api/v1/units?page_size=abc", headers=admin),
+        client.get("/api/v1/units?page_size=0", headers=admin),
+        client.put(f"{report}/indicators/3", headers=officer, json={"steps": "4"}),
+        client.put(f"{report}/indicators/3", headers=officer, json=[1, 2]),
+        client.put(f"{report}/indicators/abc", headers=officer, json={}),
+        client.put(report, headers=officer, json={"entries": "x"}),
+        client.put(
+            f"{report}/indicators/3",
+            headers=officer | {"Content-Type": "application/json"},
+            content=b"{not json",
+        ),
+        client.put(
+            f"/api/v1/rounds/{world.r6}/central-values",
+            headers=admin | {"Content-Type": "application/json"},
+            content=b"[{",
+        ),
+        client.post("/api/v1/fiscal-years", headers=admin, json={"year_be": "2558"}),
+        client.post("/api/v1/users", headers=admin, json={"username": 5}),
+        client.get("/api/v1/me", headers={"Authorization": "Bearer not-a-jwt"}),
+    ]
+    for r in answers:
+        assert 400 <= r.status_code < 500, r.text
+        text = r.text
+        assert not any(w in text for w in PYDANTIC_OR_PARSER), text
+        body = r.json()
+        for item in body.get("errors") or []:
+            assert item["code"], item
+            assert item["message"][0].isupper() or item["message"][0] in '“"', item
+
+
+def test_no_exception_text_is_put_into_a_refusal():
+    """A refusal's words are ours: no ``raise ...(f"... {exc}")`` in api/ or services/."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for path in [*root.joinpath("api").rglob("*.py"), *root.joinpath("services").rglob("*.py")]:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "raise" in line and "{exc" in line:
+                offenders.append(f"{path.relative_to(root)}:{n}")
+    assert offenders == []

@@ -125,3 +125,13 @@ def test_the_openapi_document_carries_the_catalogue(app):
 )
 def test_accept_language_prefers_thai_by_q_value(header, language):
     assert preferred_language(header) == language
+
+
+def test_an_item_keeps_its_own_words_when_the_catalogue_sentence_lacks_its_members():
+    from api.errors import localize_items
+
+    own = {"rule": "field_missing", "message": "indicators[0].code: is required", "field": "x"}
+    (item,) = localize_items([own], "th", "framework_invalid")
+    assert item["message"] == own["message"] and item["code"] == "field_missing"
+    full = {"code": "field_missing", "name": "colour", "message": "old words"}
+    assert localize_items([full], "th", "validation_error")[0]["message"] == "ต้องระบุ “colour”"
