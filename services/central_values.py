@@ -30,6 +30,8 @@ from services.values import to_columns
 
 # All ten indicators of 10,000 units: far past any real import, and still a bounded job.
 MAX_ROWS = 100_000
+MAX_PROBLEMS = 1000
+"""The answer lists the first problems; the rest are counted in its detail."""
 CSV_COLUMNS = ("unit_code", "indicator_no", "value", "steps", "score")
 
 
@@ -108,11 +110,14 @@ def import_values(
     )
     participants = {u.id for u in uow.repos.reference.participants(fy.id)} if fy.id else set()  # type: ignore[arg-type]
     problems: list[dict[str, Any]] = []
+    bad_rows: set[int] = set()
     parsed: dict[tuple[int, int], tuple[str, tuple[str | None, int | None, str | None]]] = {}
     for i, row in enumerate(rows, start=1):
 
         def bad(code: str, field: str, i: int = i, **members: Any) -> None:
-            problems.append(problem(code, row=i, field=field, **members))
+            bad_rows.add(i)
+            if len(problems) < MAX_PROBLEMS:  # worded only as many as the answer holds
+                problems.append(problem(code, row=i, field=field, **members))
 
         if not isinstance(row, Mapping):
             bad("row_not_an_object", "row")
@@ -157,19 +162,19 @@ def import_values(
         try:
             value = parse_value(indicator, {k: v for k, v in row.items() if k != "unit_code"})
         except DomainError as exc:  # the value's own problems, each with this row
+            bad_rows.add(i)
             problems.extend(p | {"row": i, "unit_code": code} for p in exc.problems)
             continue
         if value.is_empty():
             bad("value_missing", "value", indicator_no=no)
             continue
         parsed[(unit.id, indicator.indicator_no)] = (indicator.source, to_columns(value))
-    if problems:
-        bad_rows = len({p["row"] for p in problems})
+    if bad_rows:
         raise Unprocessable(
-            problems=problems[:1000],
+            problems=problems[:MAX_PROBLEMS],
             kind="central_values_invalid",
             code="central_values_invalid",
-            params={"bad": bad_rows, "rows": len(rows)},
+            params={"bad": len(bad_rows), "rows": len(rows)},
         )
     existing = uow.repos.reporting.central_values_for(round_id, parsed.keys())
     created = updated = unchanged = 0
