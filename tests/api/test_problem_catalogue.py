@@ -135,3 +135,10 @@ def test_an_item_keeps_its_own_words_when_the_catalogue_sentence_lacks_its_membe
     assert item["message"] == own["message"] and item["code"] == "field_missing"
     full = {"code": "field_missing", "name": "colour", "message": "old words"}
     assert localize_items([full], "th", "validation_error")[0]["message"] == "ต้องระบุ “colour”"
+
+
+def test_no_code_is_worded_twice():
+    from domain.messages.requests import REQUESTS
+    from domain.messages.rules import RULES
+
+    assert set(RULES) & set(REQUESTS) == set()
