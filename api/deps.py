@@ -214,7 +214,7 @@ _bearer = HTTPBearer(auto_error=False, description="An access token or a persona
 
 def _credential(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise Unauthorized("a bearer token is required")
+        raise Unauthorized()
     return credentials.credentials
 
 

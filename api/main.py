@@ -22,6 +22,7 @@ from api.errors import install_error_handlers
 from api.observability import ObservedApp
 from api.observability import install as install_observability
 from api.observability.request_log import flush_access_log
+from api.problem_docs import install_problem_catalogue
 from api.request_body import UploadsInFlight
 from api.settings import Settings, evidence_config, get_settings, notice_config, smtp_config
 from persistence.db import make_engine, pool_capacity, pool_kept
@@ -184,4 +185,5 @@ def create_app(
 
     include_all(app, API_PREFIX)
     install_offline_docs(app)
+    install_problem_catalogue(app)
     return app

@@ -24,6 +24,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from domain.messages import problem
 from services.errors import Unprocessable
 
 JSON_BODY_MAX_BYTES = 4 * 2**20
@@ -36,8 +37,8 @@ def _query_names(dependant: Dependant) -> Iterator[str]:
         yield from _query_names(sub)
 
 
-def _problem(name: str, message: str, code: str) -> dict[str, Any]:
-    return {"field": f"query.{name}", "message": message, "code": code}
+def _problem(name: str, code: str, **members: Any) -> dict[str, Any]:
+    return problem(code, field=f"query.{name}", name=name, **members)
 
 
 async def check_query(request: Request) -> None:
@@ -57,17 +58,23 @@ async def check_query(request: Request) -> None:
         try:
             text = value.encode("latin-1").decode("utf-8")
         except UnicodeDecodeError:
-            problems.append(_problem(name, "the value is not UTF-8", "query_not_utf8"))
+            problems.append(_problem(name, "query_not_utf8"))
             continue
         if "\x00" in text:
-            problems.append(_problem(name, "the value contains NUL (U+0000)", "query_nul"))
+            problems.append(_problem(name, "query_nul"))
     for name, count in seen.items():
         if count > 1:
-            message = f"given {count} times; give it once"
-            problems.append(_problem(name, message, "query_repeated"))
+            problems.append(_problem(name, "query_repeated", count=count))
     if problems:
-        detail = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-        raise Unprocessable(detail, problems=problems, kind="validation_error")
+        detail = "; ".join(p["message"] for p in problems)
+        one = len(problems) == 1
+        raise Unprocessable(
+            detail,
+            problems=problems,
+            kind="validation_error",
+            code=problems[0]["code"] if one else "validation_error",
+            params=problems[0] if one else None,
+        )
 
 
 class BodyCap:

@@ -22,7 +22,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from jose import JWTError, jwt
+from jose import ExpiredSignatureError, JWTError, jwt
 
 from api.settings import Settings
 from persistence.unit_of_work import UnitOfWork
@@ -132,9 +132,9 @@ def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
     except JWTError as exc:
-        raise Unauthorized("the token is malformed") from exc
+        raise Unauthorized(invalid_token=True) from exc
     if header.get("alg") != settings.jwt_algorithm:
-        raise Unauthorized("the token's algorithm is not accepted")
+        raise Unauthorized(invalid_token=True)
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -145,11 +145,13 @@ def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
             options={f"require_{c}": True for c in REQUIRED_CLAIMS}
             | {"verify_exp": True, "verify_aud": True, "verify_iss": True, "verify_iat": True},
         )
-    except JWTError as exc:
-        raise Unauthorized(f"the token is not valid: {exc}") from exc
+    except ExpiredSignatureError as exc:
+        raise Unauthorized(code="token_expired", invalid_token=True) from exc
+    except JWTError as exc:  # its text ("Signature verification failed.") is not for people
+        raise Unauthorized(invalid_token=True) from exc
     for claim in REQUIRED_CLAIMS:
         if claim not in claims:
-            raise Unauthorized(f"the token has no '{claim}' claim")
+            raise Unauthorized(invalid_token=True)
     return claims
 
 

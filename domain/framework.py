@@ -27,6 +27,9 @@ UNIT_SOURCE = "unit"
 
 DEFAULT_FRAMEWORK_RESOURCE = "default_framework.json"
 
+MAX_STEPS = 5
+"""Milestone steps run 0..5 and a direct score 0..5 unless the framework narrows them."""
+
 
 class IndicatorKind(str, Enum):  # noqa: UP042 - pinned interface: (str, Enum)
     """How an indicator's score is obtained (SPEC §2 "Indicator kinds and their score")."""
@@ -86,7 +89,14 @@ class Indicator:
 
     ``criteria`` are L1…L5 for ``quantitative`` indicators, ``None`` for the other kinds.
     ``source`` is ``"unit"`` or a provider code. ``value_decimals`` is the grid on which
-    values are reported; the gap computation rounds required values onto it.
+    values are reported (a value with more decimals is refused); the gap computation rounds
+    required values onto it.
+
+    ``min_value`` / ``max_value`` (``min`` / ``max`` in the JSON form) are the plausible range
+    of what is reported: a physical limit such as 0–100 for a percentage, not a scoring rule.
+    WHY: a typo (150 %, -5 minutes) would otherwise be scored 5 and become a level and a
+    reward. ``None`` is "no limit" for a quantitative value; steps and direct scores are always
+    bounded (see :attr:`lower` and :attr:`upper`).
     """
 
     indicator_no: int
@@ -101,6 +111,54 @@ class Indicator:
     source: str
     relative_weight: Decimal = Decimal(1)
     value_decimals: int = 2
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+
+    @property
+    def lower(self) -> Decimal | None:
+        """The smallest value taken: the declared ``min``, else 0 for steps and scores."""
+        if self.min_value is not None or self.kind is IndicatorKind.QUANTITATIVE:
+            return self.min_value
+        return Decimal(0)
+
+    @property
+    def upper(self) -> Decimal | None:
+        """The largest value taken: the declared ``max``, else 5 for steps and scores."""
+        if self.max_value is not None or self.kind is IndicatorKind.QUANTITATIVE:
+            return self.max_value
+        return Decimal(MAX_STEPS)
+
+
+class Comparison(str, Enum):  # noqa: UP042
+    """How a cross-indicator rule compares two reported values."""
+
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+
+    def holds(self, left: Decimal, right: Decimal) -> bool:
+        """True when ``left <op> right``."""
+        if self is Comparison.LT:
+            return left < right
+        if self is Comparison.LE:
+            return left <= right
+        if self is Comparison.GT:
+            return left > right
+        return left >= right
+
+
+@dataclass(frozen=True, slots=True)
+class ValueRule:
+    """A cross-indicator plausibility rule, e.g. indicator 3 ≤ indicator 1.
+
+    WHY: some reported numbers bound each other (cases handled on time cannot exceed cases
+    received). Checked on submit with the other unmet requirements; never a scoring rule.
+    """
+
+    left: int
+    comparison: Comparison
+    right: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +208,7 @@ class Framework:
     missing_score_as: Decimal | None = None
     overall_basis: OverallBasis = OverallBasis.WEIGHTED
     note: str = ""
+    value_rules: tuple[ValueRule, ...] = ()
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle/copy only the fields, never the compiled scoring tables."""

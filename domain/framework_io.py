@@ -18,7 +18,9 @@ from typing import Any, TypeVar
 
 from domain.errors import FrameworkInvalid
 from domain.framework import (
+    MAX_STEPS,
     UNIT_SOURCE,
+    Comparison,
     Dimension,
     Direction,
     Framework,
@@ -29,6 +31,7 @@ from domain.framework import (
     OverallBasis,
     Provider,
     RoundRequirement,
+    ValueRule,
 )
 from domain.numbers import NotADecimal, decimal_text, exact_sum, to_decimal
 
@@ -271,6 +274,9 @@ def _indicator(
     source = r.text("source")
     relative_weight = r.decimal("relative_weight", required=False, default=Decimal(1))
     value_decimals = r.integer("value_decimals", required=False, default=2)
+    min_value = r.decimal("min", required=False)
+    max_value = r.decimal("max", required=False)
+    _check_range(p, r, label, kind, criteria, min_value, max_value)
 
     if relative_weight is not None and relative_weight <= 0:
         p.add(
@@ -383,7 +389,95 @@ def _indicator(
         source=source,
         relative_weight=relative_weight,
         value_decimals=value_decimals,
+        min_value=min_value,
+        max_value=max_value,
     ), facts
+
+
+def _check_range(
+    p: _Problems,
+    r: _Reader,
+    label: str,
+    kind: IndicatorKind | None,
+    criteria: tuple[Decimal, ...] | None,
+    low: Decimal | None,
+    high: Decimal | None,
+) -> None:
+    """The plausible range: ``min`` below ``max``; steps and direct scores inside 0..5 (steps
+    whole); the criteria L1…L5 inside the range, since a criterion no value can reach is a
+    mistake in the framework, not a hard target."""
+    no = r.indicator_no
+    if low is not None and high is not None and low >= high:
+        p.add(
+            "range_invalid",
+            f"{label}: min {decimal_text(low)} must be below max {decimal_text(high)}",
+            field=r._field("min"),
+            indicator_no=no,
+            min=decimal_text(low),
+            max=decimal_text(high),
+        )
+        return
+    if kind in (IndicatorKind.MILESTONE, IndicatorKind.DIRECT):
+        for key, bound in (("min", low), ("max", high)):
+            if bound is None:
+                continue
+            whole = kind is not IndicatorKind.MILESTONE or bound == bound.to_integral_value()
+            if not (SCORE_MIN <= bound <= Decimal(MAX_STEPS)) or not whole:
+                what = "whole steps from 0 to 5" if kind is IndicatorKind.MILESTONE else "0–5"
+                p.add(
+                    "range_invalid",
+                    f"{label}: {key} {decimal_text(bound)} must be within {what}",
+                    field=r._field(key),
+                    indicator_no=no,
+                )
+    if kind is IndicatorKind.QUANTITATIVE and criteria is not None:
+        outside = [
+            c for c in criteria if (low is not None and c < low) or (high is not None and c > high)
+        ]
+        if outside:
+            p.add(
+                "criteria_outside_range",
+                f"{label}: criteria {', '.join(decimal_text(c) for c in outside)} fall outside "
+                f"the indicator's range {_range_text(low, high)}",
+                field=r._field("criteria"),
+                indicator_no=no,
+            )
+
+
+def _range_text(low: Decimal | None, high: Decimal | None) -> str:
+    """``0–100``, ``at least 0`` or ``at most 100``: a range as a person says it."""
+    if low is not None and high is not None:
+        return f"{decimal_text(low)}–{decimal_text(high)}"
+    if low is not None:
+        return f"at least {decimal_text(low)}"
+    return f"at most {decimal_text(high)}" if high is not None else "without limits"
+
+
+def _value_rule(p: _Problems, obj: Mapping[str, Any], i: int, known: set[int]) -> ValueRule | None:
+    r = _Reader(p, obj, f"value_rules[{i}]")
+    left = r.integer("left")
+    right = r.integer("right")
+    comparison = r.enum("comparison", Comparison, "value_rule_invalid")
+    for key, no in (("left", left), ("right", right)):
+        if no is not None and no not in known:
+            p.add(
+                "value_rule_invalid",
+                f"value_rules[{i}]: {key} names indicator {no}, which is not defined",
+                field=r._field(key),
+                indicator_no=no,
+            )
+            return None
+    if left is not None and left == right:
+        p.add(
+            "value_rule_invalid",
+            f"value_rules[{i}]: an indicator is compared with itself",
+            field=r.where,
+            indicator_no=left,
+        )
+        return None
+    if left is None or right is None or comparison is None:
+        return None
+    return ValueRule(left=left, comparison=comparison, right=right)
 
 
 def _has_indicator_problem(p: _Problems, no: int | None, index: int) -> bool:
@@ -612,6 +706,10 @@ def framework_from_dict(d: Mapping[str, Any]) -> Framework:
 
     levels = [_level(p, o, i) for i, o in enumerate(r.objects("levels", required=False))]
     _check_levels(p, levels)
+    value_rules = [
+        _value_rule(p, o, i, known_nos)
+        for i, o in enumerate(r.objects("value_rules", required=False))
+    ]
 
     below = r.decimal("below_level1_score", required=False, default=Decimal(1))
     if below is not None and below not in (Decimal(0), Decimal(1)):
@@ -669,6 +767,7 @@ def framework_from_dict(d: Mapping[str, Any]) -> Framework:
         missing_score_as=score_as,
         overall_basis=basis,
         note=note,
+        value_rules=tuple(vr for vr in value_rules if vr is not None),
     )
 
 
@@ -715,6 +814,8 @@ def framework_to_dict(fw: Framework) -> dict[str, Any]:
                 "source": ind.source,
                 "relative_weight": decimal_text(ind.relative_weight),
                 "value_decimals": ind.value_decimals,
+                "min": _dec(ind.min_value),
+                "max": _dec(ind.max_value),
             }
             for ind in fw.indicators
         ],
@@ -741,4 +842,8 @@ def framework_to_dict(fw: Framework) -> dict[str, Any]:
         "missing_value_policy": fw.missing_value_policy.value,
         "missing_score_as": _dec(fw.missing_score_as),
         "overall_basis": fw.overall_basis.value,
+        "value_rules": [
+            {"left": vr.left, "comparison": vr.comparison.value, "right": vr.right}
+            for vr in fw.value_rules
+        ],
     }

@@ -55,12 +55,28 @@ DEC4_TABLE: list[Decimal] = []
 rounded score), filled by :func:`fill_dec4_table` before the first evaluation."""
 
 
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+"""Thai digits (U+0E50–U+0E59) read as the ASCII digits they are: officers type ``๙๒.๕``."""
+
+
 class NotADecimal(ValueError):
-    """Raised by :func:`to_decimal` with a short reason (``rule``) for the caller's problem."""
+    """Raised by :func:`to_decimal` with a short reason (``rule``) for the caller's problem.
+
+    ``message`` is an English sentence about the text given (shown as typed, never as a
+    Python repr); ``rule`` is stable and keys the translated message (domain.messages).
+    """
 
     def __init__(self, rule: str, message: str) -> None:
         super().__init__(message)
         self.rule = rule
+
+
+def shown(raw: object) -> str:
+    """The caller's input as a person reads it: text as typed (shortened), numbers as written."""
+    text = raw if isinstance(raw, str) else str(raw)
+    if isinstance(raw, bool):
+        text = "true" if raw else "false"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def to_decimal(raw: object) -> Decimal:
@@ -71,32 +87,55 @@ def to_decimal(raw: object) -> Decimal:
     NaN and infinities are rejected; booleans are not numbers.
     """
     if isinstance(raw, bool):
-        raise NotADecimal("not_a_number", f"{raw!r} is not a number")
+        raise NotADecimal("not_a_number", f"{shown(raw)} is not a number")
     if isinstance(raw, Decimal):
         value = raw
     elif isinstance(raw, int):
         value = Decimal(raw)
     elif isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
-            raise NotADecimal("not_finite", f"{raw!r} is not a finite number")
+            raise NotADecimal("not_finite", f"{shown(raw)} is not a finite number")
         value = Decimal(repr(raw))
     elif isinstance(raw, str):
-        text = raw.strip()
+        text = raw.strip().translate(THAI_DIGITS)
+        if "," in text:
+            raise NotADecimal(
+                "comma",
+                f"“{shown(raw)}” has a comma: use a point for decimals (92.5) "
+                "and no thousands separators (1000)",
+            )
         if not _DECIMAL_TEXT.match(text):
-            raise NotADecimal("not_a_number", f"{raw!r} is not a decimal number")
+            raise NotADecimal("not_a_number", f"“{shown(raw)}” is not a number")
         try:
             value = Decimal(text)
-        except InvalidOperation as exc:  # pragma: no cover - the regex already guards
-            raise NotADecimal("not_a_number", f"{raw!r} is not a decimal number") from exc
+        except InvalidOperation as exc:  # pragma: no cover - the pattern already guards
+            raise NotADecimal("not_a_number", f"“{shown(raw)}” is not a number") from exc
     else:
-        raise NotADecimal("not_a_number", f"{raw!r} is not a number")
+        raise NotADecimal("not_a_number", "a number is required here")
     if not value.is_finite():
-        raise NotADecimal("not_finite", f"{raw!r} is not a finite number")
+        raise NotADecimal("not_finite", f"“{shown(raw)}” is not a finite number")
     if value and value.adjusted() > MAX_ADJUSTED_EXPONENT:
-        raise NotADecimal("out_of_range", f"{raw!r} is too large")
+        raise NotADecimal("out_of_range", f"{shown(raw)} is too large")
     if value and _fraction_digits(value) > MAX_FRACTION_DIGITS:
-        raise NotADecimal("too_precise", f"{raw!r} has more than {MAX_FRACTION_DIGITS} decimals")
+        raise NotADecimal(
+            "too_precise", f"{shown(raw)} has more than {MAX_FRACTION_DIGITS} decimals"
+        )
     return value
+
+
+def fraction_digits(value: Decimal) -> int:
+    """Significant digits after the point: ``92.50`` has 1, ``100`` and ``1E+2`` have 0."""
+    return _fraction_digits(value) if value else 0
+
+
+def canonical_text(value: Decimal) -> str:
+    """The stored text of a value: ASCII digits, no exponent, no sign on zero, the decimals
+    as given (``92.50`` stays ``92.50``; ``1e2`` becomes ``100``; ``-0`` becomes ``0``)."""
+    if value.is_zero():
+        value = value.copy_abs()
+    if value.as_tuple().exponent > 0:  # type: ignore[operator]
+        value = value.quantize(Decimal(1), context=_ROUNDING)
+    return format(value, "f")
 
 
 def _fraction_digits(value: Decimal) -> int:

@@ -16,11 +16,16 @@ from typing import Any
 
 from domain.errors import RequirementsUnmet
 from domain.framework import UNIT_SOURCE, Framework
+from domain.messages import COMPARISON_WORDS, problem
+from domain.numbers import canonical_text
+from domain.values import IndicatorValue, implausible, number_of
 
 RULE_VALUE_MISSING = "value_missing"
 RULE_NARRATIVE_MISSING = "narrative_missing"
 RULE_EVIDENCE_SHORT = "evidence_short"
 RULE_ORDER_MISSING = "working_group_order_missing"
+RULE_STORED_IMPLAUSIBLE = "stored_value_implausible"
+RULE_VALUE_RULE = "value_rule_unmet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,7 @@ def check_submission(
     entries: Mapping[int, EntryFacts],
     has_working_group_order: bool,
     not_applicable: Collection[int] = (),
+    values: Mapping[int, IndicatorValue] | None = None,
 ) -> list[dict[str, Any]]:
     """Every shortfall of a submission at once (an empty list means it may be submitted).
 
@@ -52,7 +58,11 @@ def check_submission(
     - ``evidence_short`` when it has fewer evidence files than ``min_evidence_per_indicator``;
 
     and ``working_group_order_missing`` when the round requires the order and it is absent.
-    Raises :class:`domain.errors.UnknownRound` when the framework has no such round.
+    Given the report's ``values`` (the unit's and the central ones that count), also
+    ``stored_value_implausible`` for a value outside its indicator's plausible range (stored
+    before the range existed) and ``value_rule_unmet`` for each cross-indicator rule of the
+    framework that both values present break. Raises :class:`domain.errors.UnknownRound`
+    when the framework has no such round.
     """
     requirement = framework.requirement(months)
     skip = set(not_applicable)
@@ -94,6 +104,8 @@ def check_submission(
                     ),
                 }
             )
+    if values is not None:
+        problems.extend(_value_problems(framework, requirement.reported_indicators, skip, values))
     if requirement.working_group_order_required and not has_working_group_order:
         problems.append(
             {
@@ -104,6 +116,56 @@ def check_submission(
             }
         )
     return problems
+
+
+def _value_problems(
+    framework: Framework,
+    reported: Collection[int],
+    skip: Collection[int],
+    values: Mapping[int, IndicatorValue],
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for ind in framework.indicators:
+        iv = values.get(ind.indicator_no)
+        if ind.indicator_no in skip or ind.indicator_no not in reported or iv is None:
+            continue
+        if implausible(ind, iv) is not None:
+            number = number_of(iv)
+            low, high = ind.lower, ind.upper
+            shown_range = (
+                f"{'' if low is None else canonical_text(low)}–"
+                f"{'' if high is None else canonical_text(high)}"
+            )
+            out.append(
+                problem(
+                    RULE_STORED_IMPLAUSIBLE,
+                    indicator_no=ind.indicator_no,
+                    value=None if number is None else canonical_text(number),
+                    range=shown_range,
+                )
+            )
+    for rule in framework.value_rules:
+        if rule.left in skip or rule.right in skip:
+            continue
+        left, right = values.get(rule.left), values.get(rule.right)
+        a = None if left is None else number_of(left)
+        b = None if right is None else number_of(right)
+        if a is None or b is None or rule.comparison.holds(a, b):
+            continue
+        words = COMPARISON_WORDS[rule.comparison.value]
+        out.append(
+            problem(
+                RULE_VALUE_RULE,
+                indicator_no=rule.left,
+                left=rule.left,
+                right=rule.right,
+                left_value=canonical_text(a),
+                right_value=canonical_text(b),
+                comparison=words[0],
+                comparison_th=words[1],
+            )
+        )
+    return out
 
 
 def require_submission(

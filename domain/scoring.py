@@ -216,10 +216,9 @@ def _raise_unknown(comp: CompiledFramework, values: Mapping[int, Any]) -> None:
     )
 
 
-def _bad_value(no: int, rule: str, message: str, field: str) -> ValueInvalid:
-    return ValueInvalid(
-        message, [{"rule": rule, "message": message, "indicator_no": no, "field": field}]
-    )
+def _bad_value(no: int, rule: str, message: str, field: str, **members: Any) -> ValueInvalid:
+    item = {"rule": rule, "code": rule, "message": message, "indicator_no": no, "field": field}
+    return ValueInvalid(message, [item | members])
 
 
 def _bad(ci: CompiledIndicator, iv: IndicatorValue) -> ValueInvalid:
@@ -229,23 +228,32 @@ def _bad(ci: CompiledIndicator, iv: IndicatorValue) -> ValueInvalid:
         return _bad_value(
             no,
             "indicator_mismatch",
-            f"value of indicator {iv.indicator_no} given as indicator {no}",
+            f"A value for indicator {iv.indicator_no} was sent to indicator {no}.",
             "indicator_no",
+            given=iv.indicator_no,
         )
     if ci.kind == KIND_MILESTONE:
         return _bad_value(
             no,
             "steps_out_of_range",
-            f"indicator {no}: steps must be a whole number 0..5, got {iv.steps!r}",
+            f"Indicator {no}: the steps completed must be from 0 to 5, not {iv.steps}.",
             "steps",
+            value=str(iv.steps),
+            min="0",
+            max="5",
         )
     if ci.kind == KIND_QUANTITATIVE:
-        return _bad_value(no, "value_not_finite", f"indicator {no}: value must be finite", "value")
+        return _bad_value(
+            no, "value_not_finite", f"Indicator {no}: the value is not a finite number.", "value"
+        )
     return _bad_value(
         no,
         "score_out_of_range",
-        f"indicator {no}: score must be between 0 and 5, got {iv.score!r}",
+        f"Indicator {no}: a score must be from 0 to 5, not {iv.score}.",
         "score",
+        value=str(iv.score),
+        min="0",
+        max="5",
     )
 
 
@@ -276,8 +284,10 @@ def _absent(
             raise _bad_value(
                 no,
                 "wrong_field",
-                f"indicator {no} is {_KIND_TEXT[ci.kind]}: give {field!r}, not another field",
-                field,
+                f"Indicator {no} is {_KIND_TEXT[ci.kind]}: give “{field}”, not another field.",
+                "value" if field != "value" else "score",
+                kind=_KIND_TEXT[ci.kind],
+                expected=field,
             )
         if score_as_q is None:
             missing.append(no)

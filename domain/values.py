@@ -16,7 +16,15 @@ from typing import Any
 
 from domain.errors import ValueInvalid
 from domain.framework import Framework, Indicator, IndicatorKind
-from domain.numbers import NotADecimal, decimal_text, to_decimal
+from domain.messages import problem
+from domain.numbers import (
+    NotADecimal,
+    canonical_text,
+    decimal_text,
+    fraction_digits,
+    shown,
+    to_decimal,
+)
 
 MAX_STEPS = 5
 SCORE_MAX = Decimal(5)
@@ -56,98 +64,160 @@ class IndicatorValue:
         return out
 
 
-def _invalid(indicator_no: int | None, rule: str, message: str, field: str) -> ValueInvalid:
-    problem: dict[str, Any] = {"rule": rule, "message": message, "field": field}
-    if indicator_no is not None:
-        problem["indicator_no"] = indicator_no
-    return ValueInvalid(message, [problem])
+def _invalid(code: str, **members: Any) -> ValueInvalid:
+    item = problem(code, **members)
+    return ValueInvalid(item["message"], [item])
 
 
-def _steps(no: int, raw: object) -> int:
+def _steps(indicator: Indicator, raw: object) -> int:
+    no = indicator.indicator_no
     if isinstance(raw, bool):
-        raise _invalid(
-            no, "steps_not_integer", f"indicator {no}: steps must be a whole number", "steps"
-        )
+        raise _invalid("steps_not_integer", indicator_no=no, field="steps", value=shown(raw))
     if isinstance(raw, int):
         steps = raw
     else:
-        try:
-            dec = to_decimal(raw)
-        except NotADecimal as exc:
-            raise _invalid(
-                no, "steps_not_integer", f"indicator {no}: steps {exc}", "steps"
-            ) from exc
+        dec = _decimal(indicator, raw, "steps")
         if dec != dec.to_integral_value():
-            raise _invalid(
-                no,
-                "steps_not_integer",
-                f"indicator {no}: steps must be a whole number, got {raw!r}",
-                "steps",
-            )
+            raise _invalid("steps_not_integer", indicator_no=no, field="steps", value=shown(raw))
         steps = int(dec)
-    if not 0 <= steps <= MAX_STEPS:
+    low, high = indicator.lower, indicator.upper
+    if not (low is None or low <= steps) or not (high is None or steps <= high):
         raise _invalid(
-            no,
             "steps_out_of_range",
-            f"indicator {no}: steps must be between 0 and {MAX_STEPS}, got {steps}",
-            "steps",
+            indicator_no=no,
+            field="steps",
+            value=steps,
+            min=_text(low if low is not None else 0),
+            max=_text(high if high is not None else MAX_STEPS),
         )
     return steps
 
 
-def _decimal(no: int, raw: object, field: str) -> Decimal:
+def _text(d: Decimal | int) -> str:
+    return decimal_text(d) if isinstance(d, Decimal) else str(d)
+
+
+def _decimal(indicator: Indicator, raw: object, field: str) -> Decimal:
+    no = indicator.indicator_no
     try:
         return to_decimal(raw)
     except NotADecimal as exc:
-        rule = "value_not_finite" if exc.rule == "not_finite" else f"value_{exc.rule}"
-        raise _invalid(no, rule, f"indicator {no}: {field} {exc}", field) from exc
+        code = "steps_not_integer" if field == "steps" else f"value_{exc.rule}"
+        decimals = indicator.value_decimals if exc.rule == "too_precise" else None
+        raise _invalid(
+            code, indicator_no=no, field=field, value=shown(raw), decimals=decimals
+        ) from exc
+
+
+def _plausible(indicator: Indicator, value: Decimal, field: str) -> Decimal:
+    """Refuse a value outside the indicator's range or with more decimals than it takes, and
+    answer its canonical form (at most ``value_decimals`` decimals as written)."""
+    no = indicator.indicator_no
+    shown_value = canonical_text(value)
+    if fraction_digits(value) > indicator.value_decimals:
+        raise _invalid(
+            "value_too_precise",
+            indicator_no=no,
+            field=field,
+            value=shown_value,
+            decimals=indicator.value_decimals,
+        )
+    low, high = indicator.lower, indicator.upper
+    outside_low = low is not None and value < low
+    outside_high = high is not None and value > high
+    if field == "score" and (outside_low or outside_high):
+        raise _invalid(
+            "score_out_of_range",
+            indicator_no=no,
+            field=field,
+            value=shown_value,
+            min=_text(low if low is not None else SCORE_MIN),
+            max=_text(high if high is not None else SCORE_MAX),
+        )
+    if outside_low:
+        raise _invalid(
+            "value_below_min",
+            indicator_no=no,
+            field=field,
+            value=shown_value,
+            min=_text(low),  # type: ignore[arg-type]
+            unit=indicator.unit,
+        )
+    if outside_high:
+        raise _invalid(
+            "value_above_max",
+            indicator_no=no,
+            field=field,
+            value=shown_value,
+            max=_text(high),  # type: ignore[arg-type]
+            unit=indicator.unit,
+        )
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > indicator.value_decimals:
+        value = value.quantize(Decimal(1).scaleb(-indicator.value_decimals))  # 92.500 -> 92.50
+    return Decimal(canonical_text(value))
 
 
 def parse_value(indicator: Indicator, raw: Mapping[str, Any]) -> IndicatorValue:
     """Parse one wire-form value for ``indicator``; raise :class:`ValueInvalid`.
 
-    Rejects NaN/Infinity, the wrong field for the indicator's kind, steps outside 0..5 and a
-    direct score outside 0..5. A value object with no value field (or ``null``) is accepted and
-    means "not reported yet": scoring treats it as missing, never as zero.
+    Rejects NaN/Infinity, the wrong field for the indicator's kind, and a value, steps or
+    direct score outside the indicator's plausible range or with more decimals than its
+    ``value_decimals``. Thai digits are read as digits and surrounding spaces trimmed; the
+    answer is canonical (``๙๒.๕`` → ``92.5``). A value object with no value field (or
+    ``null``) is accepted and means "not reported yet": scoring treats it as missing, never
+    as zero.
     """
     no = indicator.indicator_no
     if not isinstance(raw, Mapping):
-        raise _invalid(
-            no, "value_not_an_object", f"indicator {no}: value must be an object", "indicator_no"
-        )
+        raise _invalid("value_not_an_object", indicator_no=no, field="indicator_no")
     raw_no = raw.get("indicator_no", no)
     if isinstance(raw_no, bool) or raw_no != no:
         raise _invalid(
-            no,
-            "indicator_mismatch",
-            f"value for indicator {raw_no!r} given to indicator {no}",
-            "indicator_no",
+            "indicator_mismatch", indicator_no=no, field="indicator_no", given=shown(raw_no)
         )
     expected = FIELD_OF_KIND[indicator.kind]
     for field in VALUE_FIELDS:
         if field != expected and raw.get(field) is not None:
             raise _invalid(
-                no,
                 "wrong_field",
-                f"indicator {no} is {indicator.kind.value}: give {expected!r}, not {field!r}",
-                field,
+                indicator_no=no,
+                field=field,
+                kind=indicator.kind.value,
+                expected=expected,
             )
     given = raw.get(expected)
     if given is None:
         return IndicatorValue(indicator_no=no)
     if indicator.kind is IndicatorKind.QUANTITATIVE:
-        return IndicatorValue(indicator_no=no, value=_decimal(no, given, "value"))
+        value = _plausible(indicator, _decimal(indicator, given, "value"), "value")
+        return IndicatorValue(indicator_no=no, value=value)
     if indicator.kind is IndicatorKind.MILESTONE:
-        return IndicatorValue(indicator_no=no, steps=_steps(no, given))
-    score = _decimal(no, given, "score")
-    if not SCORE_MIN <= score <= SCORE_MAX:
-        raise _invalid(
-            no,
-            "score_out_of_range",
-            f"indicator {no}: score must be between 0 and 5, got {decimal_text(score)}",
-            "score",
-        )
+        return IndicatorValue(indicator_no=no, steps=_steps(indicator, given))
+    score = _plausible(indicator, _decimal(indicator, given, "score"), "score")
     return IndicatorValue(indicator_no=no, score=score)
+
+
+def number_of(iv: IndicatorValue) -> Decimal | None:
+    """The one number a value carries (value, steps or score), or None when it has none."""
+    if iv.value is not None:
+        return iv.value
+    if iv.steps is not None:
+        return Decimal(iv.steps)
+    return iv.score
+
+
+def implausible(indicator: Indicator, iv: IndicatorValue) -> str | None:
+    """The first reason a *stored* value breaks its indicator's plausible range or decimals
+    (its English sentence), or None. WHY: values stored before the framework carried ranges
+    are never rewritten; they only stop the report from being submitted until corrected."""
+    field = FIELD_OF_KIND[indicator.kind]
+    raw = {"indicator_no": indicator.indicator_no, field: getattr(iv, field)}
+    try:
+        parse_value(indicator, raw)
+    except ValueInvalid as exc:
+        return exc.message
+    return None
 
 
 def parse_values(
@@ -162,31 +232,15 @@ def parse_values(
         no = raw.get("indicator_no") if isinstance(raw, Mapping) else None
         if isinstance(no, bool) or not isinstance(no, int):
             problems.append(
-                {
-                    "rule": "indicator_no_missing",
-                    "message": f"values[{i}]: indicator_no must be an integer",
-                    "field": f"values[{i}].indicator_no",
-                }
+                problem("indicator_no_missing", field=f"values[{i}].indicator_no", position=i + 1)
             )
             continue
         indicator = by_no.get(no)
         if indicator is None:
-            problems.append(
-                {
-                    "rule": "unknown_indicator",
-                    "message": f"indicator {no} is not defined",
-                    "indicator_no": no,
-                }
-            )
+            problems.append(problem("unknown_indicator", indicator_no=no))
             continue
         if no in out:
-            problems.append(
-                {
-                    "rule": "duplicate_indicator",
-                    "message": f"indicator {no} is given twice",
-                    "indicator_no": no,
-                }
-            )
+            problems.append(problem("duplicate_indicator", indicator_no=no))
             continue
         try:
             out[no] = parse_value(indicator, raw)

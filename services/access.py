@@ -14,13 +14,13 @@ REFERENCE_READERS = frozenset({"admin", "unit_officer", "central_provider", "ins
 
 def require_role(p: Principal, *roles: str) -> None:
     if p.role not in roles:
-        raise Forbidden(f"the role '{p.role}' may not do this")
+        raise Forbidden(code="role_may_not", params={"role": p.role})
 
 
 def require_write(p: Principal) -> None:
     """A read-only personal API token may never write, whatever its owner's role."""
     if p.read_only:
-        raise Forbidden("this token is read-only")
+        raise Forbidden(code="token_read_only")
 
 
 def require_admin(p: Principal) -> None:
@@ -47,9 +47,9 @@ def sees_unit_score(p: Principal, unit_code: str) -> bool:
 
 def check_report_read(p: Principal, unit_code: str) -> None:
     if p.role in ("viewer", "central_provider"):
-        raise Forbidden(f"the role '{p.role}' does not read unit reports")
+        raise Forbidden(code="role_reads_no_reports", params={"role": p.role})
     if not sees_unit(p, unit_code):
-        raise NotFound(f"no report for unit '{unit_code}' in this round")
+        raise NotFound(code="report_not_found", params={"unit_code": unit_code})
 
 
 def check_report_edit(p: Principal, unit_code: str) -> None:
@@ -57,7 +57,7 @@ def check_report_edit(p: Principal, unit_code: str) -> None:
     check_report_read(p, unit_code)
     require_write(p)
     if p.role not in ("unit_officer", "admin"):
-        raise Forbidden("only the unit's officer or an admin edits a report")
+        raise Forbidden(code="report_edit_forbidden")
 
 
 def check_review(p: Principal, unit_code: str) -> None:
@@ -65,14 +65,14 @@ def check_review(p: Principal, unit_code: str) -> None:
     check_report_read(p, unit_code)
     require_write(p)
     if p.role not in ("inspector", "admin"):
-        raise Forbidden("only an assigned inspector or an admin reviews a report")
+        raise Forbidden(code="report_review_forbidden")
 
 
 def check_score_read(p: Principal, unit_code: str) -> None:
     if p.role == "central_provider":
-        raise Forbidden("a central provider does not read scores")
+        raise Forbidden(code="role_reads_no_scores", params={"role": p.role})
     if not sees_unit_score(p, unit_code):
-        raise NotFound(f"no score for unit '{unit_code}' in this round")
+        raise NotFound(code="score_not_found", params={"unit_code": unit_code})
 
 
 def scoreboard_scope(p: Principal) -> frozenset[str] | None:
@@ -85,7 +85,7 @@ def scoreboard_scope(p: Principal) -> frozenset[str] | None:
         return p.unit_codes
     if p.role == "unit_officer":
         return frozenset({p.unit_code}) if p.unit_code else frozenset()
-    raise Forbidden(f"the role '{p.role}' does not read scores")
+    raise Forbidden(code="role_reads_no_scores", params={"role": p.role})
 
 
 def check_central_write(p: Principal, provider_code: str | None) -> None:
@@ -94,9 +94,9 @@ def check_central_write(p: Principal, provider_code: str | None) -> None:
     if p.role == "admin":
         return
     if p.role != "central_provider" or not p.provider_code:
-        raise Forbidden("only a central provider or an admin supplies central values")
+        raise Forbidden(code="central_write_forbidden")
     if provider_code is not None and provider_code != p.provider_code:
-        raise Forbidden(f"indicator values of provider '{provider_code}' are not yours to supply")
+        raise Forbidden(code="provider_not_yours", params={"provider": provider_code})
 
 
 def require_reference_reader(p: Principal) -> None:

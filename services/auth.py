@@ -43,16 +43,19 @@ class OAuthError(AppError):
 
     status = 400
 
-    def __init__(self, kind: str, detail: str, *, status: int | None = None, **kw: Any) -> None:
-        kw.setdefault("extra", {"error": kind, "error_description": detail})
+    def __init__(
+        self, kind: str, detail: str | None, *, status: int | None = None, **kw: Any
+    ) -> None:
         super().__init__(detail, kind=kind, **kw)
+        # the API answers error_description in the words of detail (and its language)
+        self.extra = {"error": kind, "error_description": self.detail} | self.extra
         self.title = kind.replace("_", " ").capitalize()
         if status is not None:
             self.status = status
 
 
-def invalid_request(detail: str) -> OAuthError:
-    return OAuthError("invalid_request", detail)
+def invalid_request(detail: str | None = None, *, code: str | None = None) -> OAuthError:
+    return OAuthError("invalid_request", detail, code=code)
 
 
 def unsupported_grant_type(grant_type: str) -> OAuthError:
@@ -72,8 +75,8 @@ def invalid_client(
 
 
 def invalid_grant(detail: str) -> OAuthError:
-    """401 rather than RFC 6749's 400: issue 4 asks that every rejected credential be a 401."""
-    return OAuthError("invalid_grant", detail, status=401, headers={"WWW-Authenticate": "Bearer"})
+    """400, as RFC 6749 §5.2 says (issue 19; it was 401): the grant, not the client, is bad."""
+    return OAuthError("invalid_grant", detail)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from domain.errors import DomainError
+from domain.messages import problem
+from domain.numbers import shown
 from domain.values import parse_value
 from persistence.tables import CentralValueRow
 from persistence.unit_of_work import UnitOfWork
@@ -29,6 +31,8 @@ from services.values import to_columns
 
 # All ten indicators of 10,000 units: far past any real import, and still a bounded job.
 MAX_ROWS = 100_000
+MAX_PROBLEMS = 1000
+"""The answer lists the first problems; the rest are counted in its detail."""
 CSV_COLUMNS = ("unit_code", "indicator_no", "value", "steps", "score")
 
 
@@ -50,16 +54,12 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
     except csv.Error:
         raise unreadable({"row": 0}) from None
     if "unit_code" not in header or "indicator_no" not in header:
-        raise Unprocessable(
-            "the CSV header must name unit_code and indicator_no",
-            problems=[{"row": 0, "field": "header", "message": f"got {header}"}],
-        )
+        item = problem("csv_header_incomplete", row=0, field="header", names=", ".join(header))
+        raise Unprocessable(problems=[item], code="csv_header_incomplete", params=item)
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown:
-        raise Unprocessable(
-            f"unknown CSV columns: {unknown}",
-            problems=[{"row": 0, "field": "header", "message": f"unknown columns {unknown}"}],
-        )
+        item = problem("csv_columns_unknown", row=0, field="header", names=", ".join(unknown))
+        raise Unprocessable(problems=[item], code="csv_columns_unknown", params=item)
     rows: list[dict[str, Any]] = []
     for raw in csv_records(reader, lambda: {"row": len(rows) + 1}):
         if None in raw:
@@ -99,9 +99,7 @@ def import_values(
     if not dry_run:
         uow.repos.reference.lock_round(round_id)
     if rnd.status != "open" and not actor.is_admin:
-        raise Conflict(
-            "the round is closed: central values can no longer be changed", kind="round_closed"
-        )
+        raise Conflict(kind="round_closed", code="round_closed")
     if not rows:
         raise Unprocessable("the batch has no rows")
     if len(rows) > MAX_ROWS:
@@ -116,61 +114,71 @@ def import_values(
     )
     participants = {u.id for u in uow.repos.reference.participants(fy.id)} if fy.id else set()  # type: ignore[arg-type]
     problems: list[dict[str, Any]] = []
+    bad_rows: set[int] = set()
     parsed: dict[tuple[int, int], tuple[str, tuple[str | None, int | None, str | None]]] = {}
     for i, row in enumerate(rows, start=1):
 
-        def bad(field: str, message: str, i: int = i) -> None:
-            problems.append({"row": i, "field": field, "message": message})
+        def bad(code: str, field: str, i: int = i, **members: Any) -> None:
+            bad_rows.add(i)
+            if len(problems) < MAX_PROBLEMS:  # worded only as many as the answer holds
+                problems.append(problem(code, row=i, field=field, **members))
 
         if not isinstance(row, Mapping):
-            bad("row", "each row must be an object")
+            bad("row_not_an_object", "row")
             continue
         unknown = sorted(set(row) - set(CSV_COLUMNS))
         if unknown:
-            bad(unknown[0], f"unknown fields {unknown}")
+            bad("row_fields_unknown", unknown[0], names=", ".join(map(str, unknown)))
             continue
         if _has_nul(row):
-            bad("row", "text must not contain NUL (U+0000)")
+            bad("text_has_nul", "row")
             continue
         code = row.get("unit_code")
         unit = units.get(str(code)) if code else None
         if unit is None or unit.id is None:
-            bad("unit_code", f"unknown unit '{code}'")
+            bad("unit_unknown", "unit_code", unit_code=shown(code) if code else "")
             continue
         if unit.id not in participants:
-            bad("unit_code", f"unit '{code}' does not take part in fiscal year {fy.year_be}")
+            bad("unit_not_participant", "unit_code", unit_code=code, year_be=fy.year_be)
             continue
         no = row.get("indicator_no")
         indicator = indicators.get(no) if isinstance(no, int) and not isinstance(no, bool) else None
         if indicator is None:
-            bad("indicator_no", f"indicator {no!r} is not in this round's framework")
+            if isinstance(no, int) and not isinstance(no, bool):
+                bad("unknown_indicator", "indicator_no", indicator_no=no)
+            else:
+                bad("row_indicator_invalid", "indicator_no")
             continue
         if indicator.source == "unit":
-            bad(
-                "indicator_no",
-                f"indicator {no} is reported by the units, not by a central provider",
-            )
+            bad("indicator_unit_reported", "indicator_no", indicator_no=no)
             continue
         if actor.role != "admin" and indicator.source != actor.provider_code:
-            bad("indicator_no", f"indicator {no} is supplied by '{indicator.source}', not by you")
+            bad(
+                "indicator_other_provider",
+                "indicator_no",
+                indicator_no=no,
+                provider=indicator.source,
+            )
             continue
         if (unit.id, indicator.indicator_no) in parsed:
-            bad("indicator_no", f"unit '{code}' indicator {no} appears twice in the batch")
+            bad("row_duplicate", "indicator_no", indicator_no=no, unit_code=code)
             continue
         try:
             value = parse_value(indicator, {k: v for k, v in row.items() if k != "unit_code"})
-        except DomainError as exc:
-            bad("value", exc.message)
+        except DomainError as exc:  # the value's own problems, each with this row
+            bad_rows.add(i)
+            problems.extend(p | {"row": i, "unit_code": code} for p in exc.problems)
             continue
         if value.is_empty():
-            bad("value", f"indicator {no} needs a value")
+            bad("value_missing", "value", indicator_no=no)
             continue
         parsed[(unit.id, indicator.indicator_no)] = (indicator.source, to_columns(value))
-    if problems:
+    if bad_rows:
         raise Unprocessable(
-            f"{len(problems)} of {len(rows)} rows are not valid; nothing was written",
-            problems=problems[:1000],
+            problems=problems[:MAX_PROBLEMS],
             kind="central_values_invalid",
+            code="central_values_invalid",
+            params={"bad": len(bad_rows), "rows": len(rows)},
         )
     existing = uow.repos.reporting.central_values_for(round_id, parsed.keys())
     created = updated = unchanged = 0

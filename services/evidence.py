@@ -221,7 +221,7 @@ def _check_order_editable(
                 kind="evidence_locked",
             )
     if needing and not actor.is_admin and all(r.status != "open" for r in needing):
-        raise Conflict("the round is closed: reports can no longer be changed", kind="round_closed")
+        raise Conflict(kind="round_closed", code="round_closed")
 
 
 def _check_editable(uow: UnitOfWork, actor: Principal, place: _Place) -> None:

@@ -41,14 +41,14 @@ def list_frameworks(uow: UnitOfWork) -> list[dict[str, Any]]:
 def get_framework(uow: UnitOfWork, framework_id: int) -> dict[str, Any]:
     row = uow.repos.reference.framework_row(framework_id)
     if row is None:
-        raise NotFound(f"no framework with id {framework_id}")
+        raise NotFound(code="framework_not_found", params={"framework_id": framework_id})
     return framework_document(uow, row)
 
 
 def require_framework(uow: UnitOfWork, framework_id: int) -> Framework:
     fw = uow.repos.reference.framework(framework_id)
     if fw is None:
-        raise NotFound(f"no framework with id {framework_id}")
+        raise NotFound(code="framework_not_found", params={"framework_id": framework_id})
     return fw
 
 
@@ -74,9 +74,7 @@ def create_framework(
     try:
         uow.repos.reference.flush()
     except IntegrityError as exc:  # a concurrent writer took this version number
-        raise Conflict(
-            "another version of this framework was saved at the same time; retry"
-        ) from exc
+        raise Conflict(code="framework_version_race") from exc
     audit.record(
         uow,
         actor,

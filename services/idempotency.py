@@ -36,12 +36,9 @@ def fingerprint(*parts: Any) -> str:
 
 def _replay_of(row: IdempotencyRow, request_hash: str) -> Replay:
     if row.request_hash != request_hash:
-        raise Unprocessable(
-            "this Idempotency-Key was already used with a different request",
-            kind="idempotency_key_reused",
-        )
+        raise Unprocessable(kind="idempotency_key_reused", code="idempotency_key_reused")
     if row.status_code is None:
-        raise Conflict("a request with this Idempotency-Key is still in progress; retry later")
+        raise Conflict(code="idempotency_in_progress")
     return Replay(
         row.status_code,
         json.loads(row.response_body) if row.response_body else None,
@@ -54,9 +51,7 @@ def begin(
 ) -> IdempotencyRow | Replay:
     """Either the stored answer to replay, or a fresh record to complete with ``finish``."""
     if len(key) > MAX_KEY_LENGTH or not re.fullmatch(KEY_PATTERN, key):
-        raise Unprocessable(
-            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} visible ASCII characters"
-        )
+        raise Unprocessable(code="idempotency_key_invalid", params={"max_length": MAX_KEY_LENGTH})
     repo = uow.repos.idempotency
     existing = repo.get(principal_key, key)
     if existing is not None:

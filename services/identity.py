@@ -39,13 +39,11 @@ def principal_for_user(
     # Every request: one column-only statement (two for an inspector).
     found = uow.repos.identity.principal_columns(user_id)
     if found is None or not found[4]:
-        raise Unauthorized("the account is unknown or disabled")
+        raise Unauthorized(code="account_disabled", invalid_token=True)
     uid, username, role, provider_code, _active, unit_code, version = found
     if token_version is not None and token_version != version:
-        raise Unauthorized(
-            "the token was made before the account's password, role or status changed; "
-            "sign in again"
-        )
+        # A disable, a password change or a role change ends every token made before it.
+        raise Unauthorized(code="token_stale", invalid_token=True)
     units = (
         frozenset(uow.repos.identity.assigned_unit_codes(user_id))
         if role == "inspector"
@@ -66,7 +64,7 @@ def principal_for_user(
 def principal_for_client(uow: UnitOfWork, client_pk: int) -> Principal:
     found = uow.repos.identity.client_with_unit(client_pk)
     if found is None or not found[0].is_active:
-        raise Unauthorized("the client is unknown or disabled")
+        raise Unauthorized(code="client_disabled", invalid_token=True)
     client, unit_code = found
     return Principal(
         subject=f"client:{client.client_id}",
@@ -89,18 +87,18 @@ def principal_for_subject(uow: UnitOfWork, subject: str, token_version: int = 0)
         if kind == "client":
             client = uow.repos.identity.client_by_client_id(ident)
             if client is None or client.id is None:
-                raise Unauthorized("the client is unknown or disabled")
+                raise Unauthorized(code="client_disabled", invalid_token=True)
             return principal_for_client(uow, client.id)
     except ValueError as exc:
-        raise Unauthorized("the token's subject is not valid") from exc
-    raise Unauthorized("the token's subject is not valid")
+        raise Unauthorized(invalid_token=True) from exc
+    raise Unauthorized(invalid_token=True)
 
 
 def principal_for_api_token(uow: UnitOfWork, token: str) -> Principal:
     row = uow.repos.identity.api_token_by_hash(token_hash(token))
     now = datetime.now(UTC)
     if row is None or row.revoked_at is not None or row.expires_at <= now:
-        raise Unauthorized("the API token is unknown, expired or revoked")
+        raise Unauthorized(code="api_token_invalid", invalid_token=True)
     principal = principal_for_user(
         uow, row.user_id, read_only=row.scope != "read_write", subject=f"user:{row.user_id}"
     )

@@ -65,6 +65,20 @@ def unit_view(row: UnitRow) -> UnitView:
     return UnitView(row.code, row.name_th, row.name_en, row.kind, row.province)
 
 
+BE_OFFSET = 543
+"""B.E. = C.E. + 543 (SPEC §2)."""
+
+
+def year_refused(year: int) -> Unprocessable:
+    """The refusal of a year that is no Buddhist-era fiscal year; one that looks like a Common
+    Era year (1900–2199) says which B.E. year to use: 2015 -> "use 2558"."""
+    item = {"field": "year_be", "year": year}
+    if 1900 <= year < 2200:
+        params = item | {"year_be": year + BE_OFFSET}
+        return Unprocessable(code="year_is_common_era", params=params, kind="validation_error")
+    return Unprocessable(code="year_out_of_range", params=item, kind="validation_error")
+
+
 def money(text: str | Decimal, field: str) -> str:
     try:
         value = Decimal(str(text))
@@ -90,14 +104,14 @@ def list_units(
 def get_unit(uow: UnitOfWork, code: str) -> UnitView:
     row = uow.repos.reference.unit_by_code(code)
     if row is None:
-        raise NotFound(f"no unit with code '{code}'")
+        raise NotFound(code="unit_not_found", params={"unit_code": code})
     return unit_view(row)
 
 
 def require_unit(uow: UnitOfWork, code: str) -> UnitRow:
     row = uow.repos.reference.unit_by_code(code)
     if row is None:
-        raise NotFound(f"no unit with code '{code}'")
+        raise NotFound(code="unit_not_found", params={"unit_code": code})
     return row
 
 
@@ -140,9 +154,11 @@ def fiscal_year_view(uow: UnitOfWork, fy: FiscalYearRow) -> FiscalYearView:
 
 
 def get_fiscal_year(uow: UnitOfWork, year_be: int) -> FiscalYearView:
+    if not 2500 <= year_be <= 2700:  # the command line's --year 2015, say
+        raise year_refused(year_be)
     fy = uow.repos.reference.fiscal_year(year_be)
     if fy is None:
-        raise NotFound(f"no fiscal year {year_be}")
+        raise NotFound(code="fiscal_year_not_found", params={"year_be": year_be})
     return fiscal_year_view(uow, fy)
 
 
@@ -168,7 +184,7 @@ def create_fiscal_year(
     if isinstance(actor, Principal):
         require_admin(actor)
     if not 2500 <= year_be <= 2700:
-        raise Unprocessable("year_be must be a Buddhist-Era year between 2500 and 2700")
+        raise year_refused(year_be)
     if uow.repos.reference.fiscal_year(year_be) is not None:
         raise Conflict(f"fiscal year {year_be} already exists")
     framework = uow.repos.reference.framework(framework_id)
@@ -233,7 +249,7 @@ def create_fiscal_year(
 def require_round(uow: UnitOfWork, round_id: int) -> tuple[RoundRow, FiscalYearRow]:
     found = uow.repos.reference.round_with_year(round_id)
     if found is None:
-        raise NotFound(f"no round with id {round_id}")
+        raise NotFound(code="round_not_found", params={"round_id": round_id})
     return found
 
 
@@ -295,7 +311,7 @@ def mark_not_applicable(
     require_admin(actor)
     fy = uow.repos.reference.fiscal_year(year_be)
     if fy is None or fy.id is None:
-        raise NotFound(f"no fiscal year {year_be}")
+        raise NotFound(code="fiscal_year_not_found", params={"year_be": year_be})
     unit = require_unit(uow, unit_code)
     assert unit.id is not None
     framework = uow.repos.reference.framework(fy.framework_id)
@@ -337,7 +353,7 @@ def clear_not_applicable(
     require_admin(actor)
     fy = uow.repos.reference.fiscal_year(year_be)
     if fy is None or fy.id is None:
-        raise NotFound(f"no fiscal year {year_be}")
+        raise NotFound(code="fiscal_year_not_found", params={"year_be": year_be})
     unit = require_unit(uow, unit_code)
     assert unit.id is not None
     existing = uow.repos.reference.not_applicable_row(fy.id, unit.id, indicator_no)
@@ -357,7 +373,7 @@ def clear_not_applicable(
 def list_not_applicable(uow: UnitOfWork, year_be: int, unit_code: str) -> list[dict[str, object]]:
     fy = uow.repos.reference.fiscal_year(year_be)
     if fy is None or fy.id is None:
-        raise NotFound(f"no fiscal year {year_be}")
+        raise NotFound(code="fiscal_year_not_found", params={"year_be": year_be})
     unit = require_unit(uow, unit_code)
     assert unit.id is not None
     return [

@@ -44,7 +44,7 @@ from services.report_views import (
     report_view,
     written_entry_view,
 )
-from services.values import sources, to_columns
+from services.values import merge_values, sources, to_columns
 
 TEXT_FIELDS = ("narrative", "problems", "suggestions")
 VALUE_FIELDS = ("value", "steps", "score")
@@ -136,9 +136,7 @@ def _check_etag(version: int | None, if_match: str | None) -> None:
     if "*" in candidates and version is not None:
         return
     if current not in candidates:
-        raise PreconditionFailed(
-            f"the report has changed (current ETag {current}); read it again and retry"
-        )
+        raise PreconditionFailed(code="report_changed", params={"etag": current})
 
 
 def _check_if_match(ctx: Context, if_match: str | None) -> None:
@@ -147,7 +145,7 @@ def _check_if_match(ctx: Context, if_match: str | None) -> None:
 
 def _check_open(round_status: str, actor: Principal) -> None:
     if round_status != "open" and not actor.is_admin:
-        raise Conflict("the round is closed: reports can no longer be changed", kind="round_closed")
+        raise Conflict(kind="round_closed", code="round_closed")
 
 
 def _check_round_open(ctx: Context, actor: Principal) -> None:
@@ -232,13 +230,13 @@ def _change(framework: Framework, indicator_no: int, data: Mapping[str, Any]) ->
     try:
         indicator = framework.indicator(indicator_no)
     except KeyError:
-        raise NotFound(f"indicator {indicator_no} is not in this round's framework") from None
+        raise NotFound(code="unknown_indicator", params={"indicator_no": indicator_no}) from None
     given = {k: data.get(k) for k in VALUE_FIELDS if data.get(k) is not None}
     if given and indicator.source != "unit":
         raise Unprocessable(
-            f"indicator {indicator_no} is supplied by the central provider '{indicator.source}'; "
-            "a unit writes only its narrative, problems and suggestions for it",
             kind="value_not_unit_supplied",
+            code="value_not_unit_supplied",
+            params={"indicator_no": indicator_no, "provider": indicator.source},
         )
     # A value field present in the request replaces the stored value (null clears it);
     # a request without any value field keeps it, like the texts.
@@ -369,7 +367,9 @@ def put_report(
     numbers = [int(e["indicator_no"]) for e in entries]
     dupes = sorted({n for n in numbers if numbers.count(n) > 1})
     if dupes:
-        raise Unprocessable(f"indicators given more than once: {dupes}")
+        raise Unprocessable(
+            code="duplicate_indicator", params={"indicator_no": ", ".join(map(str, dupes))}
+        )
     now = clock()
     changes: list[_Change] = []
     problems: list[dict[str, Any]] = []
@@ -378,11 +378,16 @@ def put_report(
         try:
             changes.append(_change(framework, no, data))
         except (Unprocessable, NotFound) as exc:
-            problems.append({"indicator_no": no, "rule": exc.kind, "message": exc.detail})
+            code = exc.code or exc.kind
+            problems.append(
+                {"indicator_no": no, "rule": code, "code": code}
+                | exc.params
+                | {"message": exc.detail}
+            )
         except DomainError as exc:
             problems.extend(p | {"indicator_no": no} for p in exc.problems)
     if problems:
-        raise Unprocessable("some entries are not valid; nothing was saved", problems=problems)
+        raise Unprocessable(problems=problems, kind="value_invalid", code="entries_invalid")
     view, befores, afters = _write(uow, head, framework, changes, actor, now)
     audit.record_now(
         uow, actor, "report.put", "report", f"{round_id}/{unit_code}", before=befores, after=afters
@@ -399,6 +404,7 @@ def submission_shortfalls(uow: UnitOfWork, ctx: Context) -> list[dict[str, Any]]
     assert ctx.fiscal_year.id is not None and ctx.unit.id is not None
     facts: dict[int, EntryFacts] = {}
     counts: dict[int, int] = {}
+    own: list[tuple[Any, ...]] = []
     if ctx.report is not None and ctx.report.id is not None:
         counts = uow.repos.evidence_counts.per_indicator(ctx.report.id)
         for e in uow.repos.reporting.entries(ctx.report.id):
@@ -407,11 +413,20 @@ def submission_shortfalls(uow: UnitOfWork, ctx: Context) -> list[dict[str, Any]]
                 has_narrative=bool((e.narrative or "").strip()),
                 evidence_count=counts.get(e.indicator_no, 0),
             )
+            own.append((e.indicator_no, e.value, e.steps, e.score))
     for no, n in counts.items():
         facts.setdefault(no, EntryFacts(False, False, n))
     order = uow.repos.evidence_counts.has_working_group_order(ctx.unit.id, ctx.fiscal_year.id)
     na = uow.repos.reference.not_applicable_for(ctx.fiscal_year.id, ctx.unit.id)
-    return check_submission(ctx.framework, months, facts, order, na)
+    central: list[tuple[Any, ...]] = []
+    if ctx.framework.value_rules:  # only a cross-indicator rule needs the central values
+        central_nos = [i.indicator_no for i in ctx.framework.indicators if i.source != "unit"]
+        found = uow.repos.reporting.central_values_for(
+            ctx.round.id or 0, [(ctx.unit.id, no) for no in central_nos]
+        )
+        central = [(r.indicator_no, r.value, r.steps, r.score) for r in found.values()]
+    values = merge_values(ctx.framework, own, central)
+    return check_submission(ctx.framework, months, facts, order, na, values=values)
 
 
 def submit(
@@ -499,14 +514,16 @@ def return_report(
     """The inspector sends the report back with a comment per indicator; the unit sees them."""
     check_review(actor, unit_code)
     if not comments:
-        raise Unprocessable("a returned report needs at least one comment")
+        raise Unprocessable(code="comment_required")
     ctx, before, now = _transition(
         uow, actor, round_id, unit_code, ReportAction.RETURN, if_match=if_match, clock=clock
     )
     known = {i.indicator_no for i in ctx.framework.indicators}
     bad = sorted({c["indicator_no"] for c in comments if c.get("indicator_no") is not None} - known)
     if bad:
-        raise Unprocessable(f"comments name indicators not in the framework: {bad}")
+        raise Unprocessable(
+            code="unknown_indicator", params={"indicator_no": ", ".join(map(str, bad))}
+        )
     assert ctx.report is not None and ctx.report.id is not None
     for c in comments:
         uow.repos.reporting.add(

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.framework import Framework
+from domain.messages import problem
 from domain.rewards import NO_AWARD_LEVELS, budget_total, compute_awards
 from domain.scoring import evaluate
 from persistence.tables import FiscalYearRow, ParticipationRow, RewardRateRow, RoundRow
@@ -59,7 +60,7 @@ class ParticipantView:
 def _year(uow: UnitOfWork, year_be: int) -> tuple[FiscalYearRow, Framework]:
     fy = uow.repos.reference.fiscal_year(year_be)
     if fy is None or fy.id is None:
-        raise NotFound(f"no fiscal year {year_be}")
+        raise NotFound(code="fiscal_year_not_found", params={"year_be": year_be})
     framework = uow.repos.reference.framework(fy.framework_id)
     assert framework is not None
     return fy, framework
@@ -203,34 +204,24 @@ def set_reward_rates(
     for i, (level, amount) in enumerate(rates):
         if level not in levels:
             problems.append(
-                {
-                    "field": f"rates.{i}.level",
-                    "rule": "level_unknown",
-                    "message": f"'{level}' is not a rewarded level of this framework "
-                    f"({', '.join(sorted(levels))})",
-                }
+                problem(
+                    "level_unknown",
+                    field=f"rates.{i}.level",
+                    level=level,
+                    allowed=", ".join(sorted(levels)),
+                )
             )
             continue
         if level in seen:
-            problems.append(
-                {
-                    "field": f"rates.{i}.level",
-                    "rule": "level_repeated",
-                    "message": f"'{level}' is given more than once",
-                }
-            )
+            problems.append(problem("level_repeated", field=f"rates.{i}.level", level=level))
             continue
         seen.add(level)
         try:
             clean[level] = money(amount, f"reward for {level}")
-        except Unprocessable as exc:
-            problems.append(
-                {"field": f"rates.{i}.amount", "rule": "amount_invalid", "message": exc.detail}
-            )
+        except Unprocessable:
+            problems.append(problem("amount_invalid", field=f"rates.{i}.amount", level=level))
     if problems:
-        raise Unprocessable(
-            "the reward rates are not valid; nothing was changed", problems=problems
-        )
+        raise Unprocessable(code="reward_rates_invalid", problems=problems)
     existing = {r.level: r for r in uow.repos.reference.reward_rates(fy.id)}
     before = {lv: r.amount for lv, r in existing.items()}
     for level, row in existing.items():

@@ -15,6 +15,7 @@ import orjson
 
 from domain.errors import ValueInvalid
 from domain.framework import Framework
+from domain.messages import problem
 from domain.scoring import ScoreResult, evaluate
 from domain.summary import summarize
 from domain.values import parse_values
@@ -332,7 +333,7 @@ def simulate(
 ) -> dict[str, Any]:
     """A stateless what-if: the same score document for values that are not stored anywhere."""
     if (framework_id is None) == (framework_doc is None):
-        raise Unprocessable("give exactly one of framework_id and framework")
+        raise Unprocessable(code="framework_choice")
     if framework_doc is not None:
         framework = Framework.from_dict(
             dict(framework_doc) | {"version": framework_doc.get("version", 1)}
@@ -345,14 +346,7 @@ def simulate(
     if unknown:
         raise ValueInvalid.from_problems(
             "not_applicable names unknown indicators",
-            [
-                {
-                    "rule": "unknown_indicator",
-                    "message": f"indicator {n} is not defined",
-                    "indicator_no": n,
-                }
-                for n in unknown
-            ],
+            [problem("unknown_indicator", field="not_applicable", indicator_no=n) for n in unknown],
         )
     parsed = parse_values(framework, values)
     return score_document(evaluate(framework, parsed, not_applicable, round_closed))

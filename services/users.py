@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.framework import default_framework
+from domain.messages import problem
 from persistence.tables import InspectorAssignmentRow, UserRow
 from persistence.types import utcnow
 from persistence.unit_of_work import UnitOfWork
@@ -109,50 +110,37 @@ def assignment(
         if value
     }
     problems = [
-        {"field": name, "message": f"a {role} has no {name}", "code": "not_allowed"}
-        for name in sorted(given - wants)
+        problem("not_allowed", field=name, role=role, name=name) for name in sorted(given - wants)
     ]
     for name in ("unit_code", "provider_code"):
         if role in ("unit_officer", "central_provider") and name in wants and name not in given:
-            problems.append(
-                {"field": name, "message": f"a {role} needs a {name}", "code": "missing"}
-            )
+            problems.append(problem("missing", field=name, role=role, name=name))
     codes = sorted(({unit_code} if unit_code else set()) | set(unit_codes))
     units = uow.repos.reference.units_by_codes(codes) if codes else {}
     for code in codes:
         if code not in units:
-            problems.append(
-                {
-                    "field": "unit_codes" if code in unit_codes else "unit_code",
-                    "message": f"no unit with code '{code}'",
-                    "code": "unknown_unit",
-                }
-            )
+            field = "unit_codes" if code in unit_codes else "unit_code"
+            problems.append(problem("unknown_unit", field=field, unit_code=code))
     if provider_code and provider_code not in known_provider_codes(uow):
-        problems.append(
-            {
-                "field": "provider_code",
-                "message": f"no provider with code '{provider_code}'",
-                "code": "unknown_provider",
-            }
-        )
+        problems.append(problem("unknown_provider", field="provider_code", provider=provider_code))
     if problems:
-        raise Unprocessable("; ".join(p["message"] for p in problems), problems=problems)
+        raise Unprocessable(
+            "; ".join(p["message"] for p in problems),
+            problems=problems,
+            code=problems[0]["code"] if len(problems) == 1 else "validation_error",
+            params=problems[0] if len(problems) == 1 else None,
+        )
     ids = {code: row.id for code, row in units.items() if row.id is not None}
     return Assignment(unit_code, provider_code, tuple(sorted(set(unit_codes)))), ids
 
 
 def check_password_policy(password: str, username: str | None = None) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Unprocessable(
-            f"a password needs at least {MIN_PASSWORD_LENGTH} characters",
-            problems=[{"field": "password", "message": "too short", "code": "too_short"}],
-        )
+        item = problem("too_short", field="password", min_length=MIN_PASSWORD_LENGTH)
+        raise Unprocessable(problems=[item], code="too_short", params=item)
     if username and password.casefold() == username.casefold():
-        raise Unprocessable(
-            "the password may not be the username",
-            problems=[{"field": "password", "message": "equals the username", "code": "weak"}],
-        )
+        item = problem("weak", field="password")
+        raise Unprocessable(problems=[item], code="weak", params=item)
 
 
 # --- views -------------------------------------------------------------------------------------

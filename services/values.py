@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.framework import Framework
+from domain.numbers import canonical_text
 from domain.values import IndicatorValue
 from persistence.repositories.reporting import ValueTuple
 
@@ -36,10 +37,10 @@ def to_domain(no: int, value: str | None, steps: int | None, score: str | None) 
 
 
 def _text(d: Decimal | None) -> str | None:
-    """-0 is 0: stored and shown as "0" (or "0.00"), however it was written."""
+    """The canonical stored text: -0 is 0, no exponent, ASCII digits (domain.numbers)."""
     if d is None:
         return None
-    return str(d.copy_abs() if d.is_zero() else d)
+    return canonical_text(d)
 
 
 def to_columns(v: IndicatorValue) -> tuple[str | None, int | None, str | None]:

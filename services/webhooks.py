@@ -211,7 +211,7 @@ def parse_url(raw: str) -> tuple[httpx.URL, str, int]:
     try:
         url = httpx.URL(raw)
     except (httpx.InvalidURL, ValueError) as exc:
-        raise TargetRefused(f"the URL is not valid: {exc}") from None
+        raise TargetRefused("the URL is not a valid web address") from exc
     if url.scheme not in ("http", "https"):
         raise TargetRefused("the URL must use http or https")
     if not url.host:
@@ -244,7 +244,7 @@ def check_target(
         try:
             addresses = list((resolver or resolve)(host, port))
         except (OSError, UnicodeError) as exc:
-            raise TargetRefused(f"the host '{host}' does not resolve ({exc})") from None
+            raise TargetRefused(f"the host '{host}' does not resolve") from exc
         if not addresses:
             raise TargetRefused(f"the host '{host}' does not resolve")
     for address in addresses:

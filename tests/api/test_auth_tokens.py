@@ -67,8 +67,8 @@ def test_password_grant_issues_access_and_refresh_token(client: TestClient, alic
 
 
 def test_wrong_password_and_unknown_user_look_the_same(client: TestClient, alice: str) -> None:
-    wrong = assert_problem(sign_in(client, alice, "not the password"), 401, "invalid_grant")
-    unknown = assert_problem(sign_in(client, "nobody", "not the password"), 401, "invalid_grant")
+    wrong = assert_problem(sign_in(client, alice, "not the password"), 400, "invalid_grant")
+    unknown = assert_problem(sign_in(client, "nobody", "not the password"), 400, "invalid_grant")
     assert wrong["detail"] == unknown["detail"]
     assert wrong["error"] == "invalid_grant"
 
@@ -112,15 +112,15 @@ def test_reused_refresh_token_revokes_the_whole_family(client: TestClient, alice
     newer = refresh(client, first["refresh_token"]).json()
     other_session = sign_in(client, alice).json()
     # the old token comes back: someone else holds the family
-    assert_problem(refresh(client, first["refresh_token"]), 401, "invalid_grant")
+    assert_problem(refresh(client, first["refresh_token"]), 400, "invalid_grant")
     # the newer sibling stopped working as well
-    assert_problem(refresh(client, newer["refresh_token"]), 401, "invalid_grant")
+    assert_problem(refresh(client, newer["refresh_token"]), 400, "invalid_grant")
     # another sign-in of the same user is a different family and is untouched
     assert refresh(client, other_session["refresh_token"]).status_code == 200
 
 
 def test_unknown_refresh_token(client: TestClient) -> None:
-    assert_problem(refresh(client, "sqs_rt_made-up"), 401, "invalid_grant")
+    assert_problem(refresh(client, "sqs_rt_made-up"), 400, "invalid_grant")
 
 
 def test_revoke_ends_the_family_and_always_answers_200(client: TestClient, alice: str) -> None:
@@ -128,7 +128,7 @@ def test_revoke_ends_the_family_and_always_answers_200(client: TestClient, alice
     newer = refresh(client, pair["refresh_token"]).json()
     r = client.post("/api/v1/auth/revoke", data={"token": pair["refresh_token"]})
     assert r.status_code == 200
-    assert_problem(refresh(client, newer["refresh_token"]), 401, "invalid_grant")
+    assert_problem(refresh(client, newer["refresh_token"]), 400, "invalid_grant")
     assert client.post("/api/v1/auth/revoke", data={"token": "never-issued"}).status_code == 200
     assert (
         client.post("/api/v1/auth/revoke", data={"token": pair["refresh_token"]}).status_code == 200
@@ -325,8 +325,8 @@ def test_token_of_a_disabled_user_stops_working_at_once(client: TestClient, make
     assert_problem(
         client.get("/api/v1/me", headers=bearer(pair["access_token"])), 401, "unauthorized"
     )
-    assert_problem(refresh(client, pair["refresh_token"]), 401, "invalid_grant")
-    assert_problem(sign_in(client, "bob"), 401, "invalid_grant")
+    assert_problem(refresh(client, pair["refresh_token"]), 400, "invalid_grant")
+    assert_problem(sign_in(client, "bob"), 400, "invalid_grant")
 
 
 def test_bearer_scheme_is_required(client: TestClient, alice: str) -> None:
@@ -445,8 +445,8 @@ def test_change_own_password_ends_refresh_families(client: TestClient, alice: st
     )
     assert r.status_code == 200, r.text
     assert r.json() == {"refresh_tokens_revoked": 1, "api_tokens_revoked": 0}
-    assert_problem(refresh(client, pair["refresh_token"]), 401, "invalid_grant")
-    assert_problem(sign_in(client, alice), 401, "invalid_grant")
+    assert_problem(refresh(client, pair["refresh_token"]), 400, "invalid_grant")
+    assert_problem(sign_in(client, alice), 400, "invalid_grant")
     assert sign_in(client, alice, "a brand new passphrase").status_code == 200
 
 

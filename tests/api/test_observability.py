@@ -193,11 +193,11 @@ def test_a_password_sign_in_logs_no_password_and_no_token(client, make_user, acc
         "/api/v1/auth/token",
         data={"grant_type": "password", "username": "signer", "password": "Wrong-" + password},
     )
-    assert wrong.status_code == 401
+    assert wrong.status_code == 400  # invalid_grant (RFC 6749 §5.2)
 
     assert [(x["route"], x["status"]) for x in access_log.parsed()] == [
         ("/api/v1/auth/token", 200),
-        ("/api/v1/auth/token", 401),
+        ("/api/v1/auth/token", 400),
     ]
     secrets = [password, "Wrong-", tokens["access_token"], tokens["refresh_token"], "signer"]
     for record in access_log.records:

@@ -527,7 +527,7 @@ def test_read_only_token_never_writes(matrix: tuple[TestClient, World]) -> None:
         if rule_ is None or rule_.writes is False or (rule_.writes is None and method == "GET"):
             continue
         r = _call(client, method, path, w.read_only_admin, rule_, w, "admin", "own")
-        if r.status_code != 403 or r.json().get("detail") != "this token is read-only":
+        if r.status_code != 403 or r.json().get("detail") != "This token is read-only.":
             failures.append(f"{method} {path}: {r.status_code} {r.text[:200]}")
     assert not failures, "writes a read-only token was not refused:\n" + "\n".join(failures)
 

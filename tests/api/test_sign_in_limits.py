@@ -63,7 +63,7 @@ def test_thirty_failures_on_made_up_names_do_not_lock_out_the_office(
     make_user("admin", username="admin.office")
     with _client(settings, engine, "203.0.113.10") as office:
         for n in range(30):
-            assert _attempt(office, f"made.up.{n}", "guess guess guess").status_code == 401
+            assert _attempt(office, f"made.up.{n}", "guess guess guess").status_code == 400
         assert _attempt(office, "admin.office", PASSWORD).status_code == 200
 
 
@@ -77,7 +77,7 @@ def test_the_address_is_throttled_past_its_ceiling(
         _client(limited, engine, "10.0.0.10") as other,
     ):
         for n in range(5):
-            assert _attempt(attacker, f"u{n}", "guess guess guess").status_code == 401
+            assert _attempt(attacker, f"u{n}", "guess guess guess").status_code == 400
         wait = _throttled(_attempt(attacker, "grace", PASSWORD), "address")
         assert wait <= limited.login_window_seconds
         assert _attempt(other, "grace", PASSWORD).status_code == 200
@@ -89,16 +89,16 @@ def test_an_account_backs_off_more_after_each_failure_and_a_success_resets_it(
     make_user("viewer", username="erin")
     with _client(_limited(settings), engine) as c:
         for _ in range(3):
-            assert _attempt(c, "erin", "wrong password").status_code == 401
+            assert _attempt(c, "erin", "wrong password").status_code == 400
         assert _throttled(_attempt(c, "erin", PASSWORD), "account") == 1  # the right one waits
         _advance(c, 1)
-        assert _attempt(c, "erin", "wrong password").status_code == 401
+        assert _attempt(c, "erin", "wrong password").status_code == 400
         assert _throttled(_attempt(c, "erin", "wrong password"), "account") == 2
         assert _throttled(_attempt(c, "ERIN", PASSWORD), "account") == 2  # case does not dodge
         _advance(c, 3)
         assert _attempt(c, "erin", PASSWORD).status_code == 200
         for _ in range(3):  # the success forgot the failures: three free ones again
-            assert _attempt(c, "erin", "wrong password").status_code == 401
+            assert _attempt(c, "erin", "wrong password").status_code == 400
 
 
 def test_the_back_off_is_capped(engine: Any, settings: Settings, make_user: Any) -> None:
@@ -108,7 +108,7 @@ def test_the_back_off_is_capped(engine: Any, settings: Settings, make_user: Any)
         waits = []
         for step in range(6):
             _advance(c, 10 * (step + 1))
-            assert _attempt(c, "hal", "wrong password").status_code == 401
+            assert _attempt(c, "hal", "wrong password").status_code == 400
             waits.append(_throttled(_attempt(c, "hal", PASSWORD), "account"))
         assert waits == [1, 2, 4, 5, 5, 5]
 
@@ -119,9 +119,9 @@ def test_the_back_off_holds_across_app_instances_and_addresses(
     make_user("viewer", username="frank")
     limited = _limited(settings)
     with _client(limited, engine, "10.0.0.1") as a, _client(limited, engine, "10.0.0.2") as b:
-        assert _attempt(a, "frank", "wrong password").status_code == 401
-        assert _attempt(b, "frank", "wrong password").status_code == 401
-        assert _attempt(a, "FRANK", "wrong password").status_code == 401
+        assert _attempt(a, "frank", "wrong password").status_code == 400
+        assert _attempt(b, "frank", "wrong password").status_code == 400
+        assert _attempt(a, "FRANK", "wrong password").status_code == 400
         _throttled(_attempt(b, "frank", PASSWORD), "account")
 
 
@@ -143,13 +143,13 @@ def test_failures_from_elsewhere_do_not_hold_back_a_known_device(
         assert owner.cookies.get("sqs_device") == device
         assert "httponly" in first.headers["set-cookie"].lower()
         for _ in range(3):
-            assert _attempt(attacker, "ivy", "wrong password").status_code == 401
+            assert _attempt(attacker, "ivy", "wrong password").status_code == 400
         _throttled(_attempt(attacker, "ivy", PASSWORD), "account")
         assert _attempt(owner, "ivy", PASSWORD, device_token=device).status_code == 200  # field
         assert _attempt(owner, "ivy", PASSWORD).status_code == 200  # the cookie
         owner.cookies.clear()
         for _ in range(3):
-            assert _attempt(attacker, "ivy", "wrong password").status_code == 401
+            assert _attempt(attacker, "ivy", "wrong password").status_code == 400
         _throttled(_attempt(owner, "ivy", PASSWORD), "account")  # without it: held
         # a device token is for its username only, and only when validly signed
         jack = _attempt(owner, "jack", PASSWORD).json()["device_token"]
@@ -168,12 +168,12 @@ def test_a_known_device_passes_a_throttled_address_but_backs_off_on_its_own(
         device = _attempt(office, "kim", PASSWORD).json()["device_token"]
         office.cookies.clear()
         for n in range(4):
-            assert _attempt(office, f"nobody{n}", "guess guess guess").status_code == 401
+            assert _attempt(office, f"nobody{n}", "guess guess guess").status_code == 400
         _throttled(_attempt(office, "kim", PASSWORD), "address")
         assert _attempt(office, "kim", PASSWORD, device_token=device).status_code == 200
         for _ in range(3):  # guessing with a (stolen) device token backs off all the same
             r = _attempt(office, "kim", "wrong password", device_token=device)
-            assert r.status_code == 401
+            assert r.status_code == 400
         _throttled(_attempt(office, "kim", PASSWORD, device_token=device), "account")
 
 
@@ -246,8 +246,8 @@ def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(
     proxied = settings.model_copy(update={"trusted_proxies": ["10.0.0.5"]})
     xff = {"X-Forwarded-For": "203.0.113.7"}
     with _behind(proxied, engine, "10.0.0.5") as proxy, _behind(proxied, engine, "10.0.0.6") as c:
-        assert proxy.post(TOKEN_URL, data=_form("x"), headers=xff).status_code == 401
-        assert c.post(TOKEN_URL, data=_form("y"), headers=xff).status_code == 401
+        assert proxy.post(TOKEN_URL, data=_form("x"), headers=xff).status_code == 400
+        assert c.post(TOKEN_URL, data=_form("y"), headers=xff).status_code == 400
     assert sorted(_failed_addresses(engine)) == ["addr:10.0.0.6", "addr:203.0.113.7"]
 
 
@@ -258,7 +258,7 @@ def test_without_trusted_proxies_x_forwarded_for_is_ignored(
     assert uvicorn_proxy_options(settings) == {"proxy_headers": False}
     with _behind(settings, engine, "127.0.0.1") as local:  # uvicorn alone would trust localhost
         r = local.post(TOKEN_URL, data=_form("z"), headers={"X-Forwarded-For": "203.0.113.7"})
-        assert r.status_code == 401
+        assert r.status_code == 400
     assert _failed_addresses(engine) == ["addr:127.0.0.1"]
 
 

@@ -54,7 +54,7 @@ def test_rejects_nan_and_infinity(bad):
     }
 
 
-@pytest.mark.parametrize("bad", ["abc", "", "1,5", "1_000", True, [1], {"v": 1}, "0x10"])
+@pytest.mark.parametrize("bad", ["abc", "", "1_000", True, [1], {"v": 1}, "0x10"])
 def test_rejects_non_numbers(bad):
     assert rule_of(3, {"indicator_no": 3, "value": bad}) == "value_not_a_number"
 

@@ -97,7 +97,7 @@ def test_mobile_flow_stops_on_a_wrong_password(client, world, make_user, transpo
     make_user("unit_officer", unit_code="BKK01", username=OFFICER, password=PASSWORD)
     argv = ["--base-url", BASE_URL, "--username", OFFICER, "--password", "not the password"]
     assert mobile_flow.main(argv, transport=transport) == 1
-    assert "/api/v1/auth/token → 401" in capsys.readouterr().err
+    assert "/api/v1/auth/token → 400" in capsys.readouterr().err
 
 
 def test_tiny_pdf_has_a_correct_cross_reference_table():

@@ -9,7 +9,7 @@ from urllib.parse import unquote_plus
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from api.errors import problem_response
+from api.errors import app_error_response
 from services.auth import invalid_request
 from services.errors import AppError
 
@@ -52,15 +52,6 @@ def error_answer(request: Request, exc: AppError) -> JSONResponse:
     Returning lets the request's unit of work commit what the failure itself must keep: the
     sign-in failure counters, and a refresh-token family revoked because of reuse.
     """
-    response = problem_response(
-        request,
-        exc.status,
-        exc.kind,
-        exc.title,
-        exc.detail,
-        errors=exc.problems or None,
-        headers=exc.headers or None,
-        extra=exc.extra or None,
-    )
+    response = app_error_response(request, exc)
     response.headers["Cache-Control"] = "no-store"
     return response

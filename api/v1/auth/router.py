@@ -35,6 +35,7 @@ router = APIRouter(tags=["auth"], route_class=GuardedRoute)
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 DEVICE_COOKIE = "sqs_device"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 FormStr = Annotated[str | None, Form()]
 
 
@@ -141,6 +142,9 @@ def issue_token(
     elsewhere will not hold them back.
     ``scope`` is accepted and ignored: a token carries the rights of its role.
     """
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media and media not in FORM_TYPES:
+        return error_answer(request, auth.invalid_request(code="form_expected"))
     form = {
         "grant_type": grant_type,
         "username": username,

@@ -80,8 +80,12 @@ async def _rows(request: Request) -> list[Any]:
     if media == "application/json":
         try:
             data = json.loads(text, parse_float=str, parse_constant=_reject_constant)
+        except json.JSONDecodeError as exc:  # where, in words; never the parser's own text
+            raise BadRequest(
+                code="body_not_json_at", params={"line": exc.lineno, "column": exc.colno}
+            ) from exc
         except (ValueError, RecursionError) as exc:
-            raise BadRequest(f"the body is not valid JSON: {exc}") from exc
+            raise BadRequest(code="body_not_json") from exc
         if not isinstance(data, list):
             raise Unprocessable("the body must be a JSON list of indicator values with unit_code")
         return data

@@ -22,6 +22,7 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from services.errors import BadRequest
 
@@ -42,7 +43,8 @@ def _decimal_text(pattern: str) -> BeforeValidator:
 
     def check(value: Any) -> Any:
         if isinstance(value, str) and not compiled.fullmatch(value):
-            raise ValueError(f"a decimal string such as '92.5' is required ({pattern})")
+            # a code of our own (api/validation_problems.py words it), never the pattern
+            raise PydanticCustomError("decimal_text", "a decimal number such as 92.5 is required")
         return value
 
     return BeforeValidator(check)
@@ -57,7 +59,7 @@ _DECIMAL = Field(strict=False, max_digits=24, decimal_places=8, allow_inf_nan=Fa
 
 def _integer_only(value: Any) -> Any:
     if isinstance(value, bool | str):
-        raise ValueError("an integer is required")
+        raise PydanticCustomError("integer_required", "an integer is required")
     return value
 
 
@@ -66,7 +68,7 @@ def _date_text_only(value: Any) -> Any:
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return value
-    raise ValueError("a date such as '2015-04-10' is required")
+    raise PydanticCustomError("date_text", "a date such as 2015-04-10 is required")
 
 
 # Request models are strict; these are the relaxations JSON needs. An integer may come as
@@ -74,7 +76,14 @@ def _date_text_only(value: Any) -> Any:
 # as ISO text, never as a Unix time.
 Int = Annotated[int, Field(strict=False), BeforeValidator(_integer_only)]
 # The bounds go before the validator, so the OpenAPI document shows them as minimum/maximum.
-Steps = Annotated[int, Field(strict=False, ge=0, le=5), BeforeValidator(_integer_only)]
+# Steps are checked against the indicator's own range by the domain (0..5 unless the framework
+# narrows it), which names the indicator in its answer; the document states the widest range.
+Steps = Annotated[
+    int,
+    Field(strict=False),
+    BeforeValidator(_integer_only),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 5}),
+]
 IndicatorNoIn = Annotated[int, Field(strict=False, ge=1, le=999), BeforeValidator(_integer_only)]
 DbIdIn = Annotated[int, Field(strict=False, ge=1, le=2**31 - 1), BeforeValidator(_integer_only)]
 DateIn = Annotated[date, Field(strict=False), BeforeValidator(_date_text_only)]
@@ -104,6 +113,35 @@ NonNegativeDecimalIn = Annotated[
                 {"type": "string", "pattern": UNSIGNED_DECIMAL},
                 _NUMBER | {"minimum": 0},
             ]
+        }
+    ),
+]
+
+
+def _indicator_number(value: Any) -> Any:
+    """An indicator's value as the domain reads it: text as typed (Thai digits, spaces and
+    all: domain.values parses, refuses and words it, knowing the indicator's range and
+    decimals), or a JSON number as the text of its shortest form."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise PydanticCustomError("not_number", "a number is required")
+    if isinstance(value, float):
+        return repr(value)  # NaN and infinities too: the domain refuses them in words
+    return value if isinstance(value, str) else str(value)
+
+
+IndicatorNumberIn = Annotated[
+    str,
+    BeforeValidator(_indicator_number),
+    StringConstraints(max_length=64),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "maxLength": 64},
+                _NUMBER | {"exclusiveMinimum": -(10**16)},
+            ],
+            "description": "A decimal number: digits (Thai digits too) with a point for "
+            "decimals, as text or a JSON number. No commas. At most the indicator's "
+            "`value_decimals` decimals, inside its plausible range (`min`, `max`).",
         }
     ),
 ]
@@ -177,7 +215,7 @@ class RequestModel(BaseModel):
     @classmethod
     def _refuse_nul(cls, data: Any) -> Any:
         if _has_nul(data):
-            raise ValueError("text must not contain NUL (U+0000)")
+            raise PydanticCustomError("text_has_nul", "text must not contain NUL (U+0000)")
         return data
 
 

@@ -242,7 +242,7 @@ async def receive(
             except _CapPassed:
                 raise too_large from None
             except FormParserError as exc:
-                raise BadRequest(f"the multipart body is malformed: {exc}") from None
+                raise BadRequest(code="multipart_malformed") from exc
             if not parts.ended:
                 raise BadRequest("the multipart body ended before its closing boundary")
             if not parts.file_seen:

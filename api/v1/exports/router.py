@@ -125,7 +125,9 @@ def calendar_principal(
     try:
         principal: Principal = request.app.state.authenticator(uow, token)
     except Unauthorized as exc:
-        raise Unauthorized(exc.detail, headers=CALENDAR_CHALLENGE) from None
+        raise Unauthorized(
+            exc.detail, headers=CALENDAR_CHALLENGE, code=exc.code, params=exc.params
+        ) from None
     request.state.principal_id = principal.subject
     return principal
 

@@ -37,7 +37,26 @@ class IndicatorDoc(RequestModel):
     unit: str = Field(default="", max_length=50)
     source: str = Field(default="unit", max_length=32, description="`unit` or a provider code")
     relative_weight: DecimalIn = Field(default=Decimal(1))
-    value_decimals: Int = Field(default=2, ge=0, le=6)
+    value_decimals: Int = Field(
+        default=2, ge=0, le=6, description="Decimals a value may have; more are refused"
+    )
+    min: DecimalIn | None = Field(
+        default=None,
+        description="The lowest plausible value (steps and direct scores: 0 when absent); "
+        "a physical limit such as 0 for a percentage, not a scoring rule",
+    )
+    max: DecimalIn | None = Field(
+        default=None,
+        description="The highest plausible value (steps and direct scores: 5 when absent)",
+    )
+
+
+class ValueRuleDoc(RequestModel):
+    """A cross-indicator rule checked on submit: ``left`` ``comparison`` ``right``."""
+
+    left: Int = Field(ge=1, le=999, description="An indicator number")
+    comparison: Literal["<", "<=", ">", ">="]
+    right: Int = Field(ge=1, le=999, description="An indicator number")
 
 
 class RoundRequirementDoc(RequestModel):
@@ -71,6 +90,7 @@ class FrameworkIn(RequestModel):
     missing_value_policy: Literal["incomplete", "score_as"] = "incomplete"
     missing_score_as: DecimalIn | None = None
     overall_basis: Literal["weighted", "plain_mean"] = "weighted"
+    value_rules: list[ValueRuleDoc] = Field(default_factory=list, max_length=50)
 
 
 class FrameworkOut(BaseModel):
@@ -90,6 +110,7 @@ class FrameworkOut(BaseModel):
     missing_value_policy: str
     missing_score_as: str | None
     overall_basis: str
+    value_rules: list[ValueRuleDoc]
 
 
 class IndicatorOut(BaseModel):
@@ -105,6 +126,8 @@ class IndicatorOut(BaseModel):
     source: str
     relative_weight: str
     value_decimals: int
+    min: str | None
+    max: str | None
 
 
 class LevelRuleOut(BaseModel):

@@ -107,7 +107,10 @@ async def put_report_entry(
 ) -> Any:
     """Write one indicator entry; answers the whole report with its new ETag."""
     if body.indicator_no is not None and body.indicator_no != indicator_no:
-        raise Unprocessable("indicator_no in the body does not match the path")
+        raise Unprocessable(
+            code="indicator_path_mismatch",
+            params={"indicator_no": indicator_no, "given": body.indicator_no},
+        )
     data = body.model_dump(exclude_unset=True, exclude={"indicator_no"})
     view = await run(
         reports.put_entry,

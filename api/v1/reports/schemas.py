@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.v1.common.schemas import DecimalIn, IndicatorNoIn, RequestModel, Steps, Text
+from api.v1.common.schemas import IndicatorNoIn, IndicatorNumberIn, RequestModel, Steps, Text
 
 
 class EntryIn(RequestModel):
@@ -18,9 +18,9 @@ class EntryIn(RequestModel):
     indicator_no: IndicatorNoIn | None = Field(
         default=None, description="Optional; must match the path"
     )
-    value: DecimalIn | None = None
+    value: IndicatorNumberIn | None = None
     steps: Steps | None = None
-    score: DecimalIn | None = None
+    score: IndicatorNumberIn | None = None
     narrative: Text | None = Field(default=None, description="ผลการดำเนินงาน — performance")
     problems: Text | None = Field(default=None, description="ปัญหาอุปสรรค — problems")
     suggestions: Text | None = Field(default=None, description="ข้อเสนอแนะ — suggestions")

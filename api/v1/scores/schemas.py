@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from api.v1.common.schemas import DbIdIn, DecimalIn, IndicatorNoIn, RequestModel, Steps
+from api.v1.common.schemas import DbIdIn, IndicatorNoIn, IndicatorNumberIn, RequestModel, Steps
 from api.v1.frameworks.schemas import FrameworkIn
 
 Score4 = str
@@ -119,9 +119,9 @@ class HistoryItem(BaseModel):
 
 class ValueIn(RequestModel):
     indicator_no: IndicatorNoIn
-    value: DecimalIn | None = None
+    value: IndicatorNumberIn | None = None
     steps: Steps | None = None
-    score: DecimalIn | None = None
+    score: IndicatorNumberIn | None = None
 
 
 class SimulationIn(RequestModel):
