@@ -7,15 +7,13 @@ database, then looks at the database, the files written and what was printed.
 from __future__ import annotations
 
 import io
-import os
 import sqlite3
-from collections.abc import Callable
+import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from api.cli import main
 from api.settings import get_settings
 from persistence.tables import AuditEventRow
 from persistence.unit_of_work import UnitOfWork
@@ -29,19 +27,6 @@ GOOD_ROWS = (
     'NEW2,"สำนักงาน ""ทดสอบ"", พื้นที่ 2",New unit 2,central,\n'  # quotes and a comma
     "NEW3,หน่วยบริการใหม่ 3,New unit 3,regional,เชียงใหม่\n"
 )
-
-
-@pytest.fixture
-def cli(engine, tmp_path, monkeypatch) -> Callable[..., int]:
-    """``main(argv)`` against the test's database (no developer's .env or SQS_* variables)."""
-    for name in [n for n in os.environ if n.startswith("SQS_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("SQS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("SQS_DEMO_MODE", "true")
-    monkeypatch.chdir(tmp_path)
-    get_settings.cache_clear()
-    yield lambda *argv: main([str(a) for a in argv])
-    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -89,7 +74,10 @@ def test_help_says_what_the_command_does(cli, capsys, command, says):
 # --- import-units ----------------------------------------------------------------------------
 
 
-def test_import_creates_units_in_one_audited_transaction(cli, engine, tmp_path, capsys):
+def test_import_creates_units_in_one_audited_transaction(
+    cli, engine, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the bar is for a terminal
     path = write(tmp_path / "units.csv", HEADER + GOOD_ROWS, bom=True)
     assert cli("import-units", path) == 0
     out, err = capsys.readouterr()
