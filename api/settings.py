@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     evidence_backend: Literal["filesystem", "database"] = "filesystem"
     evidence_dir: Path = PROJECT_DIR / "var" / "evidence"
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
-    page_size_max: int = Field(default=1000, ge=1)
+    page_size_max: int = Field(default=1000, ge=1, le=1000)
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
     worker_threads: int | None = Field(default=None, ge=1, le=200)

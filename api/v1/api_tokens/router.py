@@ -9,12 +9,13 @@ from fastapi import APIRouter, Response, status
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.v1 import tags
 from api.v1.api_tokens.schemas import ApiTokenCreatedOut, ApiTokenIn, ApiTokenOut
 from api.v1.auth.shown_once import create_shown_once
 from api.v1.common.schemas import DbId
 from services import api_tokens
 
-router = APIRouter(prefix="/me/api-tokens", tags=["api tokens"])
+router = APIRouter(prefix="/me/api-tokens", tags=[tags.AUTH])
 
 
 @router.post(

@@ -11,21 +11,31 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response, status
 from fastapi.responses import JSONResponse
+from pydantic import WithJsonSchema
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.security import create_access_token
 from api.settings import Settings
+from api.v1 import tags
 from api.v1.auth.oauth_form import basic_credentials, error_answer, required
 from api.v1.auth.schemas import MeOut, PasswordChangeIn, TokenOut
 from persistence.unit_of_work import UnitOfWork
 from services import auth, rate_limit, users
 from services.auth import OAuthError
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=[tags.AUTH])
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 FormStr = Annotated[str | None, Form()]
+GRANT_TYPES = ("password", "refresh_token", "client_credentials")
+# The form field stays a plain string for the server: any other value, or none, is answered
+# as RFC 6749 says (400 unsupported_grant_type / invalid_request), never as a 422.
+GrantType = Annotated[
+    str | None,
+    Form(),
+    WithJsonSchema({"type": "string", "enum": list(GRANT_TYPES), "title": "Grant Type"}),
+]
 
 
 def _limits(settings: Settings) -> rate_limit.Limits:
@@ -101,7 +111,7 @@ def issue_token(
     request: Request,
     uow: UowDep,
     settings: SettingsDep,
-    grant_type: FormStr = None,
+    grant_type: GrantType = None,
     username: FormStr = None,
     password: FormStr = None,
     refresh_token: FormStr = None,

@@ -11,11 +11,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ClockDep, CurrentPrincipal, UowDep
 from api.errors import problem_responses
+from api.v1 import tags
 from api.v1.common.schemas import DbId
 from services import central_values
 from services.errors import BadRequest, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 
-router = APIRouter(tags=["central values"])
+router = APIRouter(tags=[tags.CENTRAL_VALUES])
 
 # 100,000 rows (central_values.MAX_ROWS) of CSV take about 2.5 MB and of JSON about 7 MB.
 MAX_BODY_BYTES = 8 * 1024 * 1024

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.v1 import tags
 from api.v1.auth.shown_once import create_shown_once
 from api.v1.clients.schemas import ClientCreatedOut, ClientIn, ClientOut
-from api.v1.common.schemas import ClientId, Cursor, Page, decode_cursor, encode_cursor
+from api.v1.common.schemas import ClientId, Cursor, Page, PageSize, decode_cursor, encode_cursor
 from services import clients
 
-router = APIRouter(prefix="/clients", tags=["portal clients"])
+router = APIRouter(prefix="/clients", tags=[tags.ADMINISTRATION])
 
 
 @router.post(
@@ -42,7 +43,7 @@ def list_clients(
     principal: CurrentPrincipal,
     settings: SettingsDep,
     cursor: Cursor = None,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page_size: PageSize = 100,
 ) -> Page[ClientOut]:
     """Portal clients in order of registration (admin), without secrets."""
     after = decode_cursor(cursor)

@@ -39,13 +39,14 @@ from api.errors import problem_responses
 from api.idempotency import Idempotency
 from api.observability.metrics import app_metrics
 from api.settings import Settings, evidence_config
+from api.v1 import tags
 from api.v1.common.schemas import DbId, IndicatorNo, UnitCode, YearBE
 from api.v1.evidence import multipart
 from api.v1.evidence.schemas import MULTIPART_UPLOAD, EvidenceOut
 from services import content_types, evidence, idempotency
 from services.principal import Principal
 
-router = APIRouter(tags=["evidence"])
+router = APIRouter(tags=[tags.EVIDENCE])
 
 API_PREFIX = "/api/v1"
 UPLOAD_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 415, 422)

@@ -25,12 +25,13 @@ from fastapi.security import (
 
 from api.deps import ClockDep, CurrentPrincipal, UowDep
 from api.errors import problem_responses
+from api.v1 import tags
 from api.v1.common.schemas import DbId, UnitCode, YearBE
 from services import exports
 from services.errors import Unauthorized
 from services.principal import Principal
 
-router = APIRouter(tags=["exports"])
+router = APIRouter(tags=[tags.EXPORTS])
 
 XLSX: dict[int | str, dict[str, Any]] = {
     200: {

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response, status
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.v1 import tags
 from api.v1.common.schemas import DbId, IndicatorNo, UnitCode, YearBE
 from api.v1.fiscal_years.schemas import (
     DeadlineIn,
@@ -22,7 +23,7 @@ from api.v1.fiscal_years.schemas import (
 from services import reference
 from services.access import REFERENCE_READERS, require_role
 
-router = APIRouter(tags=["fiscal years"])
+router = APIRouter(tags=[tags.YEARS])
 
 
 def _fy_out(view: reference.FiscalYearView) -> FiscalYearOut:

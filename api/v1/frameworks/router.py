@@ -9,12 +9,13 @@ from fastapi import APIRouter, status
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.v1 import tags
 from api.v1.common.schemas import DbId
 from api.v1.frameworks.schemas import FrameworkIn, FrameworkOut, FrameworkSummary
 from services import frameworks
 from services.access import REFERENCE_READERS, require_role
 
-router = APIRouter(prefix="/frameworks", tags=["frameworks"])
+router = APIRouter(prefix="/frameworks", tags=[tags.ADMINISTRATION])
 
 
 @router.get("", response_model=list[FrameworkSummary], responses=problem_responses(401, 403))

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from api.errors import problem_responses
+from api.v1 import tags
 from persistence.db import ping
 from services.errors import AppError
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=[tags.HEALTH])
 
 
 class HealthOut(BaseModel):
-    status: str
+    status: Literal["ok"]
 
 
 class ServiceUnavailable(AppError):

@@ -15,12 +15,13 @@ from api.deps import ClockDep, CurrentPrincipal, RunDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.observability.metrics import app_metrics
+from api.v1 import tags
 from api.v1.common.schemas import DbId, IndicatorNo, UnitCode
 from api.v1.reports.schemas import EntryIn, ReportIn, ReportOut, ReturnIn
 from services import reports
 from services.errors import Unprocessable
 
-router = APIRouter(prefix="/rounds/{round_id}/units/{unit_code}/report", tags=["reports"])
+router = APIRouter(prefix="/rounds/{round_id}/units/{unit_code}/report", tags=[tags.REPORTS])
 
 IfMatch = Annotated[
     str | None,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
+from api.v1 import tags
 from api.v1.common.schemas import UnitCode, YearBE
 from api.v1.rewards.schemas import (
     BudgetIn,
@@ -20,7 +21,7 @@ from api.v1.rewards.schemas import (
 )
 from services import rewards
 
-router = APIRouter(prefix="/fiscal-years/{year_be}", tags=["rewards"])
+router = APIRouter(prefix="/fiscal-years/{year_be}", tags=[tags.YEARS])
 
 
 @router.get("/rewards", response_model=RewardListOut, responses=problem_responses(401, 403, 404))

@@ -3,15 +3,16 @@ and stateless simulations."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import orjson
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import CurrentPrincipal, RunDep, SettingsDep, UowDep
 from api.errors import problem_responses
-from api.v1.common.schemas import Cursor, DbId, UnitCode, decode_cursor, encode_cursor
+from api.v1 import tags
+from api.v1.common.schemas import Cursor, DbId, PageSize, UnitCode, decode_cursor, encode_cursor
 from api.v1.scores.schemas import (
     HistoryItem,
     ScoreboardPage,
@@ -22,7 +23,7 @@ from api.v1.scores.schemas import (
 from persistence.unit_of_work import UnitOfWork
 from services import exports, scores
 
-router = APIRouter(tags=["scores"])
+router = APIRouter(tags=[tags.SCORES])
 
 # Pages up to this many rows are short enough to build on the event loop on SQLite (api.deps.Run)
 SHORT_PAGE = 200
@@ -67,7 +68,7 @@ async def get_round_scoreboard(
     level: Literal["best_practice", "standard", "below_standard", "incomplete"] | None = None,
     kind: Literal["central", "regional"] | None = None,
     cursor: Cursor = None,
-    page_size: Annotated[int, Query(ge=1, le=10_000)] = 100,
+    page_size: PageSize = 100,
     format: Literal["json", "csv"] = "json",
 ) -> Any:
     """Every participating unit's score. JSON is paginated by cursor (``page_size`` capped by
@@ -81,8 +82,8 @@ async def get_round_scoreboard(
         return _csv(await run(whole_round_csv, short=False))
     after = decode_cursor(cursor)
     size = min(page_size, settings.page_size_max)
-    rows, nxt = await run(
-        scores.scoreboard,
+    found = await run(
+        scores.board,
         principal,
         round_id,
         level=level,
@@ -92,10 +93,12 @@ async def get_round_scoreboard(
         # a level filter may read several chunks to fill a page; big pages take a while
         short=size <= SHORT_PAGE and level is None,
     )
+    nxt = found.next_after
     body = {
         "round_id": round_id,
-        "items": rows,  # dataclasses; orjson writes them (and their datetimes) directly
+        "items": found.rows,  # dataclasses; orjson writes them (and their datetimes) directly
         "next_cursor": encode_cursor(nxt) if nxt else None,
+        "indicators": scores.indicator_legend(found.framework),
     }
     return _json(body)
 

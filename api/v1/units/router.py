@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
-from api.v1.common.schemas import Cursor, Page, UnitCode, decode_cursor, encode_cursor
+from api.v1 import tags
+from api.v1.common.schemas import Cursor, Page, PageSize, UnitCode, decode_cursor, encode_cursor
 from api.v1.units.schemas import UnitIn, UnitOut
 from services import reference
 from services.access import REFERENCE_READERS, require_role
 
-router = APIRouter(prefix="/units", tags=["units"])
+router = APIRouter(prefix="/units", tags=[tags.ADMINISTRATION])
 
 
 @router.get("", response_model=Page[UnitOut], responses=problem_responses(400, 401, 403, 422))
@@ -24,7 +25,7 @@ def list_units(
     settings: SettingsDep,
     kind: Literal["central", "regional"] | None = None,
     cursor: Cursor = None,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page_size: PageSize = 100,
 ) -> Page[UnitOut]:
     """Units ordered by code; cursor pagination."""
     require_role(principal, *REFERENCE_READERS)

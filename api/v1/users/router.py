@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
-from api.v1.common.schemas import Cursor, DbId, Page, decode_cursor, encode_cursor
+from api.v1 import tags
+from api.v1.common.schemas import Cursor, DbId, Page, PageSize, decode_cursor, encode_cursor
 from api.v1.users.schemas import Role, UserIn, UserOut, UserPatch
 from services import users
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix="/users", tags=[tags.ADMINISTRATION])
 
 
 def _out(view: users.UserView) -> UserOut:
@@ -59,7 +60,7 @@ def list_users(
     settings: SettingsDep,
     role: Role | None = None,
     cursor: Cursor = None,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page_size: PageSize = 100,
 ) -> Page[UserOut]:
     """Users in order of creation (admin); cursor pagination."""
     after = decode_cursor(cursor)

@@ -3,15 +3,16 @@ deliveries. Delivery itself is the worker's (``services.webhooks.deliver_due``).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
 from api.deps import ClockDep, CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.v1 import tags
 from api.v1.auth.shown_once import create_shown_once
-from api.v1.common.schemas import Cursor, DbId, decode_cursor, encode_cursor
+from api.v1.common.schemas import Cursor, DbId, PageSize, decode_cursor, encode_cursor
 from api.v1.webhooks.schemas import (
     DeliveryOut,
     DeliveryPage,
@@ -21,7 +22,7 @@ from api.v1.webhooks.schemas import (
 )
 from services import webhooks
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+router = APIRouter(prefix="/webhooks", tags=[tags.ADMINISTRATION])
 
 
 def _out(view: webhooks.EndpointView) -> WebhookOut:
@@ -93,7 +94,7 @@ def list_webhook_deliveries(
     settings: SettingsDep,
     status: Literal["pending", "delivered", "failed", "cancelled"] | None = None,
     cursor: Cursor = None,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page_size: PageSize = 100,
 ) -> DeliveryPage:
     """The endpoint's deliveries, newest first: attempts, status, last status code or error,
     and when the next attempt is due (admin)."""
