@@ -59,6 +59,7 @@ def list_clients(
 
 @router.get("/{client_id}", response_model=ClientOut, responses=problem_responses(401, 403, 404))
 def get_client(client_id: ClientId, uow: UowDep, principal: CurrentPrincipal) -> ClientOut:
+    """A registered portal client: role, binding and whether it is enabled (never its secret)."""
     return ClientOut(**clients.get_client(uow, principal, client_id).__dict__)
 
 
@@ -74,4 +75,5 @@ def disable_client(client_id: ClientId, uow: UowDep, principal: CurrentPrincipal
     "/{client_id}/enable", response_model=ClientOut, responses=problem_responses(401, 403, 404)
 )
 def enable_client(client_id: ClientId, uow: UowDep, principal: CurrentPrincipal) -> ClientOut:
+    """Let a disabled portal client sign in again (its secret is unchanged). Audited."""
     return ClientOut(**clients.set_active(uow, principal, client_id, True).__dict__)

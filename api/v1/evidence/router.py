@@ -20,7 +20,7 @@ import urllib.parse
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
@@ -45,6 +45,9 @@ from api.v1.evidence import multipart
 from api.v1.evidence.schemas import MULTIPART_UPLOAD, EvidenceOut
 from services import content_types, evidence, idempotency
 from services.principal import Principal
+
+# Evidence ids are UUIDs (any other text is simply not found).
+EvidenceId = Annotated[str, Path(max_length=36, json_schema_extra={"format": "uuid"})]
 
 router = APIRouter(tags=[tags.EVIDENCE])
 
@@ -223,7 +226,7 @@ def list_working_group_orders(
 
 
 @router.get("/evidence/{evidence_id}", response_model=EvidenceOut, responses=READ_ERRORS)
-def get_evidence(evidence_id: str, uow: UowDep, principal: CurrentPrincipal) -> EvidenceOut:
+def get_evidence(evidence_id: EvidenceId, uow: UowDep, principal: CurrentPrincipal) -> EvidenceOut:
     """An evidence document's metadata (the same object rules as the report it belongs to)."""
     return _out(evidence.get_evidence(uow, principal, evidence_id))
 
@@ -261,7 +264,7 @@ DOWNLOAD_RESPONSES = READ_ERRORS | {
     responses=DOWNLOAD_RESPONSES,
 )
 def get_evidence_content(
-    evidence_id: str,
+    evidence_id: EvidenceId,
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
@@ -291,7 +294,7 @@ def get_evidence_content(
     "/evidence/{evidence_id}", status_code=204, responses=problem_responses(401, 403, 404, 409)
 )
 def delete_evidence(
-    evidence_id: str,
+    evidence_id: EvidenceId,
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,

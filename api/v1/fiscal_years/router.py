@@ -42,6 +42,7 @@ def _fy_out(view: reference.FiscalYearView) -> FiscalYearOut:
     "/fiscal-years", response_model=list[FiscalYearOut], responses=problem_responses(401, 403)
 )
 def list_fiscal_years(uow: UowDep, principal: CurrentPrincipal) -> list[FiscalYearOut]:
+    """Every fiscal year, newest first, with its framework and its rounds' deadlines and status."""
     require_role(principal, *REFERENCE_READERS)
     return [_fy_out(v) for v in reference.list_fiscal_years(uow)]
 
@@ -106,6 +107,8 @@ def set_round_status(
 def set_round_deadline(
     round_id: DbId, body: DeadlineIn, uow: UowDep, principal: CurrentPrincipal
 ) -> RoundOut:
+    """Move a round's deadline (administrators). Submissions are on time up to the end of that
+    day in Bangkok; a subscribed calendar updates the same event. Audited."""
     return RoundOut(**reference.set_deadline(uow, principal, round_id, body.deadline).__dict__)
 
 
@@ -117,6 +120,8 @@ def set_round_deadline(
 def list_not_applicable(
     year_be: YearBE, unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal
 ) -> list[NotApplicableOut]:
+    """The indicators marked not applicable for the unit in the fiscal year, with who marked
+    them and why; their weight goes to the other indicators of the dimension."""
     from services.access import check_score_read
 
     check_score_read(principal, unit_code)
@@ -153,5 +158,6 @@ def clear_not_applicable(
     uow: UowDep,
     principal: CurrentPrincipal,
 ) -> Response:
+    """Count the indicator for the unit again (administrators). Audited; scores follow at once."""
     reference.clear_not_applicable(uow, principal, year_be, unit_code, indicator_no)
     return Response(status_code=204)

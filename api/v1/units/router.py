@@ -41,6 +41,7 @@ def list_units(
 
 @router.get("/{unit_code}", response_model=UnitOut, responses=problem_responses(401, 403, 404))
 def get_unit(unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal) -> UnitOut:
+    """One unit: its code, names in Thai and English, kind and province."""
     require_role(principal, *REFERENCE_READERS)
     return UnitOut(**reference.get_unit(uow, unit_code).__dict__)
 
@@ -54,7 +55,8 @@ def get_unit(unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal) -> U
 def create_unit(
     body: UnitIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep
 ) -> Any:
-    """Add a unit (admin)."""
+    """Add a unit (administrators): its code, names in Thai and English, kind and province.
+    A code that exists is a 409; many units at once: `sqs import-units`. Audited."""
 
     def produce() -> UnitOut:
         view = reference.create_unit(uow, principal, reference.UnitView(**body.model_dump()))

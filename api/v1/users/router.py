@@ -78,6 +78,7 @@ def list_users(
 
 @router.get("/{user_id}", response_model=UserOut, responses=problem_responses(401, 403, 404))
 def get_user(user_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> UserOut:
+    """One user (administrators): role, the units or provider the role is bound to, and state."""
     return _out(users.get_user(uow, principal, user_id))
 
 

@@ -67,6 +67,7 @@ def list_webhooks(uow: UowDep, principal: CurrentPrincipal) -> list[WebhookOut]:
 
 @router.get("/{webhook_id}", response_model=WebhookOut, responses=problem_responses(401, 403, 404))
 def get_webhook(webhook_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> WebhookOut:
+    """One webhook endpoint: its URL, events and whether it is active (never its secret)."""
     return _out(webhooks.get_endpoint(uow, principal, webhook_id))
 
 
