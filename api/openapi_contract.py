@@ -9,8 +9,8 @@
 - **Sign-in in Swagger UI.** Beside the pasted bearer token, an OAuth2 password flow against
   ``/auth/token``: the same tokens, offered where a person reads the docs. Declared here rather
   than as a second security dependency, so no request pays for parsing the header twice.
-- **What the form cannot state.** ``grant_type`` is required (the server answers RFC 6749's
-  ``invalid_request`` without it, never a 422).
+- **What the forms cannot state.** ``grant_type`` (sign-in) and ``token`` (revocation) are
+  required: the server answers RFC 6749's ``invalid_request`` without them, never a 422.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def enrich(doc: dict[str, Any], examples: dict[str, Any]) -> None:
     _offer_password_flow(doc)
     schemas = doc["components"]["schemas"]
     schemas["Body_issue_token"]["required"] = ["grant_type"]
+    schemas["Body_revoke_token"]["required"] = ["token"]
     found: dict[str, Any] = {}
     parameters = examples["parameters"]
     for path in doc["paths"].values():
