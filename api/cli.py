@@ -10,6 +10,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from services.errors import AppError, NotFound, Unprocessable
 from services.principal import Principal
 
@@ -17,18 +19,42 @@ from services.principal import Principal
 CLI_OPERATOR = Principal(subject="system:cli", role="admin", username="cli")
 
 
-def _engine():  # type: ignore[no-untyped-def]
-    from api.settings import get_settings
-    from persistence.db import make_engine
+class NoSchema(Exception):
+    """The database has no schema yet: say so in one line, never with a traceback."""
 
-    settings = get_settings()
-    return settings, make_engine(settings.database_url)
+
+def _engine(*, schema_needed: bool = True):  # type: ignore[no-untyped-def]
+    """The settings and an engine for a command. None of these commands signs a token, so the
+    signing secret is not asked for (``serve`` reads the full settings). A command that works
+    on existing data (``schema_needed``) stops with ``NoSchema`` when the database is missing
+    or has no schema, without creating an empty SQLite file on the way."""
+    from sqlalchemy import inspect
+
+    from api.settings import get_offline_settings
+    from persistence.db import is_sqlite, make_engine
+
+    settings = get_offline_settings()
+    url = settings.database_url
+    if schema_needed and is_sqlite(url):
+        database = make_url(url).database
+        if database and database != ":memory:" and not Path(database).exists():
+            raise NoSchema(url)
+    engine = make_engine(url)
+    if schema_needed and not inspect(engine).has_table("alembic_version"):
+        engine.dispose()
+        raise NoSchema(url)
+    return settings, engine
+
+
+def _shown(url: str) -> str:
+    """The database URL without its password, to name in messages."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
     from services.bootstrap import migrate
 
-    _settings, engine = _engine()
+    _settings, engine = _engine(schema_needed=False)
     migrate(engine)
     print("database is at the latest schema")
     return 0
@@ -39,7 +65,7 @@ def cmd_seed_demo(_args: argparse.Namespace) -> int:
     from services.bootstrap import migrate
     from services.demo import seed_demo
 
-    _settings, engine = _engine()
+    _settings, engine = _engine(schema_needed=False)
     migrate(engine)
     with UnitOfWork(engine, write=True) as uow:
         seed_demo(uow)
@@ -163,7 +189,9 @@ def cmd_import_units(args: argparse.Namespace) -> int:
                 "system:cli",
                 data,
                 dry_run=args.dry_run,
-                progress=_progress_bar("dry run" if args.dry_run else "importing"),
+                progress=_progress_bar("dry run" if args.dry_run else "importing")
+                if sys.stderr.isatty()  # a bar in a log file is only noise
+                else None,
             )
         except AppError as error:
             uow.rollback()
@@ -310,11 +338,11 @@ def cmd_export_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from api.settings import get_settings
+    from api.settings import get_offline_settings
     from services.backup import backup_sqlite
 
     try:
-        result = backup_sqlite(get_settings().database_url, args.dest, force=args.force)
+        result = backup_sqlite(get_offline_settings().database_url, args.dest, force=args.force)
     except AppError as error:
         return _fail("backup", error)
     print(f"backed up {result.source} to {result.destination} ({result.size} bytes)")
@@ -361,9 +389,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("serve", help="run the API server (uvicorn)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=1)
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    p.add_argument(
+        "--port", type=int, default=8000, help="port to listen on (default: %(default)s)"
+    )
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default: %(default)s)")
     p.add_argument("--log-level", help="uvicorn's log level (default: SQS_LOG_LEVEL)")
     p.set_defaults(func=cmd_serve)
 
@@ -376,15 +408,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "create-user", help="create a user (password from SQS_NEW_USER_PASSWORD or a prompt)"
     )
-    p.add_argument("username")
+    p.add_argument("username", help="the sign-in name")
     p.add_argument(
         "--role",
         required=True,
         choices=["admin", "unit_officer", "central_provider", "inspector", "viewer"],
+        help="what the user may do",
     )
-    p.add_argument("--unit-code")
-    p.add_argument("--provider-code")
-    p.add_argument("--unit-codes", nargs="*")
+    p.add_argument("--unit-code", help="a unit officer's unit (its code)")
+    p.add_argument("--provider-code", help="a central provider's code (e.g. BLSD)")
+    p.add_argument(
+        "--unit-codes", nargs="*", metavar="CODE", help="the units an inspector inspects"
+    )
     p.add_argument("--email", help="where the user's notices are mailed")
     p.add_argument(
         "--language", choices=["th", "en"], default="th", help="language of the notices (th)"
@@ -414,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
         "nothing is written and the exit status is 2. Codes already known are updated from "
         "the file; units not in the file are left alone. One transaction, audited.",
     )
-    p.add_argument("file", type=Path, metavar="FILE.csv")
+    p.add_argument("file", type=Path, metavar="FILE.csv", help="the units, one per row")
     p.add_argument(
         "--dry-run", action="store_true", help="check the file and say what would change"
     )
@@ -471,7 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
         "SQLite's online backup: a consistent snapshot, taken while the service keeps running. "
         "PostgreSQL databases are backed up with pg_dump instead.",
     )
-    p.add_argument("dest", type=Path, metavar="DEST")
+    p.add_argument("dest", type=Path, metavar="DEST", help="the file to write the copy to")
     p.add_argument("--force", action="store_true", help="replace DEST if it exists")
     p.set_defaults(func=cmd_backup)
     return parser
@@ -486,6 +521,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidSettings as exc:  # one line per problem, each naming its SQS_* variable
         for problem in exc.problems:
             print(f"sqs: {problem}", file=sys.stderr)
+        return 2
+    except NoSchema as exc:
+        print(
+            f"sqs {args.command}: the database {_shown(str(exc))} has no schema yet: "
+            "run `sqs migrate` first (or set SQS_DATABASE_URL to the service's database)",
+            file=sys.stderr,
+        )
         return 2
 
 

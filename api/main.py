@@ -22,9 +22,11 @@ from api.errors import install_error_handlers
 from api.observability import ObservedApp
 from api.observability import install as install_observability
 from api.observability.request_log import flush_access_log
+from api.openapi_contract import install_contract
 from api.problem_docs import install_problem_catalogue
 from api.request_body import UploadsInFlight
 from api.settings import Settings, evidence_config, get_settings, notice_config, smtp_config
+from api.v1.tags import TAGS
 from persistence.db import make_engine, pool_capacity, pool_kept
 from persistence.reads import make_reads
 from persistence.types import utcnow
@@ -142,6 +144,7 @@ def create_app(
         docs_url=None,  # served from vendored assets: api/docs_offline.py
         redoc_url=None,
         generate_unique_id_function=_operation_id,
+        openapi_tags=TAGS,
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -186,4 +189,5 @@ def create_app(
     include_all(app, API_PREFIX)
     install_offline_docs(app)
     install_problem_catalogue(app)
+    install_contract(app)
     return app

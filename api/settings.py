@@ -24,6 +24,11 @@ from services.evidence import StoreConfig
 from services.notice_delivery import SmtpConfig
 from services.notices import NoticeConfig
 
+# The default SQLite database and evidence folder live in var/ beside the code (the checkout's
+# root; /app in the image), not in whatever directory ``sqs`` happens to be run from: run from
+# elsewhere, a relative default would quietly create an empty database there.
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'sqs.db'}"
 DEFAULT_SECRET = "change-me"  # noqa: S105 - a sentinel that the validator refuses outside demo mode
 MIN_SECRET_LENGTH = 32
 DATABASE_BACKENDS = ("sqlite", "postgresql")
@@ -32,7 +37,7 @@ DATABASE_BACKENDS = ("sqlite", "postgresql")
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SQS_", env_file=".env", extra="ignore")
 
-    database_url: str = "sqlite:///./var/sqs.db"
+    database_url: str = DEFAULT_DATABASE_URL
     demo_mode: bool = False
     jwt_secret: str = DEFAULT_SECRET
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
@@ -45,7 +50,7 @@ class Settings(BaseSettings):
     admin_username: str | None = None
     admin_password: str | None = None
     evidence_backend: Literal["filesystem", "database"] = "filesystem"
-    evidence_dir: Path = Path("./var/evidence")
+    evidence_dir: Path = PROJECT_DIR / "var" / "evidence"
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
     # A request body must arrive whole within this many seconds of the request's start, with
     # no gap longer than the idle timeout (408 otherwise; api.request_body).
@@ -58,7 +63,7 @@ class Settings(BaseSettings):
     evidence_max_total_bytes: int = Field(default=500 * 1024 * 1024, ge=1)
     # Whole-round exports (CSV, XLSX, ...) built at once per process, on threads of their own.
     exports_in_flight: int = Field(default=2, ge=1, le=64)
-    page_size_max: int = Field(default=1000, ge=1)
+    page_size_max: int = Field(default=1000, ge=1, le=1000)
     # Sign-in throttling (services/rate_limit): consecutive failures an account may have
     # before it backs off (1 s, doubling, up to the cap); failures one address may have within
     # the window before the address itself is refused; how long a device token is honoured.
@@ -137,7 +142,7 @@ class Settings(BaseSettings):
                 "not a database URL this service supports: use sqlite:///path/to/file.db "
                 "or postgresql://user@host/database"
             )
-        return value
+        return absolute_sqlite_path(value)
 
     @field_validator("cors_origins")
     @classmethod
@@ -211,13 +216,11 @@ class Settings(BaseSettings):
     def _lower_level(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @model_validator(mode="after")
-    def _refuse_unsafe_defaults(self) -> Settings:
-        if self.demo_mode and self.jwt_secret == DEFAULT_SECRET:
-            # Demo mode without a secret: a random one made now, never a fixed one anybody
-            # could sign with. Tokens then die with the process (sqs serve shares one secret
-            # between its workers; scripts/run-demo keeps one beside the demo database).
-            self.jwt_secret = secrets.token_urlsafe(48)
+    def signs_tokens(self) -> bool:
+        """Whether these settings are for a process that issues or checks tokens (the server)."""
+        return True
+
+    def _check_signing(self) -> None:
         weak = self.jwt_secret == DEFAULT_SECRET or len(self.jwt_secret) < MIN_SECRET_LENGTH
         if self.jwt_algorithm == "HS256" and not self.demo_mode and weak:
             raise ValueError(
@@ -228,11 +231,42 @@ class Settings(BaseSettings):
             raise ValueError(
                 "SQS_JWT_ALGORITHM=RS256 needs SQS_JWT_PRIVATE_KEY and SQS_JWT_PUBLIC_KEY"
             )
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_defaults(self) -> Settings:
+        if self.demo_mode and self.jwt_secret == DEFAULT_SECRET:
+            # Demo mode without a secret: a random one made now, never a fixed one anybody
+            # could sign with. Tokens then die with the process (sqs serve shares one secret
+            # between its workers; scripts/run-demo keeps one beside the demo database).
+            self.jwt_secret = secrets.token_urlsafe(48)
+        if self.signs_tokens():
+            self._check_signing()
         if bool(self.smtp_username) != bool(self.smtp_password):
             raise ValueError("SQS_SMTP_USERNAME and SQS_SMTP_PASSWORD go together")
         if bool(self.admin_username) != bool(self.admin_password):
             raise ValueError("SQS_ADMIN_USERNAME and SQS_ADMIN_PASSWORD go together")
         return self
+
+
+class OfflineSettings(Settings):
+    """Settings for command-line work on the database (export, import, migrate, backup): such
+    a command signs and checks no token, so it does not need the signing secret or keys."""
+
+    def signs_tokens(self) -> bool:
+        return False
+
+
+def absolute_sqlite_path(url: str) -> str:
+    """A relative SQLite path made absolute against the current directory, once, when the
+    settings are read: the process (and alembic, and a later ``chdir``) then all mean the same
+    file. Other URLs are returned as they are."""
+    parsed = make_url(normalise_url(url))
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return url
+    if database.startswith("file:") or Path(database).is_absolute():
+        return url
+    return parsed.set(database=str(Path(database).resolve())).render_as_string(hide_password=False)
 
 
 class InvalidSettings(Exception):
@@ -290,6 +324,14 @@ def notice_config(settings: Settings) -> NoticeConfig:
         reminder_days=tuple(settings.notice_reminder_days),
         mail_enabled=bool(settings.smtp_host),
     )
+
+
+def get_offline_settings() -> Settings:
+    """The settings of a command that signs no token (see ``OfflineSettings``)."""
+    try:
+        return OfflineSettings()
+    except ValidationError as exc:
+        raise InvalidSettings(problems_of(exc)) from None
 
 
 def evidence_config(settings: Settings) -> StoreConfig:

@@ -20,7 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from domain.framework import IndicatorKind
+from domain.framework import Framework, IndicatorKind
 from domain.numbers import decimal_text, fmt4
 from domain.values import IndicatorValue
 
@@ -43,6 +43,17 @@ RULE_SCORED_AS_MISSING = "scored_as_missing"
 
 LEVEL_BELOW_STANDARD = "below_standard"
 LEVEL_INCOMPLETE = "incomplete"
+# Names of the two levels no framework defines a rule for (a unit is one when it meets none).
+RESERVED_LEVEL_NAMES = {
+    LEVEL_BELOW_STANDARD: ("ต่ำกว่ามาตรฐาน", "Below standard"),
+    LEVEL_INCOMPLETE: ("ข้อมูลไม่ครบถ้วน", "Incomplete"),
+}
+
+
+def level_names(framework: Framework) -> dict[str, tuple[str, str]]:
+    """Every level a unit can have under ``framework``: code -> (Thai name, English name)."""
+    return {lv.code: (lv.name_th, lv.name_en) for lv in framework.levels} | RESERVED_LEVEL_NAMES
+
 
 FORMULA = "score = k + (A - Lk) / (Lk+1 - Lk)"
 

@@ -223,10 +223,7 @@ def import_values(
             events.emit(
                 uow,
                 "score.changed",
-                {
-                    "round_id": round_id,
-                    "reason": "central_values",
-                    "units": len({k[0] for k in parsed}),
-                },
+                events.round_facts(rnd, fy.year_be)
+                | {"reason": "central_values", "units": len({k[0] for k in parsed})},
             )
     return result

@@ -2,6 +2,10 @@
 
 Webhook delivery reads the outbox afterwards; an event is never lost when the process stops
 between the write and the delivery, because both commit or neither does.
+
+A payload carries what a receiver needs to act without calling back: the round's year, months
+and dates, the unit's names, and for an approval the score and level. Its ``version`` says
+which shape it has; fields are only ever added within a version.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from persistence.tables import OutboxEventRow
+from persistence.tables import OutboxEventRow, RoundRow, UnitRow
 from persistence.types import utcnow
 from persistence.unit_of_work import UnitOfWork
 
@@ -34,13 +38,46 @@ def event_row(
 ) -> OutboxEventRow:
     """An outbox row; ``event_id`` names an event that must happen once (a deadline's reminder)."""
     assert event_type in EVENT_TYPES + NOTICE_ONLY_TYPES, event_type
-    payload = {"type": event_type, "timestamp": now.isoformat(), "data": data}
+    payload = {
+        "version": PAYLOAD_VERSION,
+        "type": event_type,
+        "timestamp": now.isoformat(),
+        "data": data,
+    }
     return OutboxEventRow(
         event_id=event_id or f"msg_{uuid.uuid4().hex}",
         event_type=event_type,
         payload=json.dumps(payload, ensure_ascii=False, default=str),
         created_at=now,
     )
+
+
+# 2: the first versioned payload (round dates, unit names, the approved score and level);
+# payloads without ``version`` were sent before it and carried ids only.
+PAYLOAD_VERSION = 2
+
+
+def round_facts(rnd: RoundRow, year_be: int) -> dict[str, Any]:
+    """What a receiver needs to know about the round an event is about."""
+    return {
+        "round_id": rnd.id,
+        "year_be": year_be,
+        "months": rnd.months,
+        "period_start": rnd.period_start.isoformat(),
+        "period_end": rnd.period_end.isoformat(),
+        "deadline": rnd.deadline.isoformat(),
+    }
+
+
+def unit_facts(unit: UnitRow) -> dict[str, Any]:
+    """What a receiver needs to know about the unit an event is about."""
+    return {
+        "unit_code": unit.code,
+        "unit_name_th": unit.name_th,
+        "unit_name_en": unit.name_en,
+        "unit_kind": unit.kind,
+        "province": unit.province,
+    }
 
 
 def emit(uow: UnitOfWork, event_type: str, data: dict[str, Any]) -> None:

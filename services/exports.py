@@ -2,13 +2,17 @@
 
 XLSX (openpyxl): the round scoreboard and one unit's report. Rules that hold in every sheet:
 
-- **Decimal quantities are text cells** holding exactly the API's strings (scores ``"3.5000"``,
-  values ``"92.5"``). An Excel number is an IEEE binary double: ``3.8717`` would be stored as
-  3.87169999…, trailing zeros vanish (``"4.5000"`` → 4.5), and a sum or a comparison made in
-  the sheet could move a unit across the 3.00 or 4.50 line that the API decided exactly. Text
-  keeps the sheet identical to the JSON; a user who wants arithmetic converts deliberately.
-- Counts, indicator numbers and milestone steps are integers (exact in a double) and are
-  numeric cells; yes/no flags are boolean cells.
+- **Scores are numbers shown with 4 decimals** (``0.0000``), so people can sort, filter and
+  chart them. The API decided each score exactly and rounded it to 4 decimals; the cell holds
+  the nearest double, which shows the same 4 digits and compares against 3.00 or 4.50 as the
+  exact value does (rounding to a double keeps order, and both lines are exact doubles).
+- Other decimal quantities (values ``"92.5"``, weights, money) stay text cells with exactly
+  the API's strings: their number of decimals varies and carries meaning.
+- Counts, indicator numbers and milestone steps are integers and yes/no flags are booleans.
+- Dates are date cells; moments (``submitted_at``) are date-time cells in Bangkok time (Excel
+  has no time zones, so the sheet says which one it uses).
+- Codes travel with their names in Thai and English (levels, indicators, dimensions), and
+  columns are as wide as their longest text, within bounds.
 - Every text cell is forced to the string type, so a narrative that starts with ``=`` is never
   stored as a formula (no formula injection), and characters XLSX cannot hold (C0 controls) are
   dropped. Thai text is written as is (XLSX is UTF-8 XML).
@@ -24,34 +28,38 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.calendar import BANGKOK, be_to_ce
 from domain.errors import UnknownRound
+from domain.results import level_names
 from persistence.unit_of_work import UnitOfWork
-from services import reports, scores
+from services import reports, scores, xlsx
 from services.access import REFERENCE_READERS, require_role
 from services.principal import Principal
 from services.reference import get_fiscal_year, require_round, require_unit
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CALENDAR_MEDIA_TYPE = "text/calendar; charset=utf-8"
-SCOREBOARD_HEADER = ["unit_code", "name_th", "name_en", "kind", "province", "overall", "level"]
-BOLD = Font(bold=True)
-
-
+SCOREBOARD_HEADER = [
+    "unit_code",
+    "name_th",
+    "name_en",
+    "kind",
+    "province",
+    "overall",
+    "level",
+    "level_name_th",
+    "level_name_en",
+]
 # --- XLSX helpers -----------------------------------------------------------------------------
 
 
-SCOREBOARD_CSV_HEADER = ["unit_code", "name_th", "name_en", "kind", "province", "overall", "level"]
+SCOREBOARD_CSV_HEADER = SCOREBOARD_HEADER
 
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -81,7 +89,7 @@ def scoreboard_csv(rows: list[scores.ScoreRow]) -> bytes:
     for r in rows:
         writer.writerow(
             [csv_text(t) for t in (r.unit_code, r.name_th, r.name_en, r.kind, r.province or "")]
-            + [r.overall or "", r.level]
+            + [r.overall or "", r.level, csv_text(r.level_name_th), csv_text(r.level_name_en)]
             + [r.indicator_scores.get(str(n)) or "" for n in numbers]
             + [r.report_state, "" if r.on_time is None else str(r.on_time).lower()]
         )
@@ -102,58 +110,13 @@ def scoreboard_csv_export(
     return scoreboard_csv(rows)
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Any) -> None:
-    """Write one cell by the rules above (text stays text, numbers only when exact)."""
-    if value is None:
-        return
-    if isinstance(value, date):  # datetime too: ISO text, exactly as the JSON
-        value = value.isoformat()
-    if isinstance(value, str):
-        cell = ws.cell(row=row, column=col, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"
-        return
-    if isinstance(value, bool | int):
-        ws.cell(row=row, column=col, value=value)
-        return
-    raise TypeError(f"no XLSX rule for {type(value).__name__}")  # e.g. a float slipped in
-
-
-def _table(ws: Worksheet, header: list[str], rows: Iterable[list[Any]], *, start: int = 1) -> int:
-    """A header row in bold and the rows under it; returns the next free row."""
-    for c, name in enumerate(header, start=1):
-        _put(ws, start, c, name)
-        ws.cell(row=start, column=c).font = BOLD
-    r = start + 1
-    for values in rows:
-        for c, value in enumerate(values, start=1):
-            _put(ws, r, c, value)
-        r += 1
-    for c, name in enumerate(header, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = max(10, min(60, len(name) + 4))
-    return r
-
-
-def _pairs(ws: Worksheet, pairs: Iterable[tuple[str, Any]]) -> None:
-    for r, (label, value) in enumerate(pairs, start=1):
-        _put(ws, r, 1, label)
-        ws.cell(row=r, column=1).font = BOLD
-        _put(ws, r, 2, value)
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 60
-
-
-def _save(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 # --- the scoreboard ---------------------------------------------------------------------------
 
 
 def scoreboard_xlsx(uow: UnitOfWork, actor: Principal, round_id: int) -> bytes:
     """The round's scoreboard: the same rows and strings as ``GET /rounds/{id}/scores``."""
-    rows, _ = scores.scoreboard(uow, actor, round_id)
+    found = scores.board(uow, actor, round_id)
+    rows = found.rows
     round_row, fy = require_round(uow, round_id)
     numbers = sorted({int(k) for r in rows for k in r.indicator_scores})
     wb = Workbook()
@@ -162,36 +125,52 @@ def scoreboard_xlsx(uow: UnitOfWork, actor: Principal, round_id: int) -> bytes:
     ws.title = "Scores"
     header = SCOREBOARD_HEADER + [f"indicator_{n}" for n in numbers]
     header += ["report_state", "submitted_at", "on_time"]
-    _table(
+    xlsx.table(
         ws,
         header,
         (
-            [r.unit_code, r.name_th, r.name_en, r.kind, r.province, r.overall, r.level]
-            + [r.indicator_scores.get(str(n)) for n in numbers]
+            [r.unit_code, r.name_th, r.name_en, r.kind, r.province, xlsx.score_cell(r.overall)]
+            + [r.level, r.level_name_th, r.level_name_en]
+            + [xlsx.score_cell(r.indicator_scores.get(str(n))) for n in numbers]
             + [r.report_state, r.submitted_at, r.on_time]
             for r in rows
         ),
     )
     ws.freeze_panes = "B2"
+    legend = wb.create_sheet("Indicators")
+    xlsx.table(
+        legend,
+        ["column", "indicator_no", "code", "name_th", "name_en"],
+        (
+            [f"indicator_{i['indicator_no']}", *i.values()]
+            for i in scores.indicator_legend(found.framework)
+        ),
+    )
+    levels = wb.create_sheet("Levels")
+    xlsx.table(
+        levels,
+        ["level", "name_th", "name_en"],
+        ([code, th, en] for code, (th, en) in level_names(found.framework).items()),
+    )
     about = wb.create_sheet("Round")
-    _pairs(
+    xlsx.pairs(
         about,
         [
             ("ปีงบประมาณ / fiscal year (B.E.)", fy.year_be),
             ("รอบ / round (months)", round_row.months),
             ("round_id", round_row.id),
+            ("เวลา / times", "เวลาประเทศไทย / Bangkok time (UTC+7)"),
             ("ช่วงผลการดำเนินงาน / period", f"{round_row.period_start} – {round_row.period_end}"),
             ("กำหนดส่ง / deadline", round_row.deadline),
             ("สถานะรอบ / round status", round_row.status),
             ("หน่วยงาน / units", len(rows)),
             (
                 "หมายเหตุ / note",
-                "คะแนนเป็นข้อความทศนิยม 4 ตำแหน่ง ตรงกับ API / scores are exact "
-                "4-decimal text, as in the API",
+                "คะแนนแสดงทศนิยม 4 ตำแหน่ง ตรงกับ API / scores show the API's 4 decimals",
             ),
         ],
     )
-    return _save(wb)
+    return xlsx.save(wb)
 
 
 # --- one unit's report ------------------------------------------------------------------------
@@ -220,7 +199,7 @@ def report_xlsx(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str
     summary = wb.active
     assert summary is not None
     summary.title = "Report"
-    _pairs(
+    xlsx.pairs(
         summary,
         [
             ("ปีงบประมาณ / fiscal year (B.E.)", view.year_be),
@@ -232,8 +211,11 @@ def report_xlsx(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str
             ("ส่งเมื่อ / submitted at", view.submitted_at),
             ("ตรงเวลา / on time", view.on_time),
             ("กำหนดส่ง / deadline", view.deadline),
-            ("คะแนนรวม / overall", doc["overall"]),
+            ("คะแนนรวม / overall", xlsx.score_cell(doc["overall"])),
             ("ระดับ / level", doc["level"]),
+            ("ชื่อระดับ", doc["level_name_th"]),
+            ("level name", doc["level_name_en"]),
+            ("เวลา / times", "เวลาประเทศไทย / Bangkok time (UTC+7)"),
             ("ฐานคะแนนรวม / overall basis", doc["overall_basis"]),
             ("วิธีคำนวณ / overall formula", doc["explanation"]["overall_formula"]),
             ("ไม่มีข้อมูล / missing indicators", ", ".join(map(str, doc["missing"])) or None),
@@ -281,8 +263,8 @@ def report_xlsx(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str
                 ind.source,
                 given.get("value"),
                 given.get("steps"),
-                given.get("score_given"),
-                result.get("score"),
+                xlsx.score_cell(given.get("score_given")),
+                xlsx.score_cell(result.get("score")),
                 result.get("status"),
                 _explanation_text(result),
                 entry.narrative if entry else None,
@@ -290,12 +272,12 @@ def report_xlsx(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str
                 entry.suggestions if entry else None,
             ]
         )
-    _table(ws, header, rows)
+    xlsx.table(ws, header, rows)
     ws.freeze_panes = "B2"
 
     dims = wb.create_sheet("Dimensions")
     names = {d.code: d for d in framework.dimensions}
-    _table(
+    xlsx.table(
         dims,
         ["code", "name_th", "name_en", "weight", "weight_used", "score", "note"],
         (
@@ -305,7 +287,7 @@ def report_xlsx(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str
                 names[d["code"]].name_en if d["code"] in names else None,
                 d["weight"],
                 d["weight_used"],
-                d["score"],
+                xlsx.score_cell(d["score"]),
                 d["note"],
             ]
             for d in doc["dimensions"]
@@ -313,12 +295,12 @@ def report_xlsx(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str
     )
 
     comments = wb.create_sheet("Comments")
-    _table(
+    xlsx.table(
         comments,
         ["indicator_no", "comment", "author", "created_at"],
         ([c.indicator_no, c.comment, c.author, c.created_at] for c in view.comments),
     )
-    return _save(wb)
+    return xlsx.save(wb)
 
 
 # --- iCalendar ----------------------------------------------------------------------------------

@@ -277,7 +277,7 @@ def set_round_status(uow: UnitOfWork, actor: Principal, round_id: int, status: s
         events.emit(
             uow,
             "round.closed",
-            {"round_id": round_id, "year_be": fy.year_be, "months": locked.months},
+            events.round_facts(locked, fy.year_be),
         )
     return round_view(locked, fy.year_be)
 

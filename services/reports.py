@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from domain.calendar import is_on_time
 from domain.errors import DomainError, RequirementsUnmet
 from domain.framework import Framework
@@ -31,7 +33,7 @@ from persistence.tables import (
     UnitRow,
 )
 from persistence.unit_of_work import UnitOfWork
-from services import audit, events
+from services import audit, events, scores
 from services.access import check_report_edit, check_report_read, check_review, require_admin
 from services.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
 from services.principal import Principal
@@ -77,6 +79,11 @@ def _load(uow: UnitOfWork, round_id: int, unit_code: str, *, for_update: bool = 
         uow.repos.reference.lock_unit(unit.id)
         report = uow.repos.reporting.report(rnd.id, unit.id, for_update=True)
     return Context(rnd, fy, unit, framework, report)
+
+
+def _facts(ctx: Context) -> dict[str, Any]:
+    """The round and unit of a report event, as its payload names them."""
+    return events.round_facts(ctx.round, ctx.fiscal_year.year_be) | events.unit_facts(ctx.unit)
 
 
 def _view(uow: UnitOfWork, ctx: Context) -> ReportView:
@@ -470,12 +477,7 @@ def submit(
     events.emit(
         uow,
         "report.submitted",
-        {
-            "round_id": round_id,
-            "unit_code": unit_code,
-            "on_time": report.on_time,
-            "submitted_at": now.isoformat(),
-        },
+        _facts(ctx) | {"on_time": report.on_time, "submitted_at": now.isoformat()},
     )
     return _view(uow, ctx)
 
@@ -545,11 +547,7 @@ def return_report(
         before={"state": before.value},
         after={"state": ctx.report.state, "comments": list(comments)},
     )
-    events.emit(
-        uow,
-        "report.returned",
-        {"round_id": round_id, "unit_code": unit_code, "comments": list(comments)},
-    )
+    events.emit(uow, "report.returned", _facts(ctx) | {"comments": list(comments)})
     return _view(uow, ctx)
 
 
@@ -578,7 +576,14 @@ def approve(
         before={"state": before.value},
         after={"state": ctx.report.state},
     )
-    events.emit(uow, "report.approved", {"round_id": round_id, "unit_code": unit_code})
+    score = orjson.loads(scores.unit_score(uow, actor, round_id, unit_code))
+    events.emit(
+        uow,
+        "report.approved",
+        _facts(ctx)
+        | {"approved_at": now.isoformat()}
+        | {k: score[k] for k in ("overall", "level", "level_name_th", "level_name_en")},
+    )
     return _view(uow, ctx)
 
 

@@ -16,6 +16,7 @@ import orjson
 from domain.errors import ValueInvalid
 from domain.framework import Framework
 from domain.messages import problem
+from domain.results import level_names
 from domain.scoring import ScoreResult, evaluate
 from domain.summary import summarize
 from domain.values import parse_values
@@ -31,8 +32,20 @@ from services.reference import require_round, require_unit
 from services.values import merge_values, sources
 
 
-def score_document(result: ScoreResult) -> dict[str, Any]:
-    return result.to_dict()
+def score_document(result: ScoreResult, framework: Framework) -> dict[str, Any]:
+    """The domain's score document with the names people read beside the codes: the level's,
+    and each indicator's and dimension's, in Thai and English."""
+    doc = result.to_dict()
+    doc["level_name_th"], doc["level_name_en"] = level_names(framework)[result.level]
+    indicators = {i.indicator_no: i for i in framework.indicators}
+    for item in doc["indicators"]:
+        indicator = indicators[item["indicator_no"]]
+        item["name_th"], item["name_en"] = indicator.name_th, indicator.name_en
+    dimensions = {d.code: d for d in framework.dimensions}
+    for item in doc["dimensions"]:
+        dimension = dimensions[item["code"]]
+        item["name_th"], item["name_en"] = dimension.name_th, dimension.name_en
+    return doc
 
 
 def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str) -> bytes:
@@ -90,7 +103,7 @@ def _score_body(
         "months": ru.months,
         "unit_code": ru.unit_code,
         "framework_id": ru.framework_id,
-    } | score_document(result)
+    } | score_document(result, framework)
     body = orjson.dumps(doc)
     _documents.put(key, body)
     return body
@@ -157,6 +170,8 @@ class ScoreRow:
     report_state: str
     submitted_at: Any
     on_time: bool | None
+    level_name_th: str
+    level_name_en: str
 
 
 # What a scoreboard row keeps of a score: (overall, level, indicator scores by number).
@@ -210,6 +225,7 @@ def _score_rows(
     source_of = sources(framework)
     keys = tuple(str(i.indicator_no) for i in framework.indicators)
     get_values = values.get
+    names = level_names(framework)
     no_values: tuple[BoardValue, ...] = ()
     rows: list[ScoreRow] = []
     append = rows.append
@@ -233,6 +249,7 @@ def _score_rows(
                 "draft" if state is None else state,  # no report yet
                 submitted_at,
                 on_time,
+                *names[scored[1]],
             )
         )
     return rows
@@ -243,6 +260,39 @@ def _fmt(value: Any) -> str | None:
 
 
 def scoreboard(
+    uow: UnitOfWork, actor: Principal, round_id: int, **filters: Any
+) -> tuple[list[ScoreRow], str | None]:
+    """Scores of the round's participating units, ordered by unit code.
+
+    Returns (rows, the unit code to continue after — None on the last page); ``filters`` are
+    ``board``'s (``level``, ``kind``, ``after``, ``page_size``)."""
+    found = board(uow, actor, round_id, **filters)
+    return found.rows, found.next_after
+
+
+@dataclass(slots=True)
+class Board:
+    """A scoreboard page and the framework it was scored with (for the indicators' names)."""
+
+    rows: list[ScoreRow]
+    next_after: str | None
+    framework: Framework
+
+
+def indicator_legend(framework: Framework) -> list[dict[str, Any]]:
+    """What the keys of a row's ``indicator_scores`` stand for, in Thai and English."""
+    return [
+        {
+            "indicator_no": i.indicator_no,
+            "code": i.code,
+            "name_th": i.name_th,
+            "name_en": i.name_en,
+        }
+        for i in framework.indicators
+    ]
+
+
+def board(
     uow: UnitOfWork,
     actor: Principal,
     round_id: int,
@@ -251,10 +301,11 @@ def scoreboard(
     kind: str | None = None,
     after: str | None = None,
     page_size: int | None = None,
-) -> tuple[list[ScoreRow], str | None]:
-    """Scores of the round's participating units, ordered by unit code.
+) -> Board:
+    """Scores of the round's participating units, ordered by unit code, and the framework
+    they were scored with (for the callers that name indicators).
 
-    Returns (rows, the unit code to continue after — None on the last page). ``page_size``
+    ``next_after`` is the unit code to continue after — None on the last page. ``page_size``
     None means the whole round at once (CSV). A page costs a fixed handful of statements; with
     a level filter, further chunks are read until the page is full.
     """
@@ -277,7 +328,7 @@ def scoreboard(
         has_more = page_size is not None and len(units) > page_size
         units = units[:page_size] if page_size is not None else units
         if not units:
-            return out, None
+            return Board(out, None, framework)
         # A page reads the values of its own units' code range only (and kind, if filtered),
         # not-applicable marks included.
         page = None if page_size is None else (units[0].code, units[-1].code)
@@ -290,9 +341,9 @@ def scoreboard(
             out.append(row)
             if page_size is not None and len(out) == page_size:
                 more = has_more or row.unit_code != units[-1].code
-                return out, (row.unit_code if more else None)
+                return Board(out, row.unit_code if more else None, framework)
         if not has_more:
-            return out, None
+            return Board(out, None, framework)
         cursor = units[-1].code
 
 
@@ -349,4 +400,4 @@ def simulate(
             [problem("unknown_indicator", field="not_applicable", indicator_no=n) for n in unknown],
         )
     parsed = parse_values(framework, values)
-    return score_document(evaluate(framework, parsed, not_applicable, round_closed))
+    return score_document(evaluate(framework, parsed, not_applicable, round_closed), framework)

@@ -542,3 +542,22 @@ def test_a_password_change_ends_existing_access_tokens(client, make_user):
         ).status_code
         == 200
     )
+
+
+@pytest.mark.parametrize(
+    "client_header", [None, "Basic Og==", "Basic dW5kZWZpbmVkOnVuZGVmaW5lZA=="]
+)
+def test_swagger_ui_password_flow_signs_in(client: TestClient, alice: str, client_header) -> None:
+    """Swagger UI's Authorize (the document's OAuth2 password flow) posts the form with an
+    empty ``scope`` and, by default, an empty client in HTTP Basic (``:`` or, unset,
+    ``undefined:undefined``); the password grant ignores the client, and the answer's token
+    opens the API."""
+    from api.openapi_contract import TOKEN_URL as DOCUMENTED
+
+    assert DOCUMENTED == TOKEN_URL
+    headers = {"Authorization": client_header} if client_header else {}
+    form = {"grant_type": "password", "username": alice, "password": PASSWORD, "scope": ""}
+    r = client.post(DOCUMENTED, data=form, headers=headers)
+    assert r.status_code == 200, r.text
+    bearer = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    assert client.get("/api/v1/me", headers=bearer).json()["username"] == alice

@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import io
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -72,35 +74,59 @@ def test_scoreboard_xlsx_holds_the_same_strings_as_the_json(client, world, admin
         f"/api/v1/rounds/{world.r6}/scores", headers=admin, params={"page_size": 1000}
     ).json()["items"]
     wb = workbook(client.get(f"/api/v1/rounds/{world.r6}/scores.xlsx", headers=admin))
-    assert wb.sheetnames == ["Scores", "Round"]
+    assert wb.sheetnames == ["Scores", "Indicators", "Levels", "Round"]
     header, rows = rows_of(wb["Scores"])
-    assert header[:7] == ["unit_code", "name_th", "name_en", "kind", "province", "overall", "level"]
+    assert header[:9] == [
+        "unit_code",
+        "name_th",
+        "name_en",
+        "kind",
+        "province",
+        "overall",
+        "level",
+        "level_name_th",
+        "level_name_en",
+    ]
     assert (
         [r["unit_code"] for r in rows] == [b["unit_code"] for b in board] == ["BKK01", "CMI", "KKN"]
     )
+
+    def shown(number: float | None) -> str | None:  # what the cell's 0.0000 format shows
+        return None if number is None else f"{number:.4f}"
+
     for json_row, xlsx_row in zip(board, rows, strict=True):
         assert xlsx_row["name_th"] == json_row["name_th"]  # Thai intact
-        assert xlsx_row["overall"] == json_row["overall"]  # the exact 4-decimal string, or None
+        assert shown(xlsx_row["overall"]) == json_row["overall"]  # the same 4 decimals, or None
         assert xlsx_row["level"] == json_row["level"]
+        assert xlsx_row["level_name_th"] == json_row["level_name_th"]
+        assert xlsx_row["level_name_en"] == json_row["level_name_en"]
         for no, score in json_row["indicator_scores"].items():
-            assert xlsx_row[f"indicator_{no}"] == score
+            assert shown(xlsx_row[f"indicator_{no}"]) == score
         assert xlsx_row["report_state"] == json_row["report_state"]
     by_unit = {r["unit_code"]: r for r in rows}
-    assert by_unit["BKK01"]["overall"] == "3.8717" and by_unit["KKN"]["overall"] is None
+    assert by_unit["BKK01"]["overall"] == 3.8717 and by_unit["KKN"]["overall"] is None
+    assert by_unit["BKK01"]["level_name_en"] == "Standard"
     assert by_unit["KKN"]["level"] == "incomplete"
-    # decimals are text cells: no binary float can move a score
+    assert by_unit["KKN"]["level_name_th"] == "ข้อมูลไม่ครบถ้วน"
+    # scores are numbers shown with 4 decimals
     ws = wb["Scores"]
-    overall_col = header.index("overall") + 1
-    assert ws.cell(row=2, column=overall_col).data_type == "s"
-    assert all(
-        isinstance(v, str)
-        for r in rows
-        for k, v in r.items()
-        if k.startswith("indicator_") and v is not None
-    )
+    overall = ws.cell(row=2, column=header.index("overall") + 1)
+    assert overall.data_type == "n" and overall.number_format == "0.0000"
+    three = ws.cell(row=2, column=header.index("indicator_3") + 1)
+    assert three.data_type == "n" and three.number_format == "0.0000"
+    # columns wide enough for the Thai names (marks above and below take no width)
+    name_width = ws.column_dimensions["B"].width
+    assert name_width >= max(len(r["name_th"]) for r in rows) - 12
+    legend = {r["column"]: r for r in rows_of(wb["Indicators"])[1]}
+    assert sorted(legend, key=lambda c: int(c.split("_")[1])) == [
+        f"indicator_{n}" for n in range(1, 11)
+    ]
+    assert all(r["name_th"] and r["name_en"] for r in legend.values())
+    levels = {r["level"]: r for r in rows_of(wb["Levels"])[1]}
+    assert set(levels) == {"best_practice", "standard", "below_standard", "incomplete"}
     about = {r[0]: r[1] for r in wb["Round"].iter_rows(values_only=True)}
     assert about["ปีงบประมาณ / fiscal year (B.E.)"] == 2558
-    assert about["กำหนดส่ง / deadline"] == "2015-04-10"
+    assert about["กำหนดส่ง / deadline"] == datetime(2015, 4, 10)  # a date cell
 
 
 def test_scoreboard_xlsx_follows_scoreboard_access(client, world, admin, make_user):
@@ -148,8 +174,13 @@ def test_report_xlsx_has_values_scores_explanations_and_comments(client, world, 
     wb = workbook(client.get(f"{report}.xlsx", headers=officer))
     assert wb.sheetnames == ["Report", "Indicators", "Dimensions", "Comments"]
     summary = {r[0]: r[1] for r in wb["Report"].iter_rows(values_only=True)}
-    assert summary["คะแนนรวม / overall"] == score["overall"] == "3.8717"
+    assert summary["คะแนนรวม / overall"] == 3.8717 and score["overall"] == "3.8717"
     assert summary["ระดับ / level"] == "standard"
+    assert summary["ชื่อระดับ"] == score["level_name_th"] and summary["level name"] == "Standard"
+    submitted = client.get(report, headers=officer).json()["submitted_at"]
+    in_bangkok = datetime.fromisoformat(submitted).astimezone(ZoneInfo("Asia/Bangkok"))
+    # a date-time cell in Bangkok time, to the second
+    assert summary["ส่งเมื่อ / submitted at"] == in_bangkok.replace(tzinfo=None, microsecond=0)
     assert summary["สถานะรายงาน / report state"] == "returned"
     assert summary["ชื่อหน่วยงาน"] == "สำนักงานสวัสดิการและคุ้มครองแรงงานกรุงเทพมหานครพื้นที่ 1"
 
@@ -157,10 +188,11 @@ def test_report_xlsx_has_values_scores_explanations_and_comments(client, world, 
     by_no = {r["indicator_no"]: r for r in rows}
     assert sorted(by_no) == list(range(1, 11))
     for item in score["indicators"]:
-        assert by_no[item["indicator_no"]]["score"] == item["score"]
+        shown = by_no[item["indicator_no"]]["score"]
+        assert (None if shown is None else f"{shown:.4f}") == item["score"]
         assert by_no[item["indicator_no"]]["status"] == item["status"]
     three = by_no[3]
-    assert three["value"] == "92.5" and three["score"] == "3.5000"
+    assert three["value"] == "92.5" and three["score"] == 3.5
     assert three["explanation"].startswith("score = k + (A - Lk) / (Lk+1 - Lk) = 3 + (92.5 - 90)")
     assert three["narrative"] == NARRATIVE
     assert three["problems"] == INJECTION  # text, never a formula
@@ -170,10 +202,12 @@ def test_report_xlsx_has_values_scores_explanations_and_comments(client, world, 
     assert ws.cell(row=row_3, column=problems_col).data_type == "s"
     assert three["suggestions"] == "ควรเพิ่มช่องทางออนไลน์"  # the control character is dropped
     assert by_no[7]["steps"] == 3 and isinstance(by_no[7]["steps"], int)
-    assert by_no[10]["score_given"] == "4.0000" and by_no[1]["source"] == "BLSD"
+    assert by_no[10]["score_given"] == 4 and by_no[1]["source"] == "BLSD"
 
     _h, dims = rows_of(wb["Dimensions"])
-    assert [d["score"] for d in dims] == [d["score"] for d in score["dimensions"]]
+    assert [None if d["score"] is None else f"{d['score']:.4f}" for d in dims] == [
+        d["score"] for d in score["dimensions"]
+    ]
     _h, comments = rows_of(wb["Comments"])
     assert [(c["indicator_no"], c["comment"]) for c in comments] == [
         (3, "โปรดแนบแบบสำรวจความพึงพอใจ")
@@ -308,3 +342,17 @@ def test_calendar_subscription_authentication(client, world, make_user):
         ).status_code
         == 404
     )
+
+
+def test_scoreboard_csv_names_each_level_in_thai_and_english(client, world, admin):
+    supply_all(client, world, admin)
+    url = f"/api/v1/rounds/{world.r6}/scores"
+    board = {r["unit_code"]: r for r in client.get(url, headers=admin).json()["items"]}
+    text = client.get(url, headers=admin, params={"format": "csv"}).content.decode("utf-8-sig")
+    header, *lines = [line.split(",") for line in text.splitlines()]
+    assert header[6:9] == ["level", "level_name_th", "level_name_en"]
+    for line in lines:
+        row = dict(zip(header, line, strict=True))
+        assert row["level_name_th"] == board[row["unit_code"]]["level_name_th"]
+        assert row["level_name_en"] == board[row["unit_code"]]["level_name_en"]
+    assert {r["level_name_en"] for r in board.values()} == {"Standard", "Incomplete"}

@@ -240,3 +240,38 @@ def test_scoreboard_follows_every_change_of_its_inputs(client, world, make_user)
     marked = agree()
     assert marked["BKK01"]["indicator_scores"]["4"] is None
     assert marked["BKK01"]["overall"] != after["BKK01"]["overall"]
+
+
+def test_scores_name_levels_indicators_and_dimensions_in_thai_and_english(client, world, make_user):
+    from domain.framework import default_framework
+
+    framework = default_framework()
+    h = _admin(client, make_user)
+    supply(client, world)
+    doc = client.get(f"/api/v1/rounds/{world.r6}/units/BKK01/score", headers=h).json()
+    standard = next(lv for lv in framework.levels if lv.code == "standard")
+    assert (doc["level_name_th"], doc["level_name_en"]) == (standard.name_th, standard.name_en)
+    by_no = {i.indicator_no: i for i in framework.indicators}
+    for item in doc["indicators"]:
+        indicator = by_no[item["indicator_no"]]
+        assert (item["name_th"], item["name_en"]) == (indicator.name_th, indicator.name_en)
+    dims = {d.code: d for d in framework.dimensions}
+    assert all(d["name_th"] == dims[d["code"]].name_th for d in doc["dimensions"])
+
+    page = client.get(f"/api/v1/rounds/{world.r6}/scores", headers=h).json()
+    rows = {r["unit_code"]: r for r in page["items"]}
+    assert rows["BKK01"]["level_name_en"] == standard.name_en
+    assert (rows["KKN"]["level_name_th"], rows["KKN"]["level_name_en"]) == (
+        "ข้อมูลไม่ครบถ้วน",
+        "Incomplete",
+    )
+    legend = {i["indicator_no"]: i for i in page["indicators"]}
+    assert sorted(str(n) for n in legend) == sorted(rows["BKK01"]["indicator_scores"])
+    assert legend[3]["name_th"] == by_no[3].name_th and legend[3]["name_en"] == by_no[3].name_en
+
+    simulated = client.post(
+        "/api/v1/score-simulations",
+        headers=h,
+        json={"framework_id": world.framework_id, "values": []},
+    ).json()
+    assert simulated["level"] == "incomplete" and simulated["level_name_en"] == "Incomplete"

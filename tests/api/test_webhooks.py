@@ -363,3 +363,41 @@ def test_webhook_routes_are_admin_only(client, world, make_user):
         == 403
     )
     assert client.get("/api/v1/webhooks").status_code == 401
+
+
+def test_payloads_carry_what_a_receiver_acts_on_without_calling_back(
+    client, world, admin, allow_local, receiver, engine
+):
+    """Versioned payloads: the unit's names, the round's year, months and dates, and for an
+    approval the overall and the level with its names."""
+    hook = register(
+        client, admin, receiver.url, events=("report.submitted", "report.approved", "round.closed")
+    )
+    submit_report(client, world)
+    inspector = client.app_make_user("inspector", unit_codes=["BKK01"])
+    report = f"/api/v1/rounds/{world.r6}/units/BKK01/report"
+    assert client.post(f"{report}/approve", headers=inspector).status_code == 200
+    closed = client.put(
+        f"/api/v1/rounds/{world.r6}/status", headers=admin, json={"status": "closed"}
+    )
+    assert closed.status_code == 200
+    with httpx.Client() as http:
+        for _ in range(3):
+            deliver_due(engine, now=utcnow(), client=http, allow_hosts=["127.0.0.1"])
+    events = {e["type"]: e for e in (json.loads(body) for _h, body in receiver.got)}
+    assert set(events) == {"report.submitted", "report.approved", "round.closed"}
+    assert {e["version"] for e in events.values()} == {2}
+    score = client.get(f"{report.removesuffix('/report')}/score", headers=admin).json()
+    approved = events["report.approved"]["data"]
+    assert approved["unit_code"] == "BKK01" and approved["unit_name_en"] == "Bangkok Area 1"
+    assert approved["unit_name_th"].startswith("สำนักงาน")
+    assert (approved["year_be"], approved["months"], approved["round_id"]) == (2558, 6, world.r6)
+    assert approved["deadline"] == "2015-04-10" and approved["period_end"] == "2015-03-31"
+    assert approved["overall"] == score["overall"] and approved["level"] == score["level"]
+    assert approved["level_name_en"] == score["level_name_en"]
+    assert approved["approved_at"]
+    assert events["report.submitted"]["data"]["unit_name_en"] == "Bangkok Area 1"
+    round_closed = events["round.closed"]["data"]
+    assert (round_closed["year_be"], round_closed["months"]) == (2558, 6)
+    assert round_closed["period_start"] == "2014-10-01"
+    assert hook["id"]

@@ -188,10 +188,15 @@ def test_closing_a_round_stops_unit_writes_and_emits_round_closed(
             select(OutboxEventRow).where(OutboxEventRow.event_type == "round.closed")
         ).all()
     assert len(closed) == 1
-    assert json.loads(closed[0].payload)["data"] == {
+    payload = json.loads(closed[0].payload)
+    assert payload["version"] == 2
+    assert payload["data"] == {
         "round_id": world.r6,
         "year_be": 2558,
         "months": 6,
+        "period_start": "2014-10-01",
+        "period_end": "2015-03-31",
+        "deadline": "2015-04-10",
     }
 
     # closing again changes nothing and emits nothing; reopening lets the unit write again

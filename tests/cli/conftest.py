@@ -1,4 +1,4 @@
-"""The ``cli`` fixture: ``api.cli.main`` against the test's own database."""
+"""The ``cli`` fixture: ``sqs`` run in-process against the test's database."""
 
 from __future__ import annotations
 

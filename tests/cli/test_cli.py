@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,10 @@ def test_help_says_what_the_command_does(cli, capsys, command, says):
 # --- import-units ----------------------------------------------------------------------------
 
 
-def test_import_creates_units_in_one_audited_transaction(cli, engine, tmp_path, capsys):
+def test_import_creates_units_in_one_audited_transaction(
+    cli, engine, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the bar is for a terminal
     path = write(tmp_path / "units.csv", HEADER + GOOD_ROWS, bom=True)
     assert cli("import-units", path) == 0
     out, err = capsys.readouterr()

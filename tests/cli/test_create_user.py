@@ -45,10 +45,22 @@ def test_a_user_is_created_as_post_users_creates_one(cli, engine, unit, monkeypa
     [
         ("short", ("viewer", "--role", "viewer"), "at least 12 characters"),
         ("Policy.Check", ("policy.check", "--role", "viewer"), "may not be the username"),
-        (PASSWORD, ("officer", "--role", "unit_officer"), "a unit_officer needs a unit_code"),
-        (PASSWORD, ("admin2", "--role", "admin", "--unit-code", "BKK01"), "a admin has no"),
+        (
+            PASSWORD,
+            ("officer", "--role", "unit_officer"),
+            "the role unit_officer needs “unit_code”",
+        ),
+        (
+            PASSWORD,
+            ("admin2", "--role", "admin", "--unit-code", "BKK01"),
+            "the role admin has no “unit_code”",
+        ),
         (PASSWORD, ("prov", "--role", "central_provider", "--provider-code", "NOPE"), "NOPE"),
-        (PASSWORD, ("insp", "--role", "inspector", "--unit-codes", "XXX"), "no unit with code"),
+        (
+            PASSWORD,
+            ("insp", "--role", "inspector", "--unit-codes", "XXX"),
+            "no unit with the code “XXX”",
+        ),
     ],
 )
 def test_the_password_policy_and_role_bindings_hold(

@@ -67,19 +67,29 @@ def test_generated_client_runs_the_portal_flow(
     sqs_client: ModuleType, portal: dict[str, str], transport: Any, world: Any
 ) -> None:
     from sqs_client.api.auth import issue_token
-    from sqs_client.api.fiscal_years import get_fiscal_year
+    from sqs_client.api.fiscal_years_and_rounds import get_fiscal_year
     from sqs_client.api.scores import get_round_scoreboard
-    from sqs_client.models import BodyIssueToken, Problem, ScoreboardPage, TokenOut
+    from sqs_client.models import (
+        BodyIssueToken,
+        BodyIssueTokenGrantType,
+        Problem,
+        ScoreboardPage,
+        ScoreboardRowLevel,
+        TokenOut,
+    )
     from sqs_client.types import UNSET
 
     http = {"transport": transport}
     anonymous = sqs_client.Client(base_url=BASE_URL, httpx_args=http)
-    grant = BodyIssueToken(grant_type="client_credentials", **portal)
+    grant = BodyIssueToken(grant_type=BodyIssueTokenGrantType.CLIENT_CREDENTIALS, **portal)
     token = issue_token.sync(client=anonymous, body=grant)
     assert isinstance(token, TokenOut) and token.expires_in == 900
 
     refused = issue_token.sync(
-        client=anonymous, body=BodyIssueToken(grant_type="client_credentials", client_id="x" * 3)
+        client=anonymous,
+        body=BodyIssueToken(
+            grant_type=BodyIssueTokenGrantType.CLIENT_CREDENTIALS, client_id="x" * 3
+        ),
     )
     assert isinstance(refused, Problem) and refused.type_ == "urn:sqs:problem:invalid_request"
 
@@ -99,7 +109,9 @@ def test_generated_client_runs_the_portal_flow(
             break
         cursor = page.next_cursor
     assert [r.unit_code for r in rows] == ["BKK01", "CMI", "KKN"]
-    assert rows[0].overall == "3.8717" and rows[0].level == "standard"
+    assert rows[0].overall == "3.8717"
+    assert rows[0].level == ScoreboardRowLevel.STANDARD  # a typed enum
+    assert rows[0].level_name_en == "Standard"
 
     # The generated function reads the 200 answer as JSON (the first media type declared), so
     # the CSV export goes through the generated client's own authenticated httpx client.
@@ -114,13 +126,20 @@ def test_generated_client_uploads_and_downloads_evidence(
     overrides, the download as bytes."""
     from sqs_client.api.auth import issue_token
     from sqs_client.api.evidence import get_evidence_content, upload_indicator_evidence
-    from sqs_client.models import BodyIssueToken, EvidenceOut, UploadIndicatorEvidenceBody
+    from sqs_client.models import (
+        BodyIssueToken,
+        BodyIssueTokenGrantType,
+        EvidenceOut,
+        UploadIndicatorEvidenceBody,
+    )
     from sqs_client.types import File
 
     make_user("unit_officer", unit_code="BKK01", username=OFFICER, password=PASSWORD)
     http = {"transport": transport}
     anonymous = sqs_client.Client(base_url=BASE_URL, httpx_args=http)
-    grant = BodyIssueToken(grant_type="password", username=OFFICER, password=PASSWORD)
+    grant = BodyIssueToken(
+        grant_type=BodyIssueTokenGrantType.PASSWORD, username=OFFICER, password=PASSWORD
+    )
     api = sqs_client.AuthenticatedClient(
         base_url=BASE_URL,
         token=issue_token.sync(client=anonymous, body=grant).access_token,

@@ -204,6 +204,8 @@ def _expected(engine, round_id: int) -> list[dict[str, Any]]:  # type: ignore[no
                     "report_state": report.state if report else "draft",
                     "submitted_at": report.submitted_at if report else None,
                     "on_time": report.on_time if report else None,
+                    "level_name_th": doc["level_name_th"],
+                    "level_name_en": doc["level_name_en"],
                 }
             )
         return out

@@ -11,6 +11,7 @@ from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.routing import GuardedRoute, before_body
+from api.v1 import tags
 from api.v1.api_tokens.schemas import ApiTokenCreatedOut, ApiTokenIn, ApiTokenOut
 from api.v1.auth.reauth import reauthenticate
 from api.v1.auth.shown_once import create_shown_once
@@ -18,7 +19,7 @@ from api.v1.common.schemas import DbId
 from services import api_tokens
 from services.access import require_write
 
-router = APIRouter(prefix="/me/api-tokens", tags=["api tokens"], route_class=GuardedRoute)
+router = APIRouter(prefix="/me/api-tokens", tags=[tags.AUTH], route_class=GuardedRoute)
 
 
 @router.post(

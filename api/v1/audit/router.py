@@ -12,11 +12,12 @@ from pydantic import BeforeValidator
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.routing import GuardedRoute
+from api.v1 import tags
 from api.v1.audit.schemas import AuditEventOut
-from api.v1.common.schemas import NO_NUL, Cursor, Page, decode_cursor, encode_cursor
+from api.v1.common.schemas import NO_NUL, Cursor, Page, PageSize, decode_cursor, encode_cursor
 from services import audit_trail
 
-router = APIRouter(prefix="/audit-events", tags=["audit"], route_class=GuardedRoute)
+router = APIRouter(prefix="/audit-events", tags=[tags.ADMINISTRATION], route_class=GuardedRoute)
 
 
 def _iso_only(value: object) -> object:
@@ -51,7 +52,7 @@ def list_audit_events(
         IsoDateTime | None, Query(description="Exclusive; ISO 8601 with a time zone.")
     ] = None,
     cursor: Cursor = None,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page_size: PageSize = 100,
 ) -> Page[AuditEventOut]:
     """Audit events, newest first, with who, when, what and the before/after of the change."""
     before = decode_cursor(cursor)

@@ -16,12 +16,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response, status
 from fastapi.responses import JSONResponse
+from pydantic import WithJsonSchema
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.routing import GuardedRoute, before_body
 from api.security import create_access_token, create_device_token, device_of
 from api.settings import Settings
+from api.v1 import tags
 from api.v1.auth.oauth_form import basic_credentials, error_answer, required
 from api.v1.auth.reauth import reauthenticate
 from api.v1.auth.schemas import MeChangeIn, MeOut, PasswordChangedOut, PasswordChangeIn, TokenOut
@@ -31,12 +33,20 @@ from services.access import require_write
 from services.auth import OAuthError
 from services.principal import Principal
 
-router = APIRouter(tags=["auth"], route_class=GuardedRoute)
+router = APIRouter(tags=[tags.AUTH], route_class=GuardedRoute)
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 DEVICE_COOKIE = "sqs_device"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 FormStr = Annotated[str | None, Form()]
+GRANT_TYPES = ("password", "refresh_token", "client_credentials")
+# The form field stays a plain string for the server: any other value, or none, is answered
+# as RFC 6749 says (400 unsupported_grant_type / invalid_request), never as a 422.
+GrantType = Annotated[
+    str | None,
+    Form(),
+    WithJsonSchema({"type": "string", "enum": list(GRANT_TYPES), "title": "Grant Type"}),
+]
 
 
 def _address(request: Request) -> str | None:
@@ -114,7 +124,7 @@ def issue_token(
     request: Request,
     uow: UowDep,
     settings: SettingsDep,
-    grant_type: FormStr = None,
+    grant_type: GrantType = None,
     username: FormStr = None,
     password: FormStr = None,
     refresh_token: FormStr = None,

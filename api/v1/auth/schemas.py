@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.v1.common.schemas import RequestModel
+from api.v1.common.schemas import RequestModel, Role
 from api.v1.users.schemas import Email, Language
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
@@ -36,7 +36,7 @@ class MeOut(BaseModel):
     subject: str = Field(description="Stable id of the caller, as the audit trail names it.")
     kind: Literal["user", "client"]
     username: str | None
-    role: str
+    role: Role
     unit_code: str | None
     unit_codes: list[str]
     provider_code: str | None

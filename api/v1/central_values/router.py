@@ -12,12 +12,13 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import ClockDep, CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.routing import GuardedRoute, before_body
+from api.v1 import tags
 from api.v1.common.schemas import DbId
 from services import central_values
 from services.access import require_central_writer
 from services.errors import BadRequest, Unprocessable, UnsupportedMediaType
 
-router = APIRouter(tags=["central values"], route_class=GuardedRoute)
+router = APIRouter(tags=[tags.CENTRAL_VALUES], route_class=GuardedRoute)
 
 # The body cap (api.v1.router.BODY_LIMITS): 100,000 rows (central_values.MAX_ROWS) of CSV take
 # about 2.5 MB and of JSON about 7 MB.

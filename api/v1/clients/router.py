@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.routing import GuardedRoute, before_body
+from api.v1 import tags
 from api.v1.auth.shown_once import create_shown_once
 from api.v1.clients.schemas import ClientCreatedOut, ClientIn, ClientOut
-from api.v1.common.schemas import ClientId, Cursor, Page, decode_cursor, encode_cursor
+from api.v1.common.schemas import ClientId, Cursor, Page, PageSize, decode_cursor, encode_cursor
 from services import clients
 from services.access import require_admin
 
-router = APIRouter(prefix="/clients", tags=["portal clients"], route_class=GuardedRoute)
+router = APIRouter(prefix="/clients", tags=[tags.ADMINISTRATION], route_class=GuardedRoute)
 
 
 @router.post(
@@ -45,7 +46,7 @@ def list_clients(
     principal: CurrentPrincipal,
     settings: SettingsDep,
     cursor: Cursor = None,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page_size: PageSize = 100,
 ) -> Page[ClientOut]:
     """Portal clients in order of registration (admin), without secrets."""
     after = decode_cursor(cursor)
@@ -61,6 +62,7 @@ def list_clients(
 
 @router.get("/{client_id}", response_model=ClientOut, responses=problem_responses(401, 403, 404))
 def get_client(client_id: ClientId, uow: UowDep, principal: CurrentPrincipal) -> ClientOut:
+    """A registered portal client: role, binding and whether it is enabled (never its secret)."""
     return ClientOut(**clients.get_client(uow, principal, client_id).__dict__)
 
 
@@ -76,4 +78,5 @@ def disable_client(client_id: ClientId, uow: UowDep, principal: CurrentPrincipal
     "/{client_id}/enable", response_model=ClientOut, responses=problem_responses(401, 403, 404)
 )
 def enable_client(client_id: ClientId, uow: UowDep, principal: CurrentPrincipal) -> ClientOut:
+    """Let a disabled portal client sign in again (its secret is unchanged). Audited."""
     return ClientOut(**clients.set_active(uow, principal, client_id, True).__dict__)

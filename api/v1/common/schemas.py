@@ -8,7 +8,7 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Path, Query
 from pydantic import (
@@ -27,6 +27,18 @@ from pydantic_core import PydanticCustomError
 from services.errors import BadRequest
 
 T = TypeVar("T")
+
+# The contract's vocabularies (SPEC §5), declared as enums so generated clients type them.
+Level = Literal["best_practice", "standard", "below_standard", "incomplete"]
+# The levels a framework defines rules for, and rewards go to (the other two are reserved).
+RuleLevel = Literal["best_practice", "standard"]
+UnitKind = Literal["central", "regional"]
+ReportState = Literal["draft", "submitted", "returned", "approved"]
+RoundStatus = Literal["open", "closed"]
+Role = Literal["admin", "unit_officer", "central_provider", "inspector", "viewer"]
+IndicatorKind = Literal["quantitative", "milestone", "direct"]
+OverallBasis = Literal["weighted", "plain_mean"]
+MissingValuePolicy = Literal["incomplete", "score_as"]
 
 # Numbers travel as decimal strings; plain JSON numbers are accepted on input (finite only).
 # The string form is exactly what the pattern says (no exponent, no "1_000", no other digits),
@@ -226,8 +238,27 @@ class Page(BaseModel, Generic[T]):
     )
 
 
+# The largest page any list answers (SQS_PAGE_SIZE_MAX may only lower it).
+PAGE_SIZE_MAX = 1000
+PageSize = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=PAGE_SIZE_MAX,
+        description=f"Rows per page, at most {PAGE_SIZE_MAX} (or SQS_PAGE_SIZE_MAX if lower)",
+    ),
+]
+# What ``encode_cursor`` writes: unpadded base64url. Checked by ``decode_cursor`` (a 400
+# ``cursor_invalid`` that says to start again), declared here for clients and fuzzers.
+CURSOR_MAX_LENGTH = 1000
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"
+_CURSOR_TEXT = re.compile(r"[A-Za-z0-9_-]*")
 Cursor = Annotated[
-    str | None, Query(pattern=NO_NUL, description="`next_cursor` of the previous page")
+    str | None,
+    Query(
+        description="`next_cursor` of the previous page; leave out for the first page",
+        json_schema_extra={"pattern": CURSOR_PATTERN, "maxLength": CURSOR_MAX_LENGTH},
+    ),
 ]
 
 
@@ -239,6 +270,8 @@ def encode_cursor(value: Any) -> str:
 def decode_cursor(cursor: str | None) -> Any:
     if not cursor:
         return None
+    if len(cursor) > CURSOR_MAX_LENGTH or not _CURSOR_TEXT.fullmatch(cursor):
+        raise BadRequest("the cursor is not valid; start again without one", kind="cursor_invalid")
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))

@@ -22,7 +22,7 @@ import urllib.parse
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -39,6 +39,7 @@ from api.observability.metrics import app_metrics
 from api.request_body import UploadsInFlight
 from api.routing import STREAMS_BODY, GuardedRoute, before_body
 from api.settings import Settings, evidence_config
+from api.v1 import tags
 from api.v1.common.schemas import DbId, IndicatorNo, UnitCode, YearBE
 from api.v1.evidence import multipart
 from api.v1.evidence.schemas import MULTIPART_UPLOAD, EvidenceOut
@@ -46,7 +47,10 @@ from services import content_types, evidence, idempotency
 from services.access import check_report_edit
 from services.principal import Principal
 
-router = APIRouter(tags=["evidence"], route_class=GuardedRoute)
+# Evidence ids are UUIDs (any other text is simply not found).
+EvidenceId = Annotated[str, Path(max_length=36, json_schema_extra={"format": "uuid"})]
+
+router = APIRouter(tags=[tags.EVIDENCE], route_class=GuardedRoute)
 
 API_PREFIX = "/api/v1"
 UPLOAD_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 415, 422)
@@ -218,7 +222,7 @@ def list_working_group_orders(
 
 
 @router.get("/evidence/{evidence_id}", response_model=EvidenceOut, responses=READ_ERRORS)
-def get_evidence(evidence_id: str, uow: UowDep, principal: CurrentPrincipal) -> EvidenceOut:
+def get_evidence(evidence_id: EvidenceId, uow: UowDep, principal: CurrentPrincipal) -> EvidenceOut:
     """An evidence document's metadata (the same object rules as the report it belongs to)."""
     return _out(evidence.get_evidence(uow, principal, evidence_id))
 
@@ -256,7 +260,7 @@ DOWNLOAD_RESPONSES = READ_ERRORS | {
     responses=DOWNLOAD_RESPONSES,
 )
 def get_evidence_content(
-    evidence_id: str,
+    evidence_id: EvidenceId,
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
@@ -286,7 +290,7 @@ def get_evidence_content(
     "/evidence/{evidence_id}", status_code=204, responses=problem_responses(401, 403, 404, 409)
 )
 def delete_evidence(
-    evidence_id: str,
+    evidence_id: EvidenceId,
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,

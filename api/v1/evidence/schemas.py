@@ -20,7 +20,14 @@ class EvidenceOut(BaseModel):
     indicator_no: int | None
     filename: str = Field(description="The uploader's filename, kept as metadata only")
     title: str | None
-    content_type: str = Field(description="The type judged from the bytes (served as such)")
+    content_type: Literal[
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.text",
+    ] = Field(description="The type judged from the bytes (served as such)")
     size: int = Field(description="Bytes")
     sha256: str = Field(description="Hex SHA-256 of the bytes; the download's ETag")
     created_by: str

@@ -27,12 +27,13 @@ from api.deps import ClockDep, CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.export_limit import ExportsDep
 from api.routing import GuardedRoute
+from api.v1 import tags
 from api.v1.common.schemas import DbId, UnitCode, YearBE
 from services import exports
 from services.errors import Unauthorized
 from services.principal import Principal
 
-router = APIRouter(tags=["exports"], route_class=GuardedRoute)
+router = APIRouter(tags=[tags.EXPORTS], route_class=GuardedRoute)
 
 XLSX: dict[int | str, dict[str, Any]] = {
     200: {

@@ -10,6 +10,7 @@ from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.routing import GuardedRoute, before_body
+from api.v1 import tags
 from api.v1.common.schemas import DbId, IndicatorNo, UnitCode, YearBE
 from api.v1.fiscal_years.schemas import (
     DeadlineIn,
@@ -23,7 +24,7 @@ from api.v1.fiscal_years.schemas import (
 from services import reference
 from services.access import REFERENCE_READERS, require_admin, require_role
 
-router = APIRouter(tags=["fiscal years"], route_class=GuardedRoute)
+router = APIRouter(tags=[tags.YEARS], route_class=GuardedRoute)
 
 
 def _fy_out(view: reference.FiscalYearView) -> FiscalYearOut:
@@ -42,6 +43,7 @@ def _fy_out(view: reference.FiscalYearView) -> FiscalYearOut:
     "/fiscal-years", response_model=list[FiscalYearOut], responses=problem_responses(401, 403)
 )
 def list_fiscal_years(uow: UowDep, principal: CurrentPrincipal) -> list[FiscalYearOut]:
+    """Every fiscal year, newest first, with its framework and its rounds' deadlines and status."""
     require_role(principal, *REFERENCE_READERS)
     return [_fy_out(v) for v in reference.list_fiscal_years(uow)]
 
@@ -109,6 +111,8 @@ def set_round_status(
 def set_round_deadline(
     round_id: DbId, body: DeadlineIn, uow: UowDep, principal: CurrentPrincipal
 ) -> RoundOut:
+    """Move a round's deadline (administrators). Submissions are on time up to the end of that
+    day in Bangkok; a subscribed calendar updates the same event. Audited."""
     return RoundOut(**reference.set_deadline(uow, principal, round_id, body.deadline).__dict__)
 
 
@@ -120,6 +124,8 @@ def set_round_deadline(
 def list_not_applicable(
     year_be: YearBE, unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal
 ) -> list[NotApplicableOut]:
+    """The indicators marked not applicable for the unit in the fiscal year, with who marked
+    them and why; their weight goes to the other indicators of the dimension."""
     from services.access import check_score_read
 
     check_score_read(principal, unit_code)
@@ -157,5 +163,6 @@ def clear_not_applicable(
     uow: UowDep,
     principal: CurrentPrincipal,
 ) -> Response:
+    """Count the indicator for the unit again (administrators). Audited; scores follow at once."""
     reference.clear_not_applicable(uow, principal, year_be, unit_code, indicator_no)
     return Response(status_code=204)

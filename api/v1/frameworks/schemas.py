@@ -7,7 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.v1.common.schemas import DecimalIn, Int, RequestModel
+from api.v1.common.schemas import (
+    DecimalIn,
+    Int,
+    MissingValuePolicy,
+    OverallBasis,
+    RequestModel,
+    RuleLevel,
+)
 
 
 class ProviderDoc(RequestModel):
@@ -67,7 +74,10 @@ class RoundRequirementDoc(RequestModel):
 
 
 class LevelRuleDoc(RequestModel):
-    code: str = Field(max_length=32)
+    code: RuleLevel = Field(
+        description="`best_practice` or `standard` (SPEC §2); below standard and incomplete "
+        "are what a unit is when it meets no rule"
+    )
     name_th: str = Field(max_length=300)
     name_en: str = Field(max_length=300)
     min_each: DecimalIn | None = None
@@ -87,9 +97,9 @@ class FrameworkIn(RequestModel):
     rounds: list[RoundRequirementDoc] = Field(max_length=3)
     levels: list[LevelRuleDoc] = Field(max_length=10)
     below_level1_score: DecimalIn = Decimal(1)
-    missing_value_policy: Literal["incomplete", "score_as"] = "incomplete"
+    missing_value_policy: MissingValuePolicy = "incomplete"
     missing_score_as: DecimalIn | None = None
-    overall_basis: Literal["weighted", "plain_mean"] = "weighted"
+    overall_basis: OverallBasis = "weighted"
     value_rules: list[ValueRuleDoc] = Field(default_factory=list, max_length=50)
 
 
@@ -107,9 +117,9 @@ class FrameworkOut(BaseModel):
     rounds: list[RoundRequirementDoc]
     levels: list[LevelRuleOut]
     below_level1_score: str
-    missing_value_policy: str
+    missing_value_policy: MissingValuePolicy
     missing_score_as: str | None
-    overall_basis: str
+    overall_basis: OverallBasis
     value_rules: list[ValueRuleDoc]
 
 
@@ -131,7 +141,7 @@ class IndicatorOut(BaseModel):
 
 
 class LevelRuleOut(BaseModel):
-    code: str
+    code: RuleLevel
     name_th: str
     name_en: str
     min_each: str | None

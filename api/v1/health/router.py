@@ -9,14 +9,15 @@ from pydantic import BaseModel, Field
 
 from api.errors import problem_responses
 from api.routing import GuardedRoute
+from api.v1 import tags
 from persistence.db import ping
 from services.errors import AppError
 
-router = APIRouter(tags=["health"], route_class=GuardedRoute)
+router = APIRouter(tags=[tags.HEALTH], route_class=GuardedRoute)
 
 
 class HealthOut(BaseModel):
-    status: str
+    status: Literal["ok"]
 
 
 class ReadyOut(BaseModel):

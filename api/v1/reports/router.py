@@ -16,6 +16,7 @@ from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.observability.metrics import app_metrics
 from api.routing import GuardedRoute, before_body
+from api.v1 import tags
 from api.v1.common.schemas import DbId, IndicatorNo, UnitCode
 from api.v1.reports.schemas import EntryIn, ReportIn, ReportOut, ReturnIn
 from services import reports
@@ -23,7 +24,9 @@ from services.access import check_report_edit, check_review
 from services.errors import Unprocessable
 
 router = APIRouter(
-    prefix="/rounds/{round_id}/units/{unit_code}/report", tags=["reports"], route_class=GuardedRoute
+    prefix="/rounds/{round_id}/units/{unit_code}/report",
+    tags=[tags.REPORTS],
+    route_class=GuardedRoute,
 )
 
 IfMatch = Annotated[

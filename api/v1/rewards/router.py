@@ -10,6 +10,7 @@ from fastapi import APIRouter, Response
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.routing import GuardedRoute, before_body
+from api.v1 import tags
 from api.v1.common.schemas import UnitCode, YearBE
 from api.v1.rewards.schemas import (
     BudgetIn,
@@ -22,7 +23,7 @@ from api.v1.rewards.schemas import (
 from services import rewards
 from services.access import require_admin
 
-router = APIRouter(prefix="/fiscal-years/{year_be}", tags=["rewards"], route_class=GuardedRoute)
+router = APIRouter(prefix="/fiscal-years/{year_be}", tags=[tags.YEARS], route_class=GuardedRoute)
 
 
 @router.get("/rewards", response_model=RewardListOut, responses=problem_responses(401, 403, 404))

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.v1.common.schemas import NonNegativeDecimalIn, RequestModel
+from api.v1.common.schemas import (
+    Level,
+    NonNegativeDecimalIn,
+    ReportState,
+    RequestModel,
+    RoundStatus,
+    RuleLevel,
+    UnitKind,
+)
 
 
 class RateOut(BaseModel):
-    level: str
+    level: RuleLevel
     name_th: str
     name_en: str
     amount: str = Field(examples=["10000.00"])
 
 
 class RateIn(RequestModel):
-    level: str = Field(min_length=1, max_length=32, examples=["best_practice"])
+    level: RuleLevel = Field(examples=["best_practice"])
     amount: NonNegativeDecimalIn = Field(
         description="Baht, as a decimal string", examples=["10000"]
     )
@@ -41,7 +50,7 @@ class ParticipantOut(BaseModel):
     unit_code: str
     name_th: str
     name_en: str
-    kind: str
+    kind: UnitKind
     budget: str
 
 
@@ -49,17 +58,19 @@ class RewardUnitOut(BaseModel):
     unit_code: str
     name_th: str
     name_en: str
-    kind: str
+    kind: UnitKind
     budget: str
-    report_state: str = Field(description="State of the unit's 12-month report")
+    report_state: ReportState = Field(description="State of the unit's 12-month report")
     approved: bool = Field(description="The 12-month report is approved: the level is final")
     overall: str | None = Field(description="12-month overall score (4 decimals) once approved")
-    final_level: str | None
+    final_level: Level | None
     award: str | None = Field(description='Null until the level is final; "0.00" when none')
 
 
 class LevelTotalOut(BaseModel):
-    level: str = Field(description="A level code, or `pending` for units not approved yet")
+    level: Level | Literal["pending"] = Field(
+        description="A level code, or `pending` for units not approved yet"
+    )
     units: int
     award_total: str
     budget_total: str
@@ -77,7 +88,7 @@ class TotalsOut(BaseModel):
 class RewardListOut(BaseModel):
     year_be: int
     round_id: int = Field(description="The 12-month round whose approved reports decide")
-    round_status: str
+    round_status: RoundStatus
     default_budget: str
     reward_rates: list[RateOut]
     units: list[RewardUnitOut]

@@ -7,11 +7,12 @@ from fastapi import APIRouter
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.routing import GuardedRoute
+from api.v1 import tags
 from api.v1.common.schemas import DbId
 from api.v1.rounds.schemas import MonitoringOut, RatesOut, UnitStatusOut
 from services import rounds
 
-router = APIRouter(tags=["rounds"], route_class=GuardedRoute)
+router = APIRouter(tags=[tags.YEARS], route_class=GuardedRoute)
 
 
 @router.get(

@@ -3,17 +3,18 @@ and stateless simulations."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import orjson
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import CurrentPrincipal, RunDep, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.export_limit import ExportsDep
 from api.routing import GuardedRoute, before_body
-from api.v1.common.schemas import Cursor, DbId, UnitCode, decode_cursor, encode_cursor
+from api.v1 import tags
+from api.v1.common.schemas import Cursor, DbId, PageSize, UnitCode, decode_cursor, encode_cursor
 from api.v1.scores.schemas import (
     HistoryItem,
     ScoreboardPage,
@@ -24,7 +25,7 @@ from api.v1.scores.schemas import (
 from services import exports, scores
 from services.access import require_reference_reader
 
-router = APIRouter(tags=["scores"], route_class=GuardedRoute)
+router = APIRouter(tags=[tags.SCORES], route_class=GuardedRoute)
 
 # Pages up to this many rows are short enough to build on the event loop on SQLite (api.deps.Run)
 SHORT_PAGE = 200
@@ -70,7 +71,7 @@ async def get_round_scoreboard(
     level: Literal["best_practice", "standard", "below_standard", "incomplete"] | None = None,
     kind: Literal["central", "regional"] | None = None,
     cursor: Cursor = None,
-    page_size: Annotated[int, Query(ge=1, le=10_000)] = 100,
+    page_size: PageSize = 100,
     format: Literal["json", "csv"] = "json",
 ) -> Any:
     """Every participating unit's score. JSON is paginated by cursor (``page_size`` capped by
@@ -82,8 +83,8 @@ async def get_round_scoreboard(
         return _csv(body)
     after = decode_cursor(cursor)
     size = min(page_size, settings.page_size_max)
-    rows, nxt = await run(
-        scores.scoreboard,
+    found = await run(
+        scores.board,
         principal,
         round_id,
         level=level,
@@ -93,10 +94,12 @@ async def get_round_scoreboard(
         # a level filter may read several chunks to fill a page; big pages take a while
         short=size <= SHORT_PAGE and level is None,
     )
+    nxt = found.next_after
     body = {
         "round_id": round_id,
-        "items": rows,  # dataclasses; orjson writes them (and their datetimes) directly
+        "items": found.rows,  # dataclasses; orjson writes them (and their datetimes) directly
         "next_cursor": encode_cursor(nxt) if nxt else None,
+        "indicators": scores.indicator_legend(found.framework),
     }
     return _json(body)
 

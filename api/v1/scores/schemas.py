@@ -7,7 +7,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from api.v1.common.schemas import DbIdIn, IndicatorNoIn, IndicatorNumberIn, RequestModel, Steps
+from api.v1.common.schemas import (
+    DbIdIn,
+    IndicatorKind,
+    IndicatorNoIn,
+    IndicatorNumberIn,
+    Level,
+    OverallBasis,
+    ReportState,
+    RequestModel,
+    RuleLevel,
+    Steps,
+    UnitKind,
+)
 from api.v1.frameworks.schemas import FrameworkIn
 
 Score4 = str
@@ -21,6 +33,8 @@ class FrameworkRef(BaseModel):
 class IndicatorScoreOut(BaseModel):
     indicator_no: int
     code: str
+    name_th: str
+    name_en: str
     dimension: str
     status: Literal["scored", "missing", "not_applicable", "scored_as_missing"]
     score: Score4 | None
@@ -36,6 +50,8 @@ class IndicatorWeightOut(BaseModel):
 
 class DimensionScoreOut(BaseModel):
     code: str
+    name_th: str
+    name_en: str
     score: Score4 | None
     weight: str
     weight_used: str = Field(description="Share of the overall actually applied, as a fraction")
@@ -45,7 +61,7 @@ class DimensionScoreOut(BaseModel):
 
 class GapItemOut(BaseModel):
     indicator_no: int
-    kind: str
+    kind: IndicatorKind
     current_score: Score4 | None
     required_score: Score4
     required_value: str | None = None
@@ -54,9 +70,9 @@ class GapItemOut(BaseModel):
 
 
 class GapOut(BaseModel):
-    target_level: str
+    target_level: RuleLevel
     blocking: list[GapItemOut]
-    overall_basis: str
+    overall_basis: OverallBasis
     overall_current: Score4 | None
     overall_required: Score4 | None
     overall_shortfall: Score4 | None
@@ -70,8 +86,10 @@ class ScoreDocument(BaseModel):
     framework: FrameworkRef
     overall: Score4 | None = Field(description="Weighted overall, 4 decimals; null when incomplete")
     plain_mean: Score4 | None
-    overall_basis: str
-    level: str = Field(description="best_practice, standard, below_standard or incomplete")
+    overall_basis: OverallBasis
+    level: Level
+    level_name_th: str = Field(description="The level's name in Thai, e.g. ระดับมาตรฐาน")
+    level_name_en: str = Field(description="The level's name in English, e.g. Standard")
     indicators: list[IndicatorScoreOut]
     dimensions: list[DimensionScoreOut]
     missing: list[int]
@@ -93,20 +111,33 @@ class ScoreboardRow(BaseModel):
     unit_code: str
     name_th: str
     name_en: str
-    kind: str
+    kind: UnitKind
     province: str | None
     overall: Score4 | None
-    level: str
+    level: Level
     indicator_scores: dict[str, Score4 | None]
-    report_state: str
+    report_state: ReportState
     submitted_at: datetime | None
     on_time: bool | None
+    level_name_th: str
+    level_name_en: str
+
+
+class IndicatorLabel(BaseModel):
+    indicator_no: int
+    code: str
+    name_th: str
+    name_en: str
 
 
 class ScoreboardPage(BaseModel):
     round_id: int
     items: list[ScoreboardRow]
     next_cursor: str | None = None
+    indicators: list[IndicatorLabel] = Field(
+        description="The round's indicators: what the keys of each row's `indicator_scores` "
+        "stand for, with their names in Thai and English"
+    )
 
 
 class HistoryItem(BaseModel):
@@ -114,7 +145,7 @@ class HistoryItem(BaseModel):
     year_be: int
     months: int
     overall: Score4 | None
-    level: str
+    level: Level
 
 
 class ValueIn(RequestModel):

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.routing import GuardedRoute, before_body
-from api.v1.common.schemas import Cursor, Page, UnitCode, decode_cursor, encode_cursor
+from api.v1 import tags
+from api.v1.common.schemas import Cursor, Page, PageSize, UnitCode, decode_cursor, encode_cursor
 from api.v1.units.schemas import UnitIn, UnitOut
 from services import reference
 from services.access import REFERENCE_READERS, require_admin, require_role
 
-router = APIRouter(prefix="/units", tags=["units"], route_class=GuardedRoute)
+router = APIRouter(prefix="/units", tags=[tags.ADMINISTRATION], route_class=GuardedRoute)
 
 
 @router.get("", response_model=Page[UnitOut], responses=problem_responses(400, 401, 403, 422))
@@ -25,7 +26,7 @@ def list_units(
     settings: SettingsDep,
     kind: Literal["central", "regional"] | None = None,
     cursor: Cursor = None,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page_size: PageSize = 100,
 ) -> Page[UnitOut]:
     """Units ordered by code; cursor pagination."""
     require_role(principal, *REFERENCE_READERS)
@@ -41,6 +42,7 @@ def list_units(
 
 @router.get("/{unit_code}", response_model=UnitOut, responses=problem_responses(401, 403, 404))
 def get_unit(unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal) -> UnitOut:
+    """One unit: its code, names in Thai and English, kind and province."""
     require_role(principal, *REFERENCE_READERS)
     return UnitOut(**reference.get_unit(uow, unit_code).__dict__)
 
@@ -55,7 +57,8 @@ def get_unit(unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal) -> U
 def create_unit(
     body: UnitIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep
 ) -> Any:
-    """Add a unit (admin)."""
+    """Add a unit (administrators): its code, names in Thai and English, kind and province.
+    A code that exists is a 409; many units at once: `sqs import-units`. Audited."""
 
     def produce() -> UnitOut:
         view = reference.create_unit(uow, principal, reference.UnitView(**body.model_dump()))

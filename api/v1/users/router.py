@@ -3,21 +3,22 @@ enable."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.routing import GuardedRoute, before_body
+from api.v1 import tags
 from api.v1.auth.schemas import PasswordChangedOut
-from api.v1.common.schemas import Cursor, DbId, Page, decode_cursor, encode_cursor
+from api.v1.common.schemas import Cursor, DbId, Page, PageSize, decode_cursor, encode_cursor
 from api.v1.users.schemas import PasswordResetIn, Role, UserIn, UserOut, UserPatch
 from services import credentials, users
 from services.access import require_admin
 
-router = APIRouter(prefix="/users", tags=["users"], route_class=GuardedRoute)
+router = APIRouter(prefix="/users", tags=[tags.ADMINISTRATION], route_class=GuardedRoute)
 
 
 def _out(view: users.UserView) -> UserOut:
@@ -66,7 +67,7 @@ def list_users(
     settings: SettingsDep,
     role: Role | None = None,
     cursor: Cursor = None,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page_size: PageSize = 100,
 ) -> Page[UserOut]:
     """Users in order of creation (admin); cursor pagination."""
     after = decode_cursor(cursor)
@@ -84,6 +85,7 @@ def list_users(
 
 @router.get("/{user_id}", response_model=UserOut, responses=problem_responses(401, 403, 404))
 def get_user(user_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> UserOut:
+    """One user (administrators): role, the units or provider the role is bound to, and state."""
     return _out(users.get_user(uow, principal, user_id))
 
 

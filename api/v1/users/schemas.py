@@ -7,9 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.v1.common.schemas import Code, RequestModel
+from api.v1.common.schemas import Code, RequestModel, Role
 
-Role = Literal["admin", "unit_officer", "central_provider", "inspector", "viewer"]
 Username = Annotated[
     str, StringConstraints(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
 ]

@@ -3,16 +3,17 @@ deliveries. Delivery itself is the worker's (``services.webhooks.deliver_due``).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
 from api.deps import ClockDep, CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.routing import GuardedRoute, before_body
+from api.v1 import tags
 from api.v1.auth.shown_once import create_shown_once
-from api.v1.common.schemas import Cursor, DbId, decode_cursor, encode_cursor
+from api.v1.common.schemas import Cursor, DbId, PageSize, decode_cursor, encode_cursor
 from api.v1.webhooks.schemas import (
     DeliveryOut,
     DeliveryPage,
@@ -23,7 +24,7 @@ from api.v1.webhooks.schemas import (
 from services import webhooks
 from services.access import require_admin
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"], route_class=GuardedRoute)
+router = APIRouter(prefix="/webhooks", tags=[tags.ADMINISTRATION], route_class=GuardedRoute)
 
 
 def _out(view: webhooks.EndpointView) -> WebhookOut:
@@ -69,6 +70,7 @@ def list_webhooks(uow: UowDep, principal: CurrentPrincipal) -> list[WebhookOut]:
 
 @router.get("/{webhook_id}", response_model=WebhookOut, responses=problem_responses(401, 403, 404))
 def get_webhook(webhook_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> WebhookOut:
+    """One webhook endpoint: its URL, events and whether it is active (never its secret)."""
     return _out(webhooks.get_endpoint(uow, principal, webhook_id))
 
 
@@ -96,7 +98,7 @@ def list_webhook_deliveries(
     settings: SettingsDep,
     status: Literal["pending", "delivered", "failed", "cancelled"] | None = None,
     cursor: Cursor = None,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page_size: PageSize = 100,
 ) -> DeliveryPage:
     """The endpoint's deliveries, newest first: attempts, status, last status code or error,
     and when the next attempt is due (admin)."""
