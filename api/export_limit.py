@@ -83,6 +83,7 @@ class ExportLimiter:
         self.running = 0
         self.database_url = database_url
         self._executor = executor
+        self._own_pool = executor is None  # close() stops only the pool it made
         self._engine = engine
 
     def _pool(self) -> Executor:
@@ -127,7 +128,7 @@ class ExportLimiter:
 
     def close(self) -> None:
         """Stop the worker processes (at shutdown); exports still running are abandoned."""
-        if self._executor is not None:
+        if self._own_pool and self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from fastapi.testclient import TestClient
 from schemathesis.python import asgi
 from sqlalchemy.engine import Engine
 
+from api.export_limit import ExportLimiter
 from api.main import create_app
 from api.settings import Settings
 from persistence.db import make_engine
@@ -68,6 +70,12 @@ def target(
         _env_file=None,  # type: ignore[call-arg]
     )
     app = create_app(settings, engine=engine, migrate=False)
+    # exports in threads on this engine: spawning the export processes on a loaded machine can
+    # take longer than schemathesis waits for an answer (tests/api/test_export_limit.py tests
+    # the processes)
+    app.state.exports = ExportLimiter(
+        2, app.state.exports.database_url, executor=ThreadPoolExecutor(2), engine=engine
+    )
     with TestClient(app, raise_server_exceptions=False) as client:
         world = build_world(client, engine, settings)
         yield Target(str(request.param), app, world)
