@@ -107,6 +107,9 @@ class ScoreboardPage(BaseModel):
     round_id: int
     items: list[ScoreboardRow]
     next_cursor: str | None = None
+    total: int | None = Field(
+        default=None, description="Rows matching the filters, with `include_total=true` only."
+    )
 
 
 class HistoryItem(BaseModel):
