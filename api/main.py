@@ -24,6 +24,7 @@ from api.observability import install as install_observability
 from api.observability.request_log import flush_access_log
 from api.settings import Settings, evidence_config, get_settings
 from persistence.db import make_engine, pool_capacity, pool_kept
+from persistence.migrations import current_revision
 from persistence.reads import make_reads
 from persistence.types import utcnow
 
@@ -72,6 +73,7 @@ def create_app(
             admin_password=settings.admin_password,
             migrate_schema=migrate,
         )
+        app.state.schema_revision = current_revision(engine)  # reported by /health
         from services import evidence
 
         # What a killed process left in the evidence directory (files with no row, cut-short
@@ -131,14 +133,17 @@ def create_app(
     app.state.reads = make_reads(engine, settings.db_read_pool_size)
     app.state.resolving = {}  # credential -> its principal lookup in flight (api.deps)
     app.state.clock = utcnow  # tests replace it to stand at a deadline
+    app.state.schema_revision = None  # read at start (lifespan)
     from api.security import make_authenticator
 
     app.state.authenticator = make_authenticator(settings)
     install_error_handlers(app)
     install_observability(app, settings)
 
+    from api.deprecation import DEPRECATED, apply_deprecations
     from api.v1.router import include_all
 
     include_all(app, API_PREFIX)
+    apply_deprecations(app, DEPRECATED)
     install_offline_docs(app)
     return app

@@ -47,24 +47,50 @@ def address_key(address: str | None) -> str:
     return ("addr:" + (address or "unknown"))[:MAX_KEY_LENGTH]
 
 
+@dataclass(frozen=True)
+class Quota:
+    """Where one key stands against ``Limits``: failures it may still make, and seconds until
+    its oldest counted failure ages out (0: none counted). The API shows the tightest of a
+    request's keys as the ``RateLimit`` header fields (api/rate_limit_headers.py)."""
+
+    remaining: int
+    reset: int
+
+    def after_failure(self, limits: Limits) -> Quota:
+        return Quota(max(self.remaining - 1, 0), self.reset or limits.window_seconds)
+
+
+def tightest(quotas: Iterable[Quota], limits: Limits) -> Quota:
+    """The quota that binds first: the fewest failures left, then the longest wait."""
+    return min(quotas, key=lambda q: (q.remaining, -q.reset), default=Quota(limits.max_failures, 0))
+
+
 def check(
     uow: UnitOfWork, limits: Limits, keys: Iterable[str], *, now: datetime | None = None
-) -> None:
-    """Raise 429 (with ``Retry-After`` in seconds) when any of ``keys`` is locked."""
+) -> dict[str, Quota]:
+    """Raise 429 (with ``Retry-After`` in seconds) when any of ``keys`` is locked; otherwise
+    where each key stands."""
     now = now or utcnow()
     since = now - timedelta(seconds=limits.window_seconds)
     wait = 0
+    quotas = {}
     for key in keys:
         count, first = uow.repos.identity.count_failures(key, since)
-        if count >= limits.max_failures and first is not None:
+        quota = Quota(limits.max_failures, 0)
+        if first is not None:
             unlock = first + timedelta(seconds=limits.window_seconds)
-            wait = max(wait, math.ceil((unlock - now).total_seconds()), 1)
+            ages_out = max(math.ceil((unlock - now).total_seconds()), 1)
+            quota = Quota(max(limits.max_failures - count, 0), ages_out)
+        if count >= limits.max_failures and first is not None:
+            wait = max(wait, quota.reset)
+        quotas[key] = quota
     if wait:
         raise TooManyRequests(
             "too many failed sign-ins; wait before trying again",
             headers={"Retry-After": str(wait)},
             extra={"retry_after": wait},
         )
+    return quotas
 
 
 def record_failure(

@@ -6,11 +6,12 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BeforeValidator
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
+from api.links import next_link
 from api.v1.audit.schemas import AuditEventOut
 from api.v1.common.schemas import NO_NUL, Cursor, Page, decode_cursor, encode_cursor
 from services import audit_trail
@@ -31,6 +32,8 @@ IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
 
 @router.get("", response_model=Page[AuditEventOut], responses=problem_responses(400, 401, 403, 422))
 def list_audit_events(
+    request: Request,
+    response: Response,
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
@@ -68,6 +71,7 @@ def list_audit_events(
         limit=size + 1,
     )
     nxt = encode_cursor(events[size - 1].id) if len(events) > size else None
+    response.headers.update(next_link(request, nxt))
     return Page[AuditEventOut](
         items=[AuditEventOut(**e.__dict__) for e in events[:size]], next_cursor=nxt
     )

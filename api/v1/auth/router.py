@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
+from api.rate_limit_headers import rate_limit_headers
 from api.security import create_access_token
 from api.settings import Settings
 from api.v1.auth.oauth_form import basic_credentials, error_answer, required
@@ -21,6 +22,7 @@ from api.v1.auth.schemas import MeOut, PasswordChangeIn, TokenOut
 from persistence.unit_of_work import UnitOfWork
 from services import auth, rate_limit, users
 from services.auth import OAuthError
+from services.errors import TooManyRequests
 
 router = APIRouter(tags=["auth"])
 
@@ -38,18 +40,43 @@ def _address(request: Request) -> str | None:
 
 
 def _checked_grant(
-    uow: UnitOfWork, settings: Settings, keys: list[str], clear_key: str, attempt: Any
+    request: Request,
+    uow: UnitOfWork,
+    settings: Settings,
+    keys: list[str],
+    clear_key: str,
+    attempt: Any,
 ) -> auth.Grant:
-    """Run a credential check under the failed-sign-in limit for ``keys``."""
+    """Run a credential check under the failed-sign-in limit for ``keys``; where the caller
+    then stands goes into the answer's ``RateLimit`` headers (``request.state.rate_limit``)."""
     limits = _limits(settings)
-    rate_limit.check(uow, limits, keys)
+    try:
+        quotas = rate_limit.check(uow, limits, keys)
+    except TooManyRequests as exc:
+        wait = int(exc.headers["Retry-After"])
+        exc.headers.update(_sign_in_headers(limits, rate_limit.Quota(0, wait)))
+        raise
     try:
         grant: auth.Grant = attempt()
     except OAuthError:
         rate_limit.record_failure(uow, limits, keys)
+        after = [q.after_failure(limits) for q in quotas.values()]
+        request.state.rate_limit = _sign_in_headers(limits, rate_limit.tightest(after, limits))
         raise
-    rate_limit.clear(uow, clear_key)
+    rate_limit.clear(uow, clear_key)  # forgiven: the other keys still count
+    rest = [q for key, q in quotas.items() if key != clear_key]
+    request.state.rate_limit = _sign_in_headers(limits, rate_limit.tightest(rest, limits))
     return grant
+
+
+def _sign_in_headers(limits: rate_limit.Limits, quota: rate_limit.Quota) -> dict[str, str]:
+    return rate_limit_headers(
+        "sign-in",
+        quota=limits.max_failures,
+        window=limits.window_seconds,
+        remaining=quota.remaining,
+        reset=quota.reset,
+    )
 
 
 def _grant(
@@ -63,6 +90,7 @@ def _grant(
         password = required("password", form["password"])
         user_key = rate_limit.username_key(username)
         return _checked_grant(
+            request,
             uow,
             settings,
             [user_key, address_key],
@@ -83,6 +111,7 @@ def _grant(
         secret = required("client_secret", secret)
         ckey = rate_limit.client_key(client_id)
         return _checked_grant(
+            request,
             uow,
             settings,
             [ckey, address_key],
@@ -134,10 +163,13 @@ def issue_token(
     try:
         grant = _grant(request, uow, settings, form)
     except OAuthError as exc:
-        return error_answer(request, exc)
+        answer = error_answer(request, exc)
+        answer.headers.update(getattr(request.state, "rate_limit", {}))
+        return answer
     access, lifetime = create_access_token(settings, subject=grant.subject, role=grant.role)
     body = TokenOut(access_token=access, expires_in=lifetime, refresh_token=grant.refresh_token)
-    return JSONResponse(body.model_dump(exclude_none=True), headers=NO_STORE)
+    headers = NO_STORE | getattr(request.state, "rate_limit", {})
+    return JSONResponse(body.model_dump(exclude_none=True), headers=headers)
 
 
 @router.post(

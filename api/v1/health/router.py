@@ -1,11 +1,13 @@
-"""Liveness and readiness: no authentication, nothing but what an orchestrator needs."""
+"""Liveness and readiness: no authentication, nothing but what an orchestrator needs, and
+which release and schema answer (for a support request, or a client checking a deployment)."""
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.errors import problem_responses
 from persistence.db import ping
@@ -14,18 +16,31 @@ from services.errors import AppError
 router = APIRouter(tags=["health"])
 
 
+# The installed release of this service (pyproject's version), read once at import
+VERSION = metadata.version("sqs")
+
+
 class HealthOut(BaseModel):
     status: str
+
+
+class LivenessOut(HealthOut):
+    version: str = Field(description="The service's release")
+    schema_revision: str | None = Field(
+        description="The database schema revision (alembic) this process found at start"
+    )
 
 
 class ServiceUnavailable(AppError):
     status, kind, title = 503, "service_unavailable", "Service unavailable"
 
 
-@router.get("/health", response_model=HealthOut)
-def get_health() -> HealthOut:
-    """The process is up. Does not touch the database, so it stays cheap."""
-    return HealthOut(status="ok")
+@router.get("/health", response_model=LivenessOut)
+def get_health(request: Request) -> LivenessOut:
+    """The process is up, with its release and the schema revision it found at start. Does
+    not touch the database, so it stays cheap."""
+    revision: str | None = request.app.state.schema_revision
+    return LivenessOut(status="ok", version=VERSION, schema_revision=revision)
 
 
 def _engine(request: Request):  # type: ignore[no-untyped-def]

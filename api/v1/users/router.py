@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.links import next_link
 from api.v1.common.schemas import Cursor, DbId, Page, decode_cursor, encode_cursor
 from api.v1.users.schemas import Role, UserIn, UserOut, UserPatch
 from services import users
@@ -54,6 +55,8 @@ def create_user(
 
 @router.get("", response_model=Page[UserOut], responses=problem_responses(400, 401, 403, 422))
 def list_users(
+    request: Request,
+    response: Response,
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
@@ -72,6 +75,7 @@ def list_users(
         role=role,
     )
     nxt = encode_cursor(views[size - 1].id) if len(views) > size else None
+    response.headers.update(next_link(request, nxt))
     return Page[UserOut](items=[_out(v) for v in views[:size]], next_cursor=nxt)
 
 
