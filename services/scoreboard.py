@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,7 @@ from persistence.unit_of_work import UnitOfWork
 from services.errors import BadRequest
 from services.etags import etag_of
 from services.principal import Principal
-from services.scores import ScoreRow, Sourced, board_rows
+from services.scores import ScoreRow, Sourced, board_head, board_rows, score_rows
 
 SORTS = ("unit_code", "overall", "-overall", "level")
 # "level" puts the best first; within a level, and for ties of overall, unit code decides.
@@ -36,6 +37,7 @@ class BoardQuery:
     on_time: bool | None = None
     sort: str = "unit_code"
     include_total: bool = False
+    updated_since: datetime | None = None
 
 
 @dataclass
@@ -44,6 +46,7 @@ class BoardPage:
     next_cursor: Any  # JSON-ready; None on the last page
     total: int | None
     etag: str
+    stamps: list[datetime] | None = None  # with updated_since: each row's last change
 
 
 def _keep(query: BoardQuery) -> Any:
@@ -101,6 +104,8 @@ def page(
     """One page of the scoreboard; ``cursor`` is the previous page's ``next_cursor``;
     ``size`` None: every matching row (CSV)."""
     keep = _keep(query)
+    if query.updated_since is not None:
+        return _changed_page(uow, actor, round_id, query, keep, cursor, size)
     if query.sort == "unit_code" and cursor is not None and not isinstance(cursor, str):
         _cursor_key(query.sort, cursor)  # raises: a cursor of another sort
     if query.sort == "unit_code" and not query.include_total:
@@ -144,3 +149,82 @@ def _page(
     inputs = [(unit, values) for _, unit, values in found]
     tag = etag_of("board", round_id, head, query, inputs, nxt, total)
     return BoardPage([s[0] for s in found], nxt, total if query.include_total else None, tag)
+
+
+def _changed_page(
+    uow: UnitOfWork,
+    actor: Principal,
+    round_id: int,
+    query: BoardQuery,
+    keep: Any,
+    cursor: Any,
+    size: int | None,
+) -> BoardPage:
+    """Rows changed at or after ``query.updated_since``, oldest change first (see
+    ``persistence.repositories.board_sync``). The cursor is the last row's (stamp, code)."""
+    if query.sort != "unit_code" or query.include_total:
+        raise BadRequest(
+            "updated_since pages in the order of change: leave out sort and include_total",
+            kind="sync_conflict",
+        )
+    if size is None:
+        raise BadRequest(
+            "updated_since pages JSON only; leave out format=csv", kind="sync_conflict"
+        )
+    since = query.updated_since
+    assert since is not None
+    position = _sync_position(cursor)
+    head, (framework, fiscal_year_id), scope = board_head(uow, actor, round_id)
+    sync = uow.repos.board_sync
+    found: list[tuple[Sourced, datetime]] = []
+    more = False
+    while True:
+        changed = sync.changed(
+            fiscal_year_id,
+            round_id,
+            since=since,
+            after=position,
+            kind=query.kind,
+            codes=scope,
+            limit=size + 1,
+        )
+        has_more = len(changed) > size
+        changed = changed[:size]
+        if not changed:
+            break
+        units = [unit for unit, _ in changed]
+        values = sync.values_of(round_id, fiscal_year_id, [u.id for u in units])
+        rows = score_rows(framework, head[0], head[1], units, values)
+        full = False
+        for i, (row, (unit, stamp)) in enumerate(zip(rows, changed, strict=True)):
+            position = (stamp, unit.code)
+            if keep is None or keep(row):
+                found.append(((row, unit, values.get(unit.id, ())), stamp))
+                if len(found) == size:
+                    full = True
+                    more = has_more or i < len(changed) - 1
+                    break
+        if full or not has_more:
+            break
+    nxt = [position[0].isoformat(), position[1]] if more and position is not None else None
+    page = _page(round_id, query, head, [s for s, _ in found], nxt, None)
+    page.stamps = [stamp for _, stamp in found]
+    return page
+
+
+def _sync_position(cursor: Any) -> tuple[datetime, str] | None:
+    if cursor is None:
+        return None
+    try:
+        stamp, code = cursor
+        if not isinstance(stamp, str) or not isinstance(code, str):
+            raise ValueError
+        when = datetime.fromisoformat(stamp)
+        if when.tzinfo is None:
+            raise ValueError
+        return when, code
+    except (ValueError, TypeError) as exc:
+        raise BadRequest(
+            "the cursor is not one of an updated_since page; start again without one",
+            kind="cursor_invalid",
+        ) from exc

@@ -205,7 +205,7 @@ def _score(
     )
 
 
-def _score_rows(
+def score_rows(
     framework: Framework,
     framework_id: int,
     closed: bool,
@@ -278,6 +278,22 @@ def scoreboard(
     return [r[0] for r in found[1]], found[2]
 
 
+def board_head(
+    uow: UnitOfWork, actor: Principal, round_id: int
+) -> tuple[tuple[int, bool], tuple[Framework, int], frozenset[str] | None]:
+    """What every scoreboard read starts from: ((framework id, round closed), (the framework,
+    the fiscal year id), the unit codes the caller may see or None for all)."""
+    scope = scoreboard_scope(actor)
+    found = uow.repos.reference.round_scoring(round_id)
+    if found is None:
+        require_round(uow, round_id)  # raises NotFound
+        raise NotFound(f"no round with id {round_id}")  # pragma: no cover
+    status, fiscal_year_id, framework_id = found
+    framework = uow.repos.reference.framework(framework_id)
+    assert framework is not None
+    return (framework_id, status == "closed"), (framework, fiscal_year_id), scope
+
+
 def board_rows(
     uow: UnitOfWork,
     actor: Principal,
@@ -290,16 +306,8 @@ def board_rows(
 ) -> tuple[tuple[int, bool], list[Sourced], str | None]:
     """``scoreboard`` with any row filter ``keep`` and each row's inputs beside it (what an
     ETag is made of). Returns ((framework id, round closed), rows, code to continue after)."""
-    scope = scoreboard_scope(actor)
-    found = uow.repos.reference.round_scoring(round_id)
-    if found is None:
-        require_round(uow, round_id)  # raises NotFound
-        raise NotFound(f"no round with id {round_id}")  # pragma: no cover
-    status, fiscal_year_id, framework_id = found
-    framework = uow.repos.reference.framework(framework_id)
-    assert framework is not None
-    closed = status == "closed"
-    head = (framework_id, closed)
+    head, (framework, fiscal_year_id), scope = board_head(uow, actor, round_id)
+    framework_id, closed = head
     out: list[Sourced] = []
     cursor = after
     no_values: tuple[BoardValue, ...] = ()
@@ -318,7 +326,7 @@ def board_rows(
         values = uow.repos.reporting.board_values(
             round_id, fiscal_year_id, page, kind, small=len(units) <= SMALL_PAGE
         )
-        rows = _score_rows(framework, framework_id, closed, units, values)
+        rows = score_rows(framework, framework_id, closed, units, values)
         for row, unit in zip(rows, units, strict=True):
             if keep is not None and not keep(row):
                 continue

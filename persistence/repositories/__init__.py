@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from persistence.repositories.audit import AuditRepository
+from persistence.repositories.board_sync import BoardSyncRepository
 from persistence.repositories.bulk import BulkRepository
 from persistence.repositories.evidence import EvidenceRepository
 from persistence.repositories.idempotency import IdempotencyRepository
@@ -26,3 +27,4 @@ class Repositories:
         self.evidence_counts = EvidenceCounts(session)
         self.evidence = EvidenceRepository(session)
         self.notifications = NotificationsRepository(session)
+        self.board_sync = BoardSyncRepository(session)

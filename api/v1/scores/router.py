@@ -3,6 +3,7 @@ and stateless simulations."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -18,6 +19,7 @@ from api.v1.common.schemas import (
     Cursor,
     DbId,
     UnitCode,
+    UpdatedSince,
     decode_cursor,
     encode_cursor,
 )
@@ -65,6 +67,7 @@ async def get_unit_score(
 
 
 State = Literal["draft", "submitted", "returned", "approved"]
+ROW_FIELDS = tuple(f.name for f in fields(scores.ScoreRow))
 
 
 @router.get(
@@ -93,6 +96,7 @@ async def get_round_scoreboard(
     include_total: Annotated[
         bool, Query(description="Count the matching rows into `total` (reads the whole round)")
     ] = False,
+    updated_since: UpdatedSince = None,
     cursor: Cursor = None,
     page_size: Annotated[int, Query(ge=1, le=10_000)] = 100,
     format: Literal["json", "csv"] = "json",
@@ -102,7 +106,14 @@ async def get_round_scoreboard(
     answers 304 while the page is unchanged); ``format=csv`` answers the whole round as UTF-8
     CSV with a BOM for Excel. Filters and ``sort`` apply to both."""
     query = scoreboard.BoardQuery(
-        level, kind, province, state, on_time, sort, include_total and format == "json"
+        level,
+        kind,
+        province,
+        state,
+        on_time,
+        sort,
+        include_total and format == "json",
+        updated_since,
     )
     if format == "csv":  # the whole round: read and written out in a thread
 
@@ -131,6 +142,11 @@ async def get_round_scoreboard(
         "items": found.rows,  # dataclasses; orjson writes them (and their datetimes) directly
         "next_cursor": nxt,
     }
+    if found.stamps is not None:  # a sync page: each row with its time of change
+        body["items"] = [
+            {name: getattr(row, name) for name in ROW_FIELDS} | {"updated_at": stamp}
+            for row, stamp in zip(found.rows, found.stamps, strict=True)
+        ]
     if found.total is not None:
         body["total"] = found.total
     return _json(body, {"ETag": found.etag} | next_link(request, nxt))

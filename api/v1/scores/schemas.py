@@ -101,6 +101,10 @@ class ScoreboardRow(BaseModel):
     report_state: str
     submitted_at: datetime | None
     on_time: bool | None
+    updated_at: datetime | None = Field(
+        default=None,
+        description="With `updated_since` only: when anything this row shows last changed.",
+    )
 
 
 class ScoreboardPage(BaseModel):
