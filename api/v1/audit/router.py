@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BeforeValidator
@@ -13,8 +13,16 @@ from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.links import next_link
 from api.v1.audit.schemas import AuditEventOut
-from api.v1.common.schemas import NO_NUL, Cursor, Page, decode_cursor, encode_cursor
+from api.v1.common.schemas import (
+    NO_NUL,
+    Cursor,
+    Page,
+    UpdatedSince,
+    decode_cursor,
+    encode_cursor,
+)
 from services import audit_trail
+from services.errors import BadRequest
 
 router = APIRouter(prefix="/audit-events", tags=["audit"])
 
@@ -52,23 +60,30 @@ def list_audit_events(
     until: Annotated[
         IsoDateTime | None, Query(description="Exclusive; ISO 8601 with a time zone.")
     ] = None,
+    updated_since: UpdatedSince = None,
     cursor: Cursor = None,
     page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Page[AuditEventOut]:
-    """Audit events, newest first, with who, when, what and the before/after of the change."""
+    """Audit events, newest first, with who, when, what and the before/after of the change.
+    With ``updated_since``: the events since then, oldest first (an incremental sync)."""
     before = decode_cursor(cursor)
     size = min(page_size, settings.page_size_max)
+    filters: dict[str, Any] = {
+        "who": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "since": _aware(since),
+        "until": _aware(until),
+    }
+    if updated_since is not None:
+        return _sync_page(request, response, uow, principal, updated_since, before, size, filters)
     events = audit_trail.list_events(
         uow,
         principal,
-        who=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        since=_aware(since),
-        until=_aware(until),
         before_id=before if isinstance(before, int) else None,
         limit=size + 1,
+        **filters,
     )
     nxt = encode_cursor(events[size - 1].id) if len(events) > size else None
     response.headers.update(next_link(request, nxt))
@@ -80,3 +95,38 @@ def list_audit_events(
 def _aware(value: datetime | None) -> datetime | None:
     """A time without a zone is taken as UTC (the trail is stored in UTC)."""
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def _sync_page(
+    request: Request,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    since: datetime,
+    cursor: Any,
+    size: int,
+    filters: dict[str, Any],
+) -> Page[AuditEventOut]:
+    """Oldest first by (time, id), the cursor on both: an event committed while a client pages
+    comes after the events it has met (its time is later), never before them."""
+    after = None
+    if cursor is not None:
+        try:
+            at, event_id = cursor
+            after = (datetime.fromisoformat(at), int(event_id))
+            if after[0].tzinfo is None or not isinstance(event_id, int):
+                raise ValueError
+        except (ValueError, TypeError) as exc:
+            raise BadRequest(
+                "the cursor is not one of an updated_since page; start again without one",
+                kind="cursor_invalid",
+            ) from exc
+    events = audit_trail.list_events(
+        uow, principal, changed_since=_aware(since), after=after, limit=size + 1, **filters
+    )
+    last = events[size - 1] if len(events) > size else None
+    nxt = encode_cursor([last.occurred_at.isoformat(), last.id]) if last is not None else None
+    response.headers.update(next_link(request, nxt))
+    return Page[AuditEventOut](
+        items=[AuditEventOut(**e.__dict__) for e in events[:size]], next_cursor=nxt
+    )
