@@ -22,6 +22,8 @@ from services.errors import BadRequest
 from services.etags import etag_of
 from services.principal import Principal
 from services.scores import ScoreRow, Sourced, board_head, board_rows, score_rows
+from services.sync_cursor import cursor_of
+from services.sync_cursor import position as sync_position
 
 SORTS = ("unit_code", "overall", "-overall", "level")
 # "level" puts the best first; within a level, and for ties of overall, unit code decides.
@@ -161,7 +163,7 @@ def _changed_page(
     size: int | None,
 ) -> BoardPage:
     """Rows changed at or after ``query.updated_since``, oldest change first (see
-    ``persistence.repositories.board_sync``). The cursor is the last row's (stamp, code)."""
+    ``persistence.repositories.sync``). The cursor is the last row's (stamp, code)."""
     if query.sort != "unit_code" or query.include_total:
         raise BadRequest(
             "updated_since pages in the order of change: leave out sort and include_total",
@@ -173,13 +175,13 @@ def _changed_page(
         )
     since = query.updated_since
     assert since is not None
-    position = _sync_position(cursor)
+    position = sync_position(cursor, str)
     head, (framework, fiscal_year_id), scope = board_head(uow, actor, round_id)
-    sync = uow.repos.board_sync
+    sync = uow.repos.sync
     found: list[tuple[Sourced, datetime]] = []
     more = False
     while True:
-        changed = sync.changed(
+        changed = sync.board_changed(
             fiscal_year_id,
             round_id,
             since=since,
@@ -193,7 +195,7 @@ def _changed_page(
         if not changed:
             break
         units = [unit for unit, _ in changed]
-        values = sync.values_of(round_id, fiscal_year_id, [u.id for u in units])
+        values = sync.board_values_of(round_id, fiscal_year_id, [u.id for u in units])
         rows = score_rows(framework, head[0], head[1], units, values)
         full = False
         for i, (row, (unit, stamp)) in enumerate(zip(rows, changed, strict=True)):
@@ -206,25 +208,7 @@ def _changed_page(
                     break
         if full or not has_more:
             break
-    nxt = [position[0].isoformat(), position[1]] if more and position is not None else None
+    nxt = cursor_of(*position) if more and position is not None else None
     page = _page(round_id, query, head, [s for s, _ in found], nxt, None)
     page.stamps = [stamp for _, stamp in found]
     return page
-
-
-def _sync_position(cursor: Any) -> tuple[datetime, str] | None:
-    if cursor is None:
-        return None
-    try:
-        stamp, code = cursor
-        if not isinstance(stamp, str) or not isinstance(code, str):
-            raise ValueError
-        when = datetime.fromisoformat(stamp)
-        if when.tzinfo is None:
-            raise ValueError
-        return when, code
-    except (ValueError, TypeError) as exc:
-        raise BadRequest(
-            "the cursor is not one of an updated_since page; start again without one",
-            kind="cursor_invalid",
-        ) from exc

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from persistence.repositories.audit import AuditRepository
-from persistence.repositories.board_sync import BoardSyncRepository
 from persistence.repositories.bulk import BulkRepository
 from persistence.repositories.evidence import EvidenceRepository
 from persistence.repositories.idempotency import IdempotencyRepository
@@ -13,6 +12,7 @@ from persistence.repositories.identity import IdentityRepository
 from persistence.repositories.notifications import NotificationsRepository
 from persistence.repositories.reference import ReferenceRepository
 from persistence.repositories.reporting import EvidenceCounts, ReportingRepository
+from persistence.repositories.sync import SyncRepository
 
 
 class Repositories:
@@ -27,4 +27,4 @@ class Repositories:
         self.evidence_counts = EvidenceCounts(session)
         self.evidence = EvidenceRepository(session)
         self.notifications = NotificationsRepository(session)
-        self.board_sync = BoardSyncRepository(session)
+        self.sync = SyncRepository(session)

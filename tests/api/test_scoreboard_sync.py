@@ -8,25 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.api.conftest import UNIT_VALUES
+from tests.api.paging import walk
 from tests.api.test_scores import supply
 
 
 def _sync(client, world, headers, since: datetime, page_size: int = 100, between=None):
-    """The README's sync loop: page until next_cursor is null; ``between`` runs after each
-    page (others writing meanwhile). Returns the rows in the order met."""
     url = f"/api/v1/rounds/{world.r6}/scores"
-    params: dict[str, str | int] = {"updated_since": since.isoformat(), "page_size": page_size}
-    met = []
-    while True:
-        r = client.get(url, params=params, headers=headers)
-        assert r.status_code == 200, r.text
-        page = r.json()
-        met += page["items"]
-        if between is not None:
-            between(len(met))
-        if page["next_cursor"] is None:
-            return met
-        params["cursor"] = page["next_cursor"]
+    params = {"updated_since": since.isoformat(), "page_size": page_size}
+    return walk(client, url, headers, params, between)
 
 
 def _now() -> datetime:
@@ -90,7 +79,7 @@ def test_paging_while_others_write_misses_nothing(client, world, make_user):
         ]
     )
 
-    def others_write(_met: int) -> None:
+    def others_write() -> None:
         found = next(writes, None)
         if found is not None:
             unit, values = found

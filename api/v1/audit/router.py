@@ -22,7 +22,7 @@ from api.v1.common.schemas import (
     encode_cursor,
 )
 from services import audit_trail
-from services.errors import BadRequest
+from services.sync_cursor import cursor_of, position
 
 router = APIRouter(prefix="/audit-events", tags=["audit"])
 
@@ -109,23 +109,12 @@ def _sync_page(
 ) -> Page[AuditEventOut]:
     """Oldest first by (time, id), the cursor on both: an event committed while a client pages
     comes after the events it has met (its time is later), never before them."""
-    after = None
-    if cursor is not None:
-        try:
-            at, event_id = cursor
-            after = (datetime.fromisoformat(at), int(event_id))
-            if after[0].tzinfo is None or not isinstance(event_id, int):
-                raise ValueError
-        except (ValueError, TypeError) as exc:
-            raise BadRequest(
-                "the cursor is not one of an updated_since page; start again without one",
-                kind="cursor_invalid",
-            ) from exc
+    after = position(cursor, int)
     events = audit_trail.list_events(
         uow, principal, changed_since=_aware(since), after=after, limit=size + 1, **filters
     )
     last = events[size - 1] if len(events) > size else None
-    nxt = encode_cursor([last.occurred_at.isoformat(), last.id]) if last is not None else None
+    nxt = encode_cursor(cursor_of(last.occurred_at, last.id)) if last is not None else None
     response.headers.update(next_link(request, nxt))
     return Page[AuditEventOut](
         items=[AuditEventOut(**e.__dict__) for e in events[:size]], next_cursor=nxt

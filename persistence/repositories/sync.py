@@ -1,4 +1,4 @@
-"""The scoreboard's incremental sync: rows changed since a time, oldest change first.
+"""Incremental sync: what changed since a time, oldest change first.
 
 A row's time (its *stamp*) is the latest change to anything it shows: the unit's report (every
 write moves ``report.updated_at``), its central values in the round, its part in the fiscal
@@ -7,7 +7,8 @@ year (not-applicable marks set or removed), the round (closed or reopened) and t
 
 Pages are ordered by (stamp, unit code) and continue *after* the last (stamp, code) seen: a
 row that changes while a client pages moves behind the cursor's position with its new stamp
-and is met again further on, never skipped.
+and is met again further on, never skipped. A round's report list does the same with each
+report's ``updated_at`` (every write to a report moves it) and the report's id.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, func, literal, tuple_
 from sqlalchemy import select as sa_select
@@ -110,15 +111,47 @@ def _values() -> Any:
 
 _VALUES = _values()
 
+
+# A round's report, as the report list shows it
+class ReportItem(NamedTuple):
+    id: int
+    unit_code: str
+    state: str
+    version: int
+    submitted_at: datetime | None
+    on_time: bool | None
+    approved_at: datetime | None
+    updated_at: datetime
+
+
+_REPORTS = (
+    sa_select(
+        col(ReportRow.id),
+        col(UnitRow.code),
+        col(ReportRow.state),
+        col(ReportRow.version),
+        col(ReportRow.submitted_at),
+        col(ReportRow.on_time),
+        col(ReportRow.approved_at),
+        col(ReportRow.updated_at),
+    )
+    .join(UnitRow, col(UnitRow.id) == ReportRow.unit_id)
+    .where(col(ReportRow.round_id) == bindparam("rid"))
+    .order_by(col(ReportRow.updated_at), col(ReportRow.id))
+    .limit(bindparam("limit"))
+)
+
 # (a participating unit and its report, the row's stamp)
 Changed = tuple[BoardUnit, datetime]
 
 
-class BoardSyncRepository:
+class SyncRepository:
+    """Reads of what changed since a time, for incremental sync."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def changed(
+    def board_changed(
         self,
         fiscal_year_id: int,
         round_id: int,
@@ -149,7 +182,31 @@ class BoardSyncRepository:
         )
         return [(BoardUnit(*r[:9]), r[9]) for r in conn.execute(q, params).all()]
 
-    def values_of(
+    def reports(
+        self,
+        round_id: int,
+        *,
+        since: datetime | None,
+        after: tuple[datetime, int] | None,
+        state: str | None,
+        codes: Iterable[str] | None,
+        limit: int,
+    ) -> list[ReportItem]:
+        """The round's reports by (updated_at, id), after the position ``after``."""
+        q = _REPORTS
+        if since is not None:
+            q = q.where(col(ReportRow.updated_at) >= since)
+        if after is not None:
+            at = literal(after[0], UTCDateTime())
+            q = q.where(tuple_(col(ReportRow.updated_at), col(ReportRow.id)) > tuple_(at, after[1]))
+        if state is not None:
+            q = q.where(col(ReportRow.state) == state)
+        if codes is not None:
+            q = q.where(col(UnitRow.code).in_(list(codes)))
+        rows = self.session.connection().execute(q, {"rid": round_id, "limit": limit}).all()
+        return [ReportItem(*r) for r in rows]
+
+    def board_values_of(
         self, round_id: int, fiscal_year_id: int, unit_ids: list[int]
     ) -> dict[int, tuple[BoardValue, ...]]:
         conn: Connection = self.session.connection()
