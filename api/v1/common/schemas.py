@@ -192,7 +192,7 @@ def _rfc3339_only(value: Any) -> Any:
     """Pydantic would also read ``0.5`` or ``1700000000`` as a Unix time, or a time without a
     zone; a sync position is an RFC 3339 date-time, with its offset, and nothing else."""
     if isinstance(value, str) and not re.fullmatch(
-        r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})", value
+        r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", value
     ):
         raise ValueError("an RFC 3339 date-time with its offset, e.g. 2015-04-10T09:30:00+07:00")
     return value
