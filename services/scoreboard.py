@@ -85,8 +85,8 @@ def _cursor_key(sort: str, cursor: Any) -> tuple[Any, ...]:
         name, overall, level, code = cursor
         if name != sort or not isinstance(code, str) or not isinstance(level, str):
             raise ValueError
-        if overall is not None and not isinstance(overall, str):
-            raise ValueError
+        if overall is not None and not (isinstance(overall, str) and Decimal(overall).is_finite()):
+            raise ValueError  # NaN would not even compare
         return _key(sort, overall, level, code)
     except (ValueError, TypeError, ArithmeticError) as exc:
         raise BadRequest(

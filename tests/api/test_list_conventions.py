@@ -157,6 +157,15 @@ def test_sorted_pages_walk_every_row_once(client, world, board, sort):
     assert seen == whole and len(seen) == 3
 
 
+@pytest.mark.parametrize("overall", ["NaN", "Infinity", "abc", 3])
+def test_a_forged_sorted_cursor_is_a_400(client, world, board, overall):
+    from api.v1.common.schemas import encode_cursor
+
+    cursor = encode_cursor(["overall", overall, "standard", "BKK01"])
+    r = client.get(f"/api/v1/rounds/{world.r6}/scores?sort=overall&cursor={cursor}", headers=board)
+    assert r.status_code == 400 and r.json()["type"] == "urn:sqs:problem:cursor_invalid"
+
+
 def test_a_cursor_of_another_sort_is_refused(client, world, board):
     page = _board(client, world, board, "sort=overall&page_size=1")
     r = client.get(
