@@ -213,7 +213,7 @@ def cmd_import_units(args: argparse.Namespace) -> int:
 
 def cmd_export_scores(args: argparse.Namespace) -> int:
     from persistence.unit_of_work import UnitOfWork
-    from services import exports
+    from services import exports, scoreboard
     from services.reference import get_fiscal_year
 
     output: Path | None = args.output
@@ -232,7 +232,9 @@ def cmd_export_scores(args: argparse.Namespace) -> int:
                 data = exports.scoreboard_xlsx(uow, CLI_OPERATOR, found[0])
             else:
                 # The API's own writer: the file is what GET /rounds/{id}/scores?format=csv answers.
-                data = exports.scoreboard_csv_export(uow, CLI_OPERATOR, found[0])
+                data = exports.scoreboard_csv_export(
+                    uow, CLI_OPERATOR, found[0], scoreboard.BoardQuery()
+                )
         except AppError as error:
             return _fail("export-scores", error)
     if output is None:

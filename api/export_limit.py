@@ -33,6 +33,7 @@ from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 
 from api.export_priority import lower_priority
+from api.rate_limit_headers import rate_limit_headers
 from persistence.db import make_engine
 from persistence.unit_of_work import UnitOfWork
 from services.errors import TooManyRequests
@@ -104,7 +105,14 @@ class ExportLimiter:
                 f"{self.in_flight} exports are being prepared already; try again in "
                 f"{RETRY_AFTER_SECONDS} seconds",
                 kind="exports_busy",
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+                | rate_limit_headers(
+                    "exports",
+                    quota=self.in_flight,
+                    window=RETRY_AFTER_SECONDS,
+                    remaining=0,
+                    reset=RETRY_AFTER_SECONDS,
+                ),
             )
         self.running += 1
         loop = asyncio.get_running_loop()

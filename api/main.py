@@ -28,6 +28,7 @@ from api.request_body import UploadsInFlight
 from api.settings import Settings, evidence_config, get_settings, notice_config, smtp_config
 from api.v1.tags import TAGS
 from persistence.db import make_engine, pool_capacity, pool_kept
+from persistence.migrations import current_revision
 from persistence.reads import make_reads
 from persistence.types import utcnow
 from services.rate_limit import Policy, SignInThrottle
@@ -86,6 +87,7 @@ def create_app(
             admin_password=settings.admin_password,
             migrate_schema=migrate,
         )
+        app.state.schema_revision = current_revision(engine)  # reported by /health
         from services import evidence
 
         # What a killed process left in the evidence directory (files with no row, cut-short
@@ -178,15 +180,18 @@ def create_app(
     app.state.sign_in_throttle = SignInThrottle(
         sign_in_policy(settings), clock=lambda: app.state.clock()
     )
+    app.state.schema_revision = None  # read at start (lifespan)
     from api.security import make_authenticator
 
     app.state.authenticator = make_authenticator(settings)
     install_error_handlers(app)
     install_observability(app, settings)
 
+    from api.deprecation import DEPRECATED, apply_deprecations
     from api.v1.router import include_all
 
     include_all(app, API_PREFIX)
+    apply_deprecations(app, DEPRECATED)
     install_offline_docs(app)
     install_problem_catalogue(app)
     install_contract(app)

@@ -144,6 +144,18 @@ _TYPES = (
     ProblemType(
         "cursor_invalid", 400, "The `cursor` is not one this API gave; start again without it."
     ),
+    ProblemType(
+        "query_unknown",
+        400,
+        "A query parameter this route does not take (a misspelt filter must not answer an "
+        "unfiltered list); `errors` names each one.",
+    ),
+    ProblemType(
+        "sync_conflict",
+        400,
+        "`updated_since` pages in the order of change: it does not combine with `sort`, "
+        "`include_total` or `format=csv`.",
+    ),
     # --- the standard's rules (domain) -------------------------------------------------------
     ProblemType(
         "value_invalid",

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.rate_limit_headers import rate_limit_headers
 from services.errors import TooManyRequests
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -111,7 +112,14 @@ class UploadsInFlight:
                 f"{self.per_caller} uploads of yours are still in progress, the most allowed "
                 "at once; wait until one of them has finished, then send this one again",
                 kind="uploads_in_flight",
-                headers={"Retry-After": str(UPLOAD_RETRY_AFTER_SECONDS)},
+                headers={"Retry-After": str(UPLOAD_RETRY_AFTER_SECONDS)}
+                | rate_limit_headers(
+                    "uploads-in-flight",
+                    quota=self.per_caller,
+                    window=UPLOAD_RETRY_AFTER_SECONDS,
+                    remaining=0,
+                    reset=UPLOAD_RETRY_AFTER_SECONDS,
+                ),
                 extra={"max_in_flight": self.per_caller},
             )
         self._counts[caller] += 1

@@ -3,6 +3,8 @@
 - A JSON or form body larger than ``JSON_BODY_MAX_BYTES`` is refused with 413 while it is
   read, so a 10 MB body never sits in memory (``BodyCap``; central values have a larger cap,
   and uploads stream under caps of their own).
+- A query parameter the route does not declare is a 400 naming it: a misspelt ``pagesize``
+  or a filter this route does not have must not silently answer an unfiltered list.
 - A declared query parameter may appear once. ``?page_size=1&page_size=1000`` or
   ``?dry_run=true&dry_run=false`` is ambiguous, and which one wins must not depend on the
   framework, so both are refused.
@@ -25,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.messages import problem
-from services.errors import Unprocessable
+from services.errors import BadRequest, Unprocessable
 
 JSON_BODY_MAX_BYTES = 4 * 2**20
 
@@ -41,19 +43,46 @@ def _problem(name: str, code: str, **members: Any) -> dict[str, Any]:
     return problem(code, field=f"query.{name}", name=name, **members)
 
 
+def _shown(name: str) -> str:
+    """A parameter name fit to quote back: UTF-8 where it is, short, printable."""
+    try:
+        text = name.encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:
+        text = name
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text[:40] + ("…" if len(text) > 40 else "")
+
+
+def _refuse_unknown(unknown: list[str], declared: set[str]) -> None:
+    names = ", ".join(f"'{n}'" for n in unknown)
+    takes = ", ".join(sorted(declared)) if declared else "no query parameters"
+    raise BadRequest(
+        f"unknown query parameter {names}; this route takes {takes}",
+        problems=[
+            {
+                "field": f"query.{n}",
+                "message": "not a parameter of this route",
+                "code": "query_unknown",
+            }
+            for n in unknown
+        ],
+        kind="query_unknown",
+    )
+
+
 async def check_query(request: Request) -> None:
     if not request.scope.get("query_string"):
         return
     dependant = getattr(request.scope.get("route"), "dependant", None)
     declared = set(_query_names(dependant)) if dependant is not None else set()
-    if not declared:
-        return
     raw = request.scope["query_string"].decode("latin-1")
+    pairs = parse_qsl(raw, keep_blank_values=True, encoding="latin-1")
+    unknown = sorted({_shown(name) for name, _ in pairs if name not in declared})
+    if unknown:
+        _refuse_unknown(unknown, declared)
     seen: Counter[str] = Counter()
     problems = []
-    for name, value in parse_qsl(raw, keep_blank_values=True, encoding="latin-1"):
-        if name not in declared:
-            continue  # an unknown parameter is ignored, as always
+    for name, value in pairs:
         seen[name] += 1
         try:
             text = value.encode("latin-1").decode("utf-8")

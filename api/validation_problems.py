@@ -145,4 +145,6 @@ def validation_problems(errors: Sequence[dict[str, Any]]) -> list[dict[str, Any]
     return out
 
 
-_MESSAGES_OF_OUR_OWN = frozenset({"decimal_text", "text_has_nul", "integer_required", "date_text"})
+_MESSAGES_OF_OUR_OWN = frozenset(
+    {"decimal_text", "text_has_nul", "integer_required", "date_text", "rfc3339_text"}
+)

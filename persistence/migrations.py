@@ -33,3 +33,11 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None: never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

@@ -44,6 +44,9 @@ class UnitRow(SQLModel, table=True):
     kind: str = Field(max_length=16, index=True)
     province: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    # When anything a scoreboard row shows of it last changed (scoreboard ``updated_since``);
+    # NULL on rows older than the column, which then count as unchanged since long ago.
+    updated_at: datetime | None = Field(default_factory=utcnow, sa_column=_ts(nullable=True))
 
 
 class FrameworkRow(SQLModel, table=True):
@@ -80,6 +83,9 @@ class RoundRow(SQLModel, table=True):
     deadline: date
     status: str = Field(default="open", max_length=16)
     closed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    # When anything a scoreboard row shows of it last changed (scoreboard ``updated_since``);
+    # NULL on rows older than the column, which then count as unchanged since long ago.
+    updated_at: datetime | None = Field(default_factory=utcnow, sa_column=_ts(nullable=True))
 
 
 class ParticipationRow(SQLModel, table=True):
@@ -91,6 +97,9 @@ class ParticipationRow(SQLModel, table=True):
     fiscal_year_id: int = Field(sa_column=_fk("fiscal_year.id", ondelete="CASCADE"))
     unit_id: int = Field(sa_column=_fk("unit.id", ondelete="CASCADE"))
     budget: str = Field(default="5000.00", max_length=32)
+    # When the unit's not-applicable marks last changed (scoreboard ``updated_since``);
+    # NULL on rows older than the column, which then count as unchanged since long ago.
+    updated_at: datetime | None = Field(default_factory=utcnow, sa_column=_ts(nullable=True))
 
 
 class RewardRateRow(SQLModel, table=True):

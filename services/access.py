@@ -88,6 +88,18 @@ def scoreboard_scope(p: Principal) -> frozenset[str] | None:
     raise Forbidden(code="role_reads_no_scores", params={"role": p.role})
 
 
+def report_scope(p: Principal) -> frozenset[str] | None:
+    """The unit codes whose reports a caller may list; None means every unit (as
+    ``check_report_read``: viewers and central providers read no reports)."""
+    if p.role in ("viewer", "central_provider"):
+        raise Forbidden(f"the role '{p.role}' does not read unit reports")
+    if p.role == "admin":
+        return None
+    if p.role == "inspector":
+        return p.unit_codes
+    return frozenset({p.unit_code}) if p.unit_code else frozenset()
+
+
 def check_central_write(p: Principal, provider_code: str | None) -> None:
     """Central values: a provider writes only its own indicators' values; an admin any."""
     require_write(p)

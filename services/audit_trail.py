@@ -56,18 +56,24 @@ def list_events(
     since: datetime | None = None,
     until: datetime | None = None,
     before_id: int | None = None,
+    changed_since: datetime | None = None,
+    after: tuple[datetime, int] | None = None,
     limit: int = 100,
 ) -> list[EventView]:
-    """Newest first; ``before_id`` continues a page."""
+    """Newest first; ``before_id`` continues a page. With ``changed_since`` (the incremental
+    sync): the events at or after it, oldest first by (time, id); ``after`` continues a page.
+    Events are never changed, so an event's time of change is when it occurred."""
     require_role(actor, "admin")
     rows = uow.repos.audit.list(
         actor=who,
         action=action,
         object_type=object_type,
         object_id=object_id,
-        since=since,
+        since=since if changed_since is None else max(since or changed_since, changed_since),
         until=until,
         before_id=before_id,
+        after=after,
+        oldest_first=changed_since is not None,
         limit=limit,
     )
     return [_view(r) for r in rows]

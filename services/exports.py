@@ -38,7 +38,7 @@ from domain.calendar import BANGKOK, be_to_ce
 from domain.errors import UnknownRound
 from domain.results import level_names
 from persistence.unit_of_work import UnitOfWork
-from services import reports, scores, xlsx
+from services import reports, scoreboard, scores, xlsx
 from services.access import REFERENCE_READERS, require_role
 from services.principal import Principal
 from services.reference import get_fiscal_year, require_round, require_unit
@@ -97,17 +97,12 @@ def scoreboard_csv(rows: list[scores.ScoreRow]) -> bytes:
 
 
 def scoreboard_csv_export(
-    uow: UnitOfWork,
-    actor: Principal,
-    round_id: int,
-    *,
-    level: str | None = None,
-    kind: str | None = None,
+    uow: UnitOfWork, actor: Principal, round_id: int, query: scoreboard.BoardQuery
 ) -> bytes:
-    """The whole round (or its ``level`` / ``kind``) as :func:`scoreboard_csv` writes it: the
-    API's ``?format=csv``, built by an export worker (api.export_limit)."""
-    rows, _ = scores.scoreboard(uow, actor, round_id, level=level, kind=kind)
-    return scoreboard_csv(rows)
+    """The whole round (its filters and sort applied) as :func:`scoreboard_csv` writes it:
+    the API's ``?format=csv``, built by an export worker (api.export_limit)."""
+    found = scoreboard.page(uow, actor, round_id, query, cursor=None, size=None)
+    return scoreboard_csv(found.rows)
 
 
 # --- the scoreboard ---------------------------------------------------------------------------

@@ -76,6 +76,8 @@ class Throttled(TooManyRequests):
     """429 naming what is throttled (``account`` or ``address``), with ``Retry-After``."""
 
     def __init__(self, what: str, wait: int, detail: str) -> None:
+        self.what = what
+        self.wait = wait
         super().__init__(
             detail,
             headers={"Retry-After": str(wait)},

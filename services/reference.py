@@ -261,7 +261,8 @@ def set_round_status(uow: UnitOfWork, actor: Principal, round_id: int, status: s
     if before == status:
         return round_view(locked, fy.year_be)
     locked.status = status
-    locked.closed_at = utcnow() if status == "closed" else None
+    locked.updated_at = utcnow()  # every row of the round's scoreboard may change level
+    locked.closed_at = locked.updated_at if status == "closed" else None
     uow.repos.reference.add(locked)
     uow.repos.reference.flush()
     audit.record(
@@ -336,6 +337,7 @@ def mark_not_applicable(
                 created_by=actor.subject,
             )
         )
+    uow.repos.reference.touch_participation(fy.id, unit.id, utcnow())
     audit.record(
         uow,
         actor,
@@ -360,6 +362,7 @@ def clear_not_applicable(
     if existing is None:
         raise NotFound(f"indicator {indicator_no} is not marked not applicable for {unit_code}")
     uow.repos.reference.delete(existing)
+    uow.repos.reference.touch_participation(fy.id, unit.id, utcnow())  # the gone mark's date
     audit.record(
         uow,
         actor,

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from persistence.repositories.report_rows import CommentTuple, EntryTuple, ReportHead
+from services.etags import etag_of
 
 
 @dataclass
@@ -57,7 +58,14 @@ class ReportView:
 
     @property
     def etag(self) -> str:
-        return f'"{self.version}"'
+        """``"<version>.<digest>"``. The version moves with every write to the report (entries,
+        evidence, state, comments), and ``If-Match`` compares only it, so an editor is never
+        refused because of a change that is not theirs to conflict with. The digest covers
+        what the report shows besides its own writes (the round's status and deadline, the
+        not-applicable marks), so the tag is a strong validator of the whole answer for
+        ``If-None-Match``."""
+        others = (self.round_status, self.deadline, self.not_applicable)
+        return f'"{self.version}.{etag_of(others)[1:17]}"'
 
 
 def entry_view(source: str, e: EntryTuple) -> EntryView:

@@ -133,13 +133,19 @@ def _view(uow: UnitOfWork, ctx: Context) -> ReportView:
     )
 
 
+def _tag_version(tag: str) -> str:
+    """The version an ETag names: ``"3.9f2c…"`` (the report's ETag) and ``"3"`` both name 3."""
+    return tag.strip().removeprefix("W/").strip('"').split(".", 1)[0]
+
+
 def _check_etag(version: int | None, if_match: str | None) -> None:
     """``If-Match`` is optional; when given it must name the report's current version
-    (``version`` None: the unit has no report yet, ETag "0", which ``*`` does not match)."""
+    (``version`` None: the unit has no report yet, version 0, which ``*`` does not match).
+    Only the version part of the ETag counts (see ``ReportView.etag``)."""
     if if_match is None:
         return
-    current = f'"{version if version is not None else 0}"'
-    candidates = {t.strip().removeprefix("W/") for t in if_match.split(",")}
+    current = str(version if version is not None else 0)
+    candidates = {_tag_version(t) for t in if_match.split(",")}
     if "*" in candidates and version is not None:
         return
     if current not in candidates:

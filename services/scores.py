@@ -7,7 +7,7 @@ evidence files: values are fetched per round in bulk and scored in memory by the
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from persistence.repositories.reporting import SMALL_PAGE, BoardValue, ValueTupl
 from persistence.unit_of_work import UnitOfWork
 from services.access import check_score_read, scoreboard_scope
 from services.errors import NotFound, Unprocessable
+from services.etags import etag_of
 from services.frameworks import require_framework
 from services.principal import Principal
 from services.reference import require_round, require_unit
@@ -49,12 +50,20 @@ def score_document(result: ScoreResult, framework: Framework) -> dict[str, Any]:
 
 
 def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str) -> bytes:
+    """The explained score of one unit in one round, as JSON bytes (see ``unit_score_tagged``)."""
+    return unit_score_tagged(uow, actor, round_id, unit_code)[0]
+
+
+def unit_score_tagged(
+    uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str
+) -> tuple[bytes, str]:
     """The explained score of one unit in one round (SPEC §5), as JSON bytes.
 
     The most-read endpoint: one statement (the round, its year and the unit, and every input
     value; see ``persistence.repositories.score_read``). The document is a pure function of
     those inputs, so the serialized answer is memoised on them: the inputs are still read on
-    every request, so a change on any app instance is seen at once.
+    every request, so a change on any app instance is seen at once. Its ETag is a digest of
+    the same inputs, made once with the document and memoised beside it.
     """
     check_score_read(actor, unit_code)
     ru, own, central, na = uow.repos.reporting.score_read(round_id, unit_code)
@@ -69,7 +78,7 @@ def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str)
 
 async def unit_score_awaited(
     reads: Reads, actor: Principal, round_id: int, unit_code: str
-) -> bytes | None:
+) -> tuple[bytes, str] | None:
     """``unit_score`` with its one statement read without a unit of work, awaited on the
     event loop (``persistence.reads``). None when the round or the unit does not exist:
     telling which takes more reads, and the caller then asks ``unit_score`` for the error."""
@@ -89,9 +98,12 @@ def _score_body(
     central: list[ValueTuple],
     na: list[int],
     framework: Framework,
-) -> bytes:
+) -> tuple[bytes, str]:
+    """(the document, its ETag). The framework is immutable per id (``ru`` names it), so the
+    key is everything the document depends on, and the same key gives the same ETag on every
+    instance."""
     key = (round_id, ru, tuple(sorted(own)), tuple(sorted(central)), tuple(sorted(na)))
-    cached: bytes | None = _documents.get(key)
+    cached: tuple[bytes, str] | None = _documents.get(key)
     if cached is not None:
         return cached
     result = evaluate(
@@ -104,9 +116,9 @@ def _score_body(
         "unit_code": ru.unit_code,
         "framework_id": ru.framework_id,
     } | score_document(result, framework)
-    body = orjson.dumps(doc)
-    _documents.put(key, body)
-    return body
+    answer = (orjson.dumps(doc), etag_of("score", key))
+    _documents.put(key, answer)
+    return answer
 
 
 class _Memo:
@@ -209,7 +221,7 @@ def _score(
     )
 
 
-def _score_rows(
+def score_rows(
     framework: Framework,
     framework_id: int,
     closed: bool,
@@ -257,6 +269,10 @@ def _score_rows(
 
 def _fmt(value: Any) -> str | None:
     return None if value is None else f"{value:.4f}"
+
+
+# A scoreboard row with what it was made from: (row, the unit's facts, the unit's inputs).
+Sourced = tuple[ScoreRow, BoardUnit, tuple[BoardValue, ...]]
 
 
 def scoreboard(
@@ -309,6 +325,25 @@ def board(
     None means the whole round at once (CSV). A page costs a fixed handful of statements; with
     a level filter, further chunks are read until the page is full.
     """
+    keep = None if level is None else (lambda row: row.level == level)
+    head, found, nxt = board_rows(
+        uow, actor, round_id, kind=kind, keep=keep, after=after, size=page_size
+    )
+    return Board([r[0] for r in found], nxt, board_framework(uow, head))
+
+
+def board_framework(uow: UnitOfWork, head: tuple[int, bool]) -> Framework:
+    """The framework a board was scored with (the reference repository keeps it parsed)."""
+    framework = uow.repos.reference.framework(head[0])
+    assert framework is not None
+    return framework
+
+
+def board_head(
+    uow: UnitOfWork, actor: Principal, round_id: int
+) -> tuple[tuple[int, bool], tuple[Framework, int], frozenset[str] | None]:
+    """What every scoreboard read starts from: ((framework id, round closed), (the framework,
+    the fiscal year id), the unit codes the caller may see or None for all)."""
     scope = scoreboard_scope(actor)
     found = uow.repos.reference.round_scoring(round_id)
     if found is None:
@@ -317,33 +352,51 @@ def board(
     status, fiscal_year_id, framework_id = found
     framework = uow.repos.reference.framework(framework_id)
     assert framework is not None
-    closed = status == "closed"
-    out: list[ScoreRow] = []
+    return (framework_id, status == "closed"), (framework, fiscal_year_id), scope
+
+
+def board_rows(
+    uow: UnitOfWork,
+    actor: Principal,
+    round_id: int,
+    *,
+    kind: str | None = None,
+    keep: Callable[[ScoreRow], bool] | None = None,
+    after: str | None = None,
+    size: int | None = None,
+) -> tuple[tuple[int, bool], list[Sourced], str | None]:
+    """``scoreboard`` with any row filter ``keep`` and each row's inputs beside it (what an
+    ETag is made of). Returns ((framework id, round closed), rows, code to continue after)."""
+    head, (framework, fiscal_year_id), scope = board_head(uow, actor, round_id)
+    framework_id, closed = head
+    out: list[Sourced] = []
     cursor = after
+    no_values: tuple[BoardValue, ...] = ()
     while True:
-        fetch = None if page_size is None else page_size + 1
+        fetch = None if size is None else size + 1
         units = uow.repos.reference.board_units(
             fiscal_year_id, round_id, kind=kind, codes=scope, after=cursor, limit=fetch
         )
-        has_more = page_size is not None and len(units) > page_size
-        units = units[:page_size] if page_size is not None else units
+        has_more = size is not None and len(units) > size
+        units = units[:size] if size is not None else units
         if not units:
-            return Board(out, None, framework)
+            return head, out, None
         # A page reads the values of its own units' code range only (and kind, if filtered),
         # not-applicable marks included.
-        page = None if page_size is None else (units[0].code, units[-1].code)
+        page = None if size is None else (units[0].code, units[-1].code)
         values = uow.repos.reporting.board_values(
             round_id, fiscal_year_id, page, kind, small=len(units) <= SMALL_PAGE
         )
-        for row in _score_rows(framework, framework_id, closed, units, values):
-            if level is not None and row.level != level:
+        rows = score_rows(framework, framework_id, closed, units, values)
+        for row, unit in zip(rows, units, strict=True):
+            if keep is not None and not keep(row):
                 continue
-            out.append(row)
-            if page_size is not None and len(out) == page_size:
+            out.append((row, unit, values.get(unit.id, no_values)))
+            if size is not None and len(out) == size:
                 more = has_more or row.unit_code != units[-1].code
-                return Board(out, row.unit_code if more else None, framework)
+                return head, out, (row.unit_code if more else None)
         if not has_more:
-            return Board(out, None, framework)
+            return head, out, None
         cursor = units[-1].code
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from persistence.types import utcnow
 from persistence.unit_of_work import UnitOfWork
 from services import audit
 from services.access import require_admin
@@ -176,6 +177,7 @@ def import_units(
                 before = unit_view(row).__dict__
                 row.name_th, row.name_en = unit.name_th, unit.name_en
                 row.kind, row.province = unit.kind, unit.province
+                row.updated_at = utcnow()
                 uow.repos.reference.add(row)
                 audit.record(
                     uow, actor, "unit.update", "unit", unit.code, before=before, after=unit.__dict__

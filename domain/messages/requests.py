@@ -88,6 +88,11 @@ REQUESTS: dict[str, dict[str, str]] = {
         "en": "“{name}” must be a date such as 2015-04-10.",
         "th": "“{name}” ต้องเป็นวันที่ในรูปแบบ 2015-04-10",
     },
+    "rfc3339_text": {
+        "en": "“{name}” must be an RFC 3339 date-time with its offset, "
+        "such as 2015-04-10T09:30:00+07:00.",
+        "th": "“{name}” ต้องเป็นวันเวลาตาม RFC 3339 พร้อมเขตเวลา เช่น 2015-04-10T09:30:00+07:00",
+    },
     "not_datetime": {
         "en": "“{name}” must be a date and time with its time zone, such as "
         "2015-04-10T09:00:00+07:00.",

@@ -32,6 +32,11 @@ TITLES: dict[str, dict[str, str]] = {
     "http_error": {"en": "HTTP error", "th": "ข้อผิดพลาด HTTP"},
     "validation_error": {"en": "Invalid request", "th": "ข้อมูลที่ส่งมาไม่ถูกต้อง"},
     "cursor_invalid": {"en": "Invalid cursor", "th": "ตัวชี้หน้าถัดไปไม่ถูกต้อง"},
+    "query_unknown": {"en": "Unknown query parameter", "th": "ไม่รู้จักพารามิเตอร์ในคำขอ"},
+    "sync_conflict": {
+        "en": "Parameters do not combine with updated_since",
+        "th": "ใช้พารามิเตอร์นี้ร่วมกับ updated_since ไม่ได้",
+    },
     "value_invalid": {"en": "Indicator value not accepted", "th": "ไม่สามารถรับค่าตัวชี้วัดได้"},
     "framework_invalid": {"en": "Framework not valid", "th": "กรอบการประเมินไม่ถูกต้อง"},
     "requirements_unmet": {"en": "Report cannot be submitted yet", "th": "ยังส่งรายงานไม่ได้"},

@@ -13,6 +13,7 @@ from persistence.repositories.notices import NoticesRepository
 from persistence.repositories.notifications import NotificationsRepository
 from persistence.repositories.reference import ReferenceRepository
 from persistence.repositories.reporting import EvidenceCounts, ReportingRepository
+from persistence.repositories.sync import SyncRepository
 
 
 class Repositories:
@@ -28,3 +29,4 @@ class Repositories:
         self.evidence = EvidenceRepository(session)
         self.notifications = NotificationsRepository(session)
         self.notices = NoticesRepository(session)
+        self.sync = SyncRepository(session)

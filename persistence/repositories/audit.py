@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, literal, tuple_
 from sqlmodel import Session, col, select
 
 from persistence.tables import AuditEventRow
+from persistence.types import UTCDateTime
 
 _INSERT = insert(AuditEventRow.__table__)  # type: ignore[attr-defined]
 
@@ -37,8 +38,12 @@ class AuditRepository:
         since: datetime | None = None,
         until: datetime | None = None,
         before_id: int | None = None,
+        after: tuple[datetime, int] | None = None,
+        oldest_first: bool = False,
         limit: int = 100,
     ) -> Sequence[AuditEventRow]:
+        """Newest first by id, continuing ``before_id``; or ``oldest_first`` by (time, id),
+        continuing ``after`` a (time, id) position (the incremental sync)."""
         q = select(AuditEventRow)
         if actor:
             q = q.where(AuditEventRow.actor == actor)
@@ -54,4 +59,9 @@ class AuditRepository:
             q = q.where(AuditEventRow.occurred_at < until)
         if before_id:
             q = q.where(col(AuditEventRow.id) < before_id)
+        if oldest_first:
+            position = (col(AuditEventRow.occurred_at), col(AuditEventRow.id))
+            if after is not None:
+                q = q.where(tuple_(*position) > tuple_(literal(after[0], UTCDateTime()), after[1]))
+            return self.session.exec(q.order_by(*position).limit(limit)).all()
         return self.session.exec(q.order_by(col(AuditEventRow.id).desc()).limit(limit)).all()

@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, bindparam, exists, func, literal_column
+from sqlalchemy import Select, and_, bindparam, exists, func, literal_column, update
 from sqlmodel import Session, col, select
 
 from domain.framework import Framework
@@ -284,6 +284,17 @@ class ReferenceRepository:
         ).first()
 
     # participation and rewards
+    def touch_participation(self, fiscal_year_id: int, unit_id: int, at: datetime) -> None:
+        """Date a change to the unit's part in the year (scoreboard ``updated_since``)."""
+        self.session.execute(
+            update(ParticipationRow)
+            .where(
+                col(ParticipationRow.fiscal_year_id) == fiscal_year_id,
+                col(ParticipationRow.unit_id) == unit_id,
+            )
+            .values(updated_at=at)
+        )
+
     def participation(self, fiscal_year_id: int) -> Sequence[tuple[ParticipationRow, UnitRow]]:
         q = (
             select(ParticipationRow, UnitRow)

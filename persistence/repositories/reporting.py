@@ -7,7 +7,7 @@ of units.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -60,7 +60,9 @@ def _units_of(unit_id: Any, *, page: bool, kind: bool) -> list[ColumnElement[boo
     return [col(unit_id).in_(sa_select(col(UnitRow.id)).where(*where).scalar_subquery())]
 
 
-def _board_values(*, page: bool, kind: bool, ordered: bool) -> DriverStatement:
+def board_union(
+    units_of: Callable[[Any], list[ColumnElement[bool]]], *, ordered: bool
+) -> CompoundSelect[*tuple[Any, ...]]:
     """Every input of the scoreboard's scores, in ONE statement: own entries (src 0), central
     values (src 1) and the fiscal year's not-applicable marks (src 2) of round ``rid``'s units
     (of a page of them; of one kind). A unit's rows must always come in the same order: they
@@ -70,7 +72,10 @@ def _board_values(*, page: bool, kind: bool, ordered: bool) -> DriverStatement:
     out in any order). Unsorted for SQLite, which reads each branch along its unique index
     (unit, then indicator) and so always gives one unit's rows in the same order; sorting
     10,000 rows was about a fifth of the statement (a 1,000-unit page: 20.5-22.6 ms sorted,
-    16.8 ms not), and the rows are grouped by unit in Python instead."""
+    16.8 ms not), and the rows are grouped by unit in Python instead.
+
+    ``units_of(unit id column)``: the conditions that pick the units (see ``_units_of``; the
+    scoreboard's sync picks them by id)."""
     own: Select[*tuple[Any, ...]] = (
         sa_select(
             col(ReportRow.unit_id).label("unit_id"),
@@ -82,7 +87,7 @@ def _board_values(*, page: bool, kind: bool, ordered: bool) -> DriverStatement:
         )
         .join(IndicatorEntryRow, col(IndicatorEntryRow.report_id) == ReportRow.id)
         .where(col(ReportRow.round_id) == bindparam("rid"))
-        .where(*_units_of(ReportRow.unit_id, page=page, kind=kind))
+        .where(*units_of(ReportRow.unit_id))
     )
     central = (
         sa_select(
@@ -94,7 +99,7 @@ def _board_values(*, page: bool, kind: bool, ordered: bool) -> DriverStatement:
             col(CentralValueRow.score),
         )
         .where(col(CentralValueRow.round_id) == bindparam("rid"))
-        .where(*_units_of(CentralValueRow.unit_id, page=page, kind=kind))
+        .where(*units_of(CentralValueRow.unit_id))
     )
     na = (
         sa_select(
@@ -106,14 +111,19 @@ def _board_values(*, page: bool, kind: bool, ordered: bool) -> DriverStatement:
             null(),
         )
         .where(col(NotApplicableRow.fiscal_year_id) == bindparam("fid"))
-        .where(*_units_of(NotApplicableRow.unit_id, page=page, kind=kind))
+        .where(*units_of(NotApplicableRow.unit_id))
     )
     every: CompoundSelect[*tuple[Any, ...]] = union_all(own, central, na)
     if ordered:
         every = every.order_by(
             literal_column("unit_id"), literal_column("src"), literal_column("indicator_no")
         )
-    return DriverStatement(every, plan_each_time=True)
+    return every
+
+
+def _board_values(*, page: bool, kind: bool, ordered: bool) -> DriverStatement:
+    union = board_union(lambda unit_id: _units_of(unit_id, page=page, kind=kind), ordered=ordered)
+    return DriverStatement(union, plan_each_time=True)
 
 
 # The most units of a scoreboard page whose values may come from a prepared statement

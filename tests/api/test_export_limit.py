@@ -89,6 +89,8 @@ def test_exports_beyond_the_limit_are_429_and_never_take_the_shared_threads(
         assert answer.status_code == 429, answer.text
         assert answer.headers["content-type"] == "application/problem+json"
         assert answer.headers["retry-after"] == "10"
+        assert answer.headers["ratelimit-policy"] == '"exports";q=2;w=10'
+        assert answer.headers["ratelimit"] == '"exports";r=0;t=10'
         assert answer.json()["type"] == "urn:sqs:problem:exports_busy"
         assert "2 exports" in answer.json()["detail"]
     assert [a.status_code for a in others] == [200, 200]

@@ -280,6 +280,8 @@ RULES: dict[str, Rule] = {
     ),
     # --- round monitoring, rewards, webhooks, exports ---
     "get_round_monitoring": rule(admin=OK, inspector=OK, viewer=OK),
+    # each sees the reports it may read (tests/api/test_report_list.py)
+    "list_round_reports": rule(admin=OK, unit_officer=OK, inspector=OK),
     "get_rewards": rule(admin=OK, viewer=OK),
     "set_reward_rates": admin_only(
         json_body({"rates": [{"level": "best_practice", "amount": "10000"}]})

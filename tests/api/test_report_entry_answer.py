@@ -65,7 +65,7 @@ def test_first_entry_write_answers_the_whole_report(client, world, make_user, ap
         json={"value": "92.50", "narrative": THAI, "problems": "ปัญหา", "suggestions": None},
     )
     assert r.status_code == 200, r.text
-    assert r.headers["etag"] == '"1"'
+    assert r.headers["etag"].startswith('"1.')
     assert r.headers["content-type"] == "application/json"
     subject = _audit(engine, "report.entry.put")[0].actor
     assert r.json() == {
@@ -97,7 +97,7 @@ def test_first_entry_write_answers_the_whole_report(client, world, make_user, ap
     assert r.content == _as_fastapi_renders(r.content)
     # the read answers the same document, byte for byte
     again = client.get(_url(world), headers=h)
-    assert again.content == r.content and again.headers["etag"] == '"1"'
+    assert again.content == r.content and again.headers["etag"].startswith('"1.')
 
     (event,) = _audit(engine, "report.entry.put")
     assert (event.object_type, event.object_id) == ("report", f"{world.r6}/BKK01/3")
@@ -126,7 +126,7 @@ def test_later_writes_keep_what_they_do_not_name(client, world, make_user, app, 
         f"{_url(world)}/indicators/3", headers=h | {"If-Match": '"2"'}, json={"problems": "ข"}
     )
     assert r.status_code == 200, r.text
-    assert r.headers["etag"] == '"3"'
+    assert r.headers["etag"].startswith('"3.')
     body = r.json()
     assert [e["indicator_no"] for e in body["entries"]] == [3, 6]
     assert body["entries"][0] | {"updated_by": None} == _entry(
@@ -198,7 +198,7 @@ def test_multi_entry_write_answer_and_audit(client, world, make_user, app, engin
         json={"entries": [{"indicator_no": 7, "steps": 3}, {"indicator_no": 6, "steps": 4}]},
     )
     assert r.status_code == 200, r.text
-    assert r.headers["etag"] == '"2"'
+    assert r.headers["etag"].startswith('"2.')
     assert r.content == _as_fastapi_renders(r.content)
     assert [(e["indicator_no"], e["steps"], e["narrative"]) for e in r.json()["entries"]] == [
         (6, 4, "ก"),

@@ -58,6 +58,7 @@ RULE_REFUSALS = {
     "invalid_request": "OAuth: a parameter the grant type needs is missing",
     "precondition_failed": "an If-Match that is not the report's current ETag",
     "requirements_unmet": "a report submitted before its values and evidence are complete",
+    "sync_conflict": "updated_since with a sort, a total or CSV (it pages in the order of change)",
     "unsupported_grant_type": "OAuth: a grant type the server does not offer",
     "value_invalid": "steps for a quantitative indicator, a value out of range",
     "webhook_inactive": "retrying a delivery of an endpoint switched off",

@@ -278,7 +278,7 @@ def test_two_editors_with_one_etag_one_wins(live: Live) -> None:
             winner = values[codes.index(200)]
             with httpx.Client(base_url=live.server.base_url, timeout=30) as client:
                 report = client.get(live.report_url(unit), headers=headers)
-            assert report.json()["version"] == int(etag.strip('"')) + 1
+            assert report.json()["version"] == int(etag.strip('"').split(".")[0]) + 1
             assert [e["value"] for e in report.json()["entries"] if e["indicator_no"] == 3] == [
                 winner
             ]

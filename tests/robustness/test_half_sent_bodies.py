@@ -307,6 +307,8 @@ def test_a_callers_uploads_in_flight_are_capped(live: Live) -> None:
         assert got.status == 429, got
         assert got.headers["content-type"] == "application/problem+json"
         assert int(got.headers["retry-after"]) >= 1
+        assert got.headers["ratelimit-policy"] == '"uploads-in-flight";q=2;w=5'
+        assert got.headers["ratelimit"] == '"uploads-in-flight";r=0;t=5'
         problem = got.json()
         assert problem["type"] == "urn:sqs:problem:uploads_in_flight"
         assert "2 uploads" in str(problem["detail"])

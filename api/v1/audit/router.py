@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BeforeValidator
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
+from api.links import next_link
 from api.routing import GuardedRoute
 from api.v1 import tags
 from api.v1.audit.schemas import AuditEventOut
-from api.v1.common.schemas import NO_NUL, Cursor, Page, PageSize, decode_cursor, encode_cursor
+from api.v1.common.schemas import (
+    NO_NUL,
+    Cursor,
+    Page,
+    PageSize,
+    UpdatedSince,
+    decode_cursor,
+    encode_cursor,
+)
 from services import audit_trail
+from services.sync_cursor import cursor_of, position
 
 router = APIRouter(prefix="/audit-events", tags=[tags.ADMINISTRATION], route_class=GuardedRoute)
 
@@ -33,6 +43,8 @@ IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
 
 @router.get("", response_model=Page[AuditEventOut], responses=problem_responses(400, 401, 403, 422))
 def list_audit_events(
+    request: Request,
+    response: Response,
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
@@ -51,25 +63,33 @@ def list_audit_events(
     until: Annotated[
         IsoDateTime | None, Query(description="Exclusive; ISO 8601 with a time zone.")
     ] = None,
+    updated_since: UpdatedSince = None,
     cursor: Cursor = None,
     page_size: PageSize = 100,
 ) -> Page[AuditEventOut]:
-    """Audit events, newest first, with who, when, what and the before/after of the change."""
+    """Audit events, newest first, with who, when, what and the before/after of the change.
+    With ``updated_since``: the events since then, oldest first (an incremental sync)."""
     before = decode_cursor(cursor)
     size = min(page_size, settings.page_size_max)
+    filters: dict[str, Any] = {
+        "who": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "since": _aware(since),
+        "until": _aware(until),
+    }
+    if updated_since is not None:
+        return _sync_page(request, response, uow, principal, updated_since, before, size, filters)
     events = audit_trail.list_events(
         uow,
         principal,
-        who=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        since=_aware(since),
-        until=_aware(until),
         before_id=before if isinstance(before, int) else None,
         limit=size + 1,
+        **filters,
     )
     nxt = encode_cursor(events[size - 1].id) if len(events) > size else None
+    response.headers.update(next_link(request, nxt))
     return Page[AuditEventOut](
         items=[AuditEventOut(**e.__dict__) for e in events[:size]], next_cursor=nxt
     )
@@ -78,3 +98,27 @@ def list_audit_events(
 def _aware(value: datetime | None) -> datetime | None:
     """A time without a zone is taken as UTC (the trail is stored in UTC)."""
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def _sync_page(
+    request: Request,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+    since: datetime,
+    cursor: Any,
+    size: int,
+    filters: dict[str, Any],
+) -> Page[AuditEventOut]:
+    """Oldest first by (time, id), the cursor on both: an event committed while a client pages
+    comes after the events it has met (its time is later), never before them."""
+    after = position(cursor, int)
+    events = audit_trail.list_events(
+        uow, principal, changed_since=_aware(since), after=after, limit=size + 1, **filters
+    )
+    last = events[size - 1] if len(events) > size else None
+    nxt = encode_cursor(cursor_of(last.occurred_at, last.id)) if last is not None else None
+    response.headers.update(next_link(request, nxt))
+    return Page[AuditEventOut](
+        items=[AuditEventOut(**e.__dict__) for e in events[:size]], next_cursor=nxt
+    )

@@ -20,6 +20,7 @@ from pydantic import WithJsonSchema
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
+from api.rate_limit_headers import rate_limit_headers
 from api.routing import GuardedRoute, before_body
 from api.security import create_access_token, create_device_token, device_of
 from api.settings import Settings
@@ -61,6 +62,20 @@ def _throttled(
     throttle: rate_limit.SignInThrottle = request.app.state.sign_in_throttle
     grant: auth.Grant = throttle.guard(uow, attempt, check, OAuthError)
     return grant
+
+
+def _throttle_headers(request: Request, exc: rate_limit.Throttled) -> dict[str, str]:
+    """The IETF ``RateLimit-Policy`` and ``RateLimit`` fields of a refused sign-in: what is
+    held back (``sign-in-account``: the free failures before the back-off and its longest wait;
+    ``sign-in-address``: the address's ceiling and its window), nothing left, and when it opens."""
+    policy = request.app.state.sign_in_throttle.policy
+    if exc.what == "address":
+        quota, window = policy.address_max_failures, policy.address_window
+    else:
+        quota, window = policy.free_failures, policy.max_delay
+    return rate_limit_headers(
+        f"sign-in-{exc.what}", quota=quota, window=window, remaining=0, reset=exc.wait
+    )
 
 
 def _password_attempt(
@@ -166,7 +181,11 @@ def issue_token(
     }
     try:
         grant = _grant(request, uow, settings, form)
-    except (OAuthError, rate_limit.Throttled) as exc:
+    except rate_limit.Throttled as exc:
+        answer = error_answer(request, exc)
+        answer.headers.update(_throttle_headers(request, exc))
+        return answer
+    except OAuthError as exc:
         return error_answer(request, exc)
     access, lifetime = create_access_token(
         settings, subject=grant.subject, role=grant.role, version=grant.token_version

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.links import next_link
 from api.routing import GuardedRoute, before_body
 from api.v1 import tags
 from api.v1.auth.shown_once import create_shown_once
@@ -42,6 +43,8 @@ def create_client(
 
 @router.get("", response_model=Page[ClientOut], responses=problem_responses(400, 401, 403, 422))
 def list_clients(
+    request: Request,
+    response: Response,
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
@@ -55,6 +58,7 @@ def list_clients(
         uow, principal, after_id=after if isinstance(after, int) else None, limit=size + 1
     )
     nxt = encode_cursor(found[size - 1][0]) if len(found) > size else None
+    response.headers.update(next_link(request, nxt))
     return Page[ClientOut](
         items=[ClientOut(**v.__dict__) for _, v in found[:size]], next_cursor=nxt
     )

@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -236,6 +236,28 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = Field(
         default=None, description="Pass as `cursor` to get the next page; absent on the last page."
     )
+
+
+def _rfc3339_only(value: Any) -> Any:
+    """Pydantic would also read ``0.5`` or ``1700000000`` as a Unix time, or a time without a
+    zone; a sync position is an RFC 3339 date-time, with its offset, and nothing else."""
+    if isinstance(value, str) and not re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", value
+    ):
+        raise PydanticCustomError(
+            "rfc3339_text", "an RFC 3339 date-time with its offset is required"
+        )
+    return value
+
+
+UpdatedSince = Annotated[
+    datetime | None,
+    BeforeValidator(_rfc3339_only),
+    Query(
+        description="RFC 3339 (with an offset). Only what changed at or after this time, oldest "
+        "change first; each row then carries `updated_at` (see the README's sync loop)."
+    ),
+]
 
 
 # The largest page any list answers (SQS_PAGE_SIZE_MAX may only lower it).

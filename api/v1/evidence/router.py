@@ -19,13 +19,14 @@ from __future__ import annotations
 import re
 import unicodedata
 import urllib.parse
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.conditional import tagged
 from api.deps import (
     ClockDep,
     CurrentPrincipal,
@@ -45,6 +46,7 @@ from api.v1.evidence import multipart
 from api.v1.evidence.schemas import MULTIPART_UPLOAD, EvidenceOut
 from services import content_types, evidence, idempotency
 from services.access import check_report_edit
+from services.etags import etag_of
 from services.principal import Principal
 
 # Evidence ids are UUIDs (any other text is simply not found).
@@ -179,12 +181,14 @@ def list_indicator_evidence(
     round_id: DbId,
     unit_code: UnitCode,
     indicator_no: IndicatorNo,
+    request: Request,
+    response: Response,
     uow: UowDep,
     principal: CurrentPrincipal,
-) -> list[EvidenceOut]:
+) -> Any:
     """The evidence documents of one indicator of the unit's report, oldest first."""
     views = evidence.list_for_indicator(uow, principal, round_id, unit_code, indicator_no)
-    return [_out(v) for v in views]
+    return tagged(request, response, etag_of("evidence", views)) or [_out(v) for v in views]
 
 
 @router.post(
@@ -215,16 +219,29 @@ async def upload_working_group_order(
     responses=READ_ERRORS,
 )
 def list_working_group_orders(
-    year_be: YearBE, unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal
-) -> list[EvidenceOut]:
+    year_be: YearBE,
+    unit_code: UnitCode,
+    request: Request,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+) -> Any:
     """The unit's working-group order documents for the fiscal year, oldest first."""
-    return [_out(v) for v in evidence.list_orders(uow, principal, year_be, unit_code)]
+    views = evidence.list_orders(uow, principal, year_be, unit_code)
+    return tagged(request, response, etag_of("evidence", views)) or [_out(v) for v in views]
 
 
 @router.get("/evidence/{evidence_id}", response_model=EvidenceOut, responses=READ_ERRORS)
-def get_evidence(evidence_id: EvidenceId, uow: UowDep, principal: CurrentPrincipal) -> EvidenceOut:
+def get_evidence(
+    evidence_id: EvidenceId,
+    request: Request,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+) -> Any:
     """An evidence document's metadata (the same object rules as the report it belongs to)."""
-    return _out(evidence.get_evidence(uow, principal, evidence_id))
+    view = evidence.get_evidence(uow, principal, evidence_id)
+    return tagged(request, response, etag_of("evidence", view)) or _out(view)
 
 
 _FALLBACK_UNSAFE = re.compile(r"[^A-Za-z0-9._() -]+")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from api.conditional import tagged
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
@@ -23,6 +24,7 @@ from api.v1.fiscal_years.schemas import (
 )
 from services import reference
 from services.access import REFERENCE_READERS, require_admin, require_role
+from services.etags import etag_of
 
 router = APIRouter(tags=[tags.YEARS], route_class=GuardedRoute)
 
@@ -42,10 +44,12 @@ def _fy_out(view: reference.FiscalYearView) -> FiscalYearOut:
 @router.get(
     "/fiscal-years", response_model=list[FiscalYearOut], responses=problem_responses(401, 403)
 )
-def list_fiscal_years(uow: UowDep, principal: CurrentPrincipal) -> list[FiscalYearOut]:
-    """Every fiscal year, newest first, with its framework and its rounds' deadlines and status."""
+def list_fiscal_years(
+    request: Request, response: Response, uow: UowDep, principal: CurrentPrincipal
+) -> Any:
     require_role(principal, *REFERENCE_READERS)
-    return [_fy_out(v) for v in reference.list_fiscal_years(uow)]
+    views = reference.list_fiscal_years(uow)
+    return tagged(request, response, etag_of("fiscal-years", views)) or [_fy_out(v) for v in views]
 
 
 @router.get(
@@ -53,10 +57,13 @@ def list_fiscal_years(uow: UowDep, principal: CurrentPrincipal) -> list[FiscalYe
     response_model=FiscalYearOut,
     responses=problem_responses(401, 403, 404),
 )
-def get_fiscal_year(year_be: YearBE, uow: UowDep, principal: CurrentPrincipal) -> FiscalYearOut:
+def get_fiscal_year(
+    year_be: YearBE, request: Request, response: Response, uow: UowDep, principal: CurrentPrincipal
+) -> Any:
     """A fiscal year with its framework and its 6-, 9- and 12-month rounds."""
     require_role(principal, *REFERENCE_READERS)
-    return _fy_out(reference.get_fiscal_year(uow, year_be))
+    view = reference.get_fiscal_year(uow, year_be)
+    return tagged(request, response, etag_of("fiscal-year", view)) or _fy_out(view)
 
 
 @router.post(

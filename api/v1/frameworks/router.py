@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
+from api.conditional import tagged
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
@@ -15,25 +16,36 @@ from api.v1.common.schemas import DbId
 from api.v1.frameworks.schemas import FrameworkIn, FrameworkOut, FrameworkSummary
 from services import frameworks
 from services.access import REFERENCE_READERS, require_admin, require_role
+from services.etags import etag_of
 
 router = APIRouter(prefix="/frameworks", tags=[tags.ADMINISTRATION], route_class=GuardedRoute)
 
 
 @router.get("", response_model=list[FrameworkSummary], responses=problem_responses(401, 403))
-def list_frameworks(uow: UowDep, principal: CurrentPrincipal) -> list[FrameworkSummary]:
-    """Every framework version: code, version, names and whether a fiscal year pins it."""
+def list_frameworks(
+    request: Request, response: Response, uow: UowDep, principal: CurrentPrincipal
+) -> Any:
     require_role(principal, *REFERENCE_READERS)
-    return [FrameworkSummary(**d) for d in frameworks.list_frameworks(uow)]
+    found = frameworks.list_frameworks(uow)
+    # a framework version is immutable once saved: its id and whether it is in use say it all
+    tag = etag_of("frameworks", [(d["id"], d["in_use"]) for d in found])
+    return tagged(request, response, tag) or [FrameworkSummary(**d) for d in found]
 
 
 @router.get(
     "/{framework_id}", response_model=FrameworkOut, responses=problem_responses(401, 403, 404)
 )
-def get_framework(framework_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> FrameworkOut:
-    """A framework version in full: dimensions, indicators with their criteria and sources,
-    round requirements, level rules and the missing-value policy."""
+def get_framework(
+    framework_id: DbId,
+    request: Request,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+) -> Any:
     require_role(principal, *REFERENCE_READERS)
-    return FrameworkOut(**frameworks.get_framework(uow, framework_id))
+    doc = frameworks.get_framework(uow, framework_id)
+    tag = etag_of("framework", doc["id"], doc["in_use"])  # immutable but for in_use
+    return tagged(request, response, tag) or FrameworkOut(**doc)
 
 
 @router.post(

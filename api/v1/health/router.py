@@ -1,7 +1,9 @@
-"""Liveness and readiness: no authentication, nothing but what an orchestrator needs."""
+"""Liveness and readiness: no authentication, nothing but what an orchestrator needs, and
+which release and schema answer (for a support request, or a client checking a deployment)."""
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -16,6 +18,10 @@ from services.errors import AppError
 router = APIRouter(tags=[tags.HEALTH], route_class=GuardedRoute)
 
 
+# The installed release of this service (pyproject's version), read once at import
+VERSION = metadata.version("sqs")
+
+
 class HealthOut(BaseModel):
     status: Literal["ok"]
 
@@ -28,14 +34,23 @@ class ReadyOut(BaseModel):
     )
 
 
+class LivenessOut(HealthOut):
+    version: str = Field(description="The service's release")
+    schema_revision: str | None = Field(
+        description="The database schema revision (alembic) this process found at start"
+    )
+
+
 class ServiceUnavailable(AppError):
     status, kind, title = 503, "service_unavailable", "Service unavailable"
 
 
-@router.get("/health", response_model=HealthOut)
-def get_health() -> HealthOut:
-    """The process is up. Does not touch the database, so it stays cheap."""
-    return HealthOut(status="ok")
+@router.get("/health", response_model=LivenessOut)
+def get_health(request: Request) -> LivenessOut:
+    """The process is up, with its release and the schema revision it found at start. Does
+    not touch the database, so it stays cheap."""
+    revision: str | None = request.app.state.schema_revision
+    return LivenessOut(status="ok", version=VERSION, schema_revision=revision)
 
 
 def _engine(request: Request):  # type: ignore[no-untyped-def]

@@ -1,7 +1,8 @@
 """A unit's report for a round (SPEC §5): read, write entries, submit, return, approve, reopen.
 
-Reports carry an ``ETag`` (their version); writes honour ``If-Match`` and answer 412 when it
-is stale, so two editors cannot silently overwrite each other.
+Reports carry an ``ETag`` (their version and a digest of the rest, see
+``services.report_views.ReportView.etag``); writes honour ``If-Match`` and answer 412 when
+the version is stale, so two editors cannot silently overwrite each other.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Header, Request, Response
 
+from api.conditional import not_modified
 from api.deps import ClockDep, CurrentPrincipal, RunDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
@@ -60,13 +62,17 @@ def _json(view: reports.ReportView) -> Response:
 async def get_report(
     round_id: DbId,
     unit_code: UnitCode,
+    request: Request,
     run: RunDep,
     principal: CurrentPrincipal,
 ) -> Any:
     """The report with its state, entries and review comments.
 
-    A report never written reads as an empty draft (version 0)."""
-    return _json(await run(reports.get_report, principal, round_id, unit_code))
+    A report never written reads as an empty draft (version 0). The ``ETag`` is
+    ``"<version>.<digest>"``: send it back as ``If-Match`` when writing (only the version is
+    compared), or as ``If-None-Match`` to get a 304 while nothing in the answer changed."""
+    view = await run(reports.get_report, principal, round_id, unit_code)
+    return not_modified(request, view.etag) or _json(view)
 
 
 @router.put(

@@ -56,3 +56,21 @@ class MonitoringOut(BaseModel):
     units: list[UnitStatusOut]
     overall: RatesOut
     by_kind: dict[Literal["central", "regional"], RatesOut]
+
+
+class ReportItemOut(BaseModel):
+    unit_code: str
+    state: State
+    version: int = Field(description="The report's version (the first part of its ETag)")
+    submitted_at: datetime | None
+    on_time: bool | None
+    approved_at: datetime | None
+    updated_at: datetime = Field(description="When the report was last written")
+
+
+class ReportListPage(BaseModel):
+    round_id: int
+    items: list[ReportItemOut]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` to get the next page; absent on the last page."
+    )

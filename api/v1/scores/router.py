@@ -3,18 +3,30 @@ and stateless simulations."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import fields
+from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from api.conditional import not_modified, with_etag
 from api.deps import CurrentPrincipal, RunDep, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.export_limit import ExportsDep
+from api.links import next_link
 from api.routing import GuardedRoute, before_body
 from api.v1 import tags
-from api.v1.common.schemas import Cursor, DbId, PageSize, UnitCode, decode_cursor, encode_cursor
+from api.v1.common.schemas import (
+    NO_NUL,
+    Cursor,
+    DbId,
+    PageSize,
+    UnitCode,
+    UpdatedSince,
+    decode_cursor,
+    encode_cursor,
+)
 from api.v1.scores.schemas import (
     HistoryItem,
     ScoreboardPage,
@@ -22,7 +34,7 @@ from api.v1.scores.schemas import (
     SimulationIn,
     UnitScoreOut,
 )
-from services import exports, scores
+from services import exports, scoreboard, scores
 from services.access import require_reference_reader
 
 router = APIRouter(tags=[tags.SCORES], route_class=GuardedRoute)
@@ -31,11 +43,12 @@ router = APIRouter(tags=[tags.SCORES], route_class=GuardedRoute)
 SHORT_PAGE = 200
 
 
-def _json(doc: Any) -> Response:
+def _json(doc: Any, headers: dict[str, str] | None = None) -> Response:
     # The score documents are already JSON-ready (strings for every decimal); skipping a second
     # validation pass keeps the most-read endpoints cheap. Their schema is still declared.
     # orjson: the scoreboard serialises 10,000 rows a round; it is several times faster here.
-    return Response(orjson.dumps(doc, option=orjson.OPT_UTC_Z), media_type="application/json")
+    body = orjson.dumps(doc, option=orjson.OPT_UTC_Z)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get(
@@ -44,16 +57,21 @@ def _json(doc: Any) -> Response:
     responses=problem_responses(401, 403, 404),
 )
 async def get_unit_score(
-    round_id: DbId, unit_code: UnitCode, run: RunDep, principal: CurrentPrincipal
+    round_id: DbId, unit_code: UnitCode, request: Request, run: RunDep, principal: CurrentPrincipal
 ) -> Any:
     """The unit's overall, level, per-indicator and per-dimension scores with their working,
-    and what separates it from the next level."""
-    body = None
+    and what separates it from the next level. ``If-None-Match`` with the ``ETag`` you hold
+    answers 304 when none of the score's inputs changed."""
+    answer = None
     if run.reads is not None:  # the one statement without a unit of work (persistence.reads)
-        body = await scores.unit_score_awaited(run.reads, principal, round_id, unit_code)
-    if body is None:
-        body = await run(scores.unit_score, principal, round_id, unit_code)
-    return Response(body, media_type="application/json")
+        answer = await scores.unit_score_awaited(run.reads, principal, round_id, unit_code)
+    if answer is None:
+        answer = await run(scores.unit_score_tagged, principal, round_id, unit_code)
+    return with_etag(request, answer[1], answer[0], "application/json")
+
+
+State = Literal["draft", "submitted", "returned", "approved"]
+ROW_FIELDS = tuple(f.name for f in fields(scores.ScoreRow))
 
 
 @router.get(
@@ -64,44 +82,76 @@ async def get_unit_score(
 )
 async def get_round_scoreboard(
     round_id: DbId,
+    request: Request,
     run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     export_limiter: ExportsDep,
     level: Literal["best_practice", "standard", "below_standard", "incomplete"] | None = None,
     kind: Literal["central", "regional"] | None = None,
+    province: Annotated[
+        str | None, Query(min_length=1, max_length=100, pattern=NO_NUL, description="Exact name")
+    ] = None,
+    state: Annotated[State | None, Query(description="The report's state")] = None,
+    on_time: Annotated[bool | None, Query(description="Submitted by the deadline")] = None,
+    sort: Annotated[
+        Literal["unit_code", "overall", "-overall", "level"],
+        Query(description="`level`: best first; ties and missing overalls: by unit code"),
+    ] = "unit_code",
+    include_total: Annotated[
+        bool, Query(description="Count the matching rows into `total` (reads the whole round)")
+    ] = False,
+    updated_since: UpdatedSince = None,
     cursor: Cursor = None,
     page_size: PageSize = 100,
     format: Literal["json", "csv"] = "json",
 ) -> Any:
     """Every participating unit's score. JSON is paginated by cursor (``page_size`` capped by
-    the server); ``format=csv`` answers the whole round as UTF-8 CSV with a BOM for Excel."""
+    the server; the next page is also in the ``Link`` header) and tagged (``If-None-Match``
+    answers 304 while the page is unchanged); ``format=csv`` answers the whole round as UTF-8
+    CSV with a BOM for Excel. Filters and ``sort`` apply to both."""
+    query = scoreboard.BoardQuery(
+        level,
+        kind,
+        province,
+        state,
+        on_time,
+        sort,
+        include_total and format == "json",
+        updated_since,
+    )
     if format == "csv":  # the whole round: an export (api.export_limit)
-        body = await export_limiter.run(
-            exports.scoreboard_csv_export, principal, round_id, level=level, kind=kind
-        )
+        body = await export_limiter.run(exports.scoreboard_csv_export, principal, round_id, query)
         return _csv(body)
-    after = decode_cursor(cursor)
     size = min(page_size, settings.page_size_max)
     found = await run(
-        scores.board,
+        scoreboard.page,
         principal,
         round_id,
-        level=level,
-        kind=kind,
-        after=after if isinstance(after, str) else None,
-        page_size=size,
-        # a level filter may read several chunks to fill a page; big pages take a while
-        short=size <= SHORT_PAGE and level is None,
+        query,
+        cursor=decode_cursor(cursor),
+        size=size,
+        # filters may read several chunks to fill a page, sorts and totals the whole round
+        short=size <= SHORT_PAGE and query == scoreboard.BoardQuery(kind=kind),
     )
-    nxt = found.next_after
-    body = {
+    unchanged = not_modified(request, found.etag)
+    if unchanged is not None:
+        return unchanged
+    nxt = encode_cursor(found.next_cursor) if found.next_cursor is not None else None
+    body: dict[str, Any] = {
         "round_id": round_id,
         "items": found.rows,  # dataclasses; orjson writes them (and their datetimes) directly
-        "next_cursor": encode_cursor(nxt) if nxt else None,
-        "indicators": scores.indicator_legend(found.framework),
+        "next_cursor": nxt,
+        "indicators": scores.indicator_legend(found.framework) if found.framework else [],
     }
-    return _json(body)
+    if found.stamps is not None:  # a sync page: each row with its time of change
+        body["items"] = [
+            {name: getattr(row, name) for name in ROW_FIELDS} | {"updated_at": stamp}
+            for row, stamp in zip(found.rows, found.stamps, strict=True)
+        ]
+    if found.total is not None:
+        body["total"] = found.total
+    return _json(body, {"ETag": found.etag} | next_link(request, nxt))
 
 
 def _csv(body: bytes) -> Response:

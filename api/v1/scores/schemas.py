@@ -121,6 +121,10 @@ class ScoreboardRow(BaseModel):
     on_time: bool | None
     level_name_th: str
     level_name_en: str
+    updated_at: datetime | None = Field(
+        default=None,
+        description="With `updated_since` only: when anything this row shows last changed.",
+    )
 
 
 class IndicatorLabel(BaseModel):
@@ -137,6 +141,9 @@ class ScoreboardPage(BaseModel):
     indicators: list[IndicatorLabel] = Field(
         description="The round's indicators: what the keys of each row's `indicator_scores` "
         "stand for, with their names in Thai and English"
+    )
+    total: int | None = Field(
+        default=None, description="Rows matching the filters, with `include_total=true` only."
     )
 
 

@@ -4,47 +4,60 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
+from api.conditional import tagged
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.links import next_link
 from api.routing import GuardedRoute, before_body
 from api.v1 import tags
 from api.v1.common.schemas import Cursor, Page, PageSize, UnitCode, decode_cursor, encode_cursor
 from api.v1.units.schemas import UnitIn, UnitOut
 from services import reference
 from services.access import REFERENCE_READERS, require_admin, require_role
+from services.etags import etag_of
 
 router = APIRouter(prefix="/units", tags=[tags.ADMINISTRATION], route_class=GuardedRoute)
 
 
 @router.get("", response_model=Page[UnitOut], responses=problem_responses(400, 401, 403, 422))
 def list_units(
+    request: Request,
+    response: Response,
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     kind: Literal["central", "regional"] | None = None,
     cursor: Cursor = None,
     page_size: PageSize = 100,
-) -> Page[UnitOut]:
-    """Units ordered by code; cursor pagination."""
+) -> Any:
+    """Units ordered by code; cursor pagination (the next page also in the ``Link`` header)."""
     require_role(principal, *REFERENCE_READERS)
     after = decode_cursor(cursor)
     if after is not None and not isinstance(after, str):
         after = None
     size = min(page_size, settings.page_size_max)
     rows = reference.list_units(uow, kind=kind, after=after, limit=size + 1)
-    items = [UnitOut(**r.__dict__) for r in rows[:size]]
     nxt = encode_cursor(rows[size - 1].code) if len(rows) > size else None
-    return Page[UnitOut](items=items, next_cursor=nxt)
+    response.headers.update(next_link(request, nxt))
+    unchanged = tagged(request, response, etag_of("units", rows[:size], nxt))
+    items = [UnitOut(**r.__dict__) for r in rows[:size]]
+    return unchanged or Page[UnitOut](items=items, next_cursor=nxt)
 
 
 @router.get("/{unit_code}", response_model=UnitOut, responses=problem_responses(401, 403, 404))
-def get_unit(unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal) -> UnitOut:
-    """One unit: its code, names in Thai and English, kind and province."""
+def get_unit(
+    unit_code: UnitCode,
+    request: Request,
+    response: Response,
+    uow: UowDep,
+    principal: CurrentPrincipal,
+) -> Any:
     require_role(principal, *REFERENCE_READERS)
-    return UnitOut(**reference.get_unit(uow, unit_code).__dict__)
+    view = reference.get_unit(uow, unit_code)
+    return tagged(request, response, etag_of("unit", view)) or UnitOut(**view.__dict__)
 
 
 @router.post(

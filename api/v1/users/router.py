@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.links import next_link
 from api.routing import GuardedRoute, before_body
 from api.v1 import tags
 from api.v1.auth.schemas import PasswordChangedOut
@@ -62,6 +63,8 @@ def create_user(
 
 @router.get("", response_model=Page[UserOut], responses=problem_responses(400, 401, 403, 422))
 def list_users(
+    request: Request,
+    response: Response,
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
@@ -80,6 +83,7 @@ def list_users(
         role=role,
     )
     nxt = encode_cursor(views[size - 1].id) if len(views) > size else None
+    response.headers.update(next_link(request, nxt))
     return Page[UserOut](items=[_out(v) for v in views[:size]], next_cursor=nxt)
 
 

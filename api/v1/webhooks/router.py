@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from api.deps import ClockDep, CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
+from api.links import next_link
 from api.routing import GuardedRoute, before_body
 from api.v1 import tags
 from api.v1.auth.shown_once import create_shown_once
@@ -93,6 +94,8 @@ def delete_webhook(webhook_id: DbId, uow: UowDep, principal: CurrentPrincipal) -
 )
 def list_webhook_deliveries(
     webhook_id: DbId,
+    request: Request,
+    response: Response,
     uow: UowDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
@@ -112,10 +115,9 @@ def list_webhook_deliveries(
         before_id=before if isinstance(before, int) else None,
         limit=size,
     )
-    return DeliveryPage(
-        items=[DeliveryOut(**v.__dict__) for v in views],
-        next_cursor=encode_cursor(nxt) if nxt is not None else None,
-    )
+    next_cursor = encode_cursor(nxt) if nxt is not None else None
+    response.headers.update(next_link(request, next_cursor))
+    return DeliveryPage(items=[DeliveryOut(**v.__dict__) for v in views], next_cursor=next_cursor)
 
 
 @router.post(
