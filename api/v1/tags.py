@@ -22,7 +22,8 @@ TAGS: list[dict[str, Any]] = [
     {
         "name": AUTH,
         "description": "Sign in (OAuth2 password, refresh token and client credentials "
-        "grants), who am I, password changes and personal API tokens for scripts.",
+        "grants), who am I, password changes, personal API tokens for scripts, and your e-mail "
+        "notices (which kinds you get, and your inbox).",
     },
     {
         "name": YEARS,
@@ -54,15 +55,18 @@ TAGS: list[dict[str, Any]] = [
     {
         "name": EXPORTS,
         "description": "Files for people: the scoreboard and a unit's report as XLSX, the "
-        "fiscal year's deadlines as an iCalendar feed.",
+        "fiscal year's deadlines as an iCalendar feed, a unit's report and the round summary "
+        "as Thai PDFs, and the charts as SVG.",
     },
     {
         "name": ADMINISTRATION,
         "description": "Reference data and operations for administrators: units, frameworks, "
-        "users, portal clients, webhooks with their deliveries, and the audit trail.",
+        "users, portal clients, webhooks with their deliveries, every e-mail notice with its "
+        "attempts, and the audit trail.",
     },
     {
         "name": HEALTH,
-        "description": "Liveness (no sign-in) and readiness (the database answers).",
+        "description": "Liveness (no sign-in) and readiness (the database answers; it also says "
+        "whether e-mail notices are mailed).",
     },
 ]

@@ -15,6 +15,7 @@ from api.deps import ClockDep, CurrentPrincipal, SettingsDep
 from api.documents import make_document
 from api.errors import problem_responses
 from api.routing import GuardedRoute
+from api.v1 import tags
 from api.v1.common.schemas import DbId, UnitCode
 from services import rounds
 from services.access import require_role
@@ -22,7 +23,7 @@ from services.documents import round_facts, typeset, unit_facts
 from services.documents.charts import SVG_MEDIA_TYPE
 from services.reference import require_round
 
-router = APIRouter(tags=["documents"], route_class=GuardedRoute)
+router = APIRouter(tags=[tags.EXPORTS], route_class=GuardedRoute)
 
 PDF: dict[int | str, dict[str, Any]] = {
     200: {

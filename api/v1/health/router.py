@@ -27,7 +27,7 @@ class HealthOut(BaseModel):
 
 
 class ReadyOut(BaseModel):
-    status: str
+    status: Literal["ok"]
     mail: Literal["smtp", "not_configured"] = Field(
         description="How notices leave: by SMTP, or not at all (SQS_SMTP_HOST is not set: "
         "notices are recorded and shown in the inboxes, but not mailed)."

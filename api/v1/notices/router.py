@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 from api.deps import CurrentPrincipal, SettingsDep, UowDep
 from api.errors import problem_responses
 from api.routing import GuardedRoute, before_body
+from api.v1 import tags
 from api.v1.common.schemas import Cursor, decode_cursor, encode_cursor
 from api.v1.notices.schemas import (
     NoticeDeliveryOut,
@@ -25,11 +26,15 @@ from api.v1.notices.schemas import (
 from services import notices
 from services.access import require_write
 
-router = APIRouter(tags=["notices"], route_class=GuardedRoute)
+# Your settings and inbox sit with the rest of "you" (auth); every delivery is the admins'.
+router = APIRouter(route_class=GuardedRoute)
 
 
 @router.get(
-    "/me/notifications", response_model=NoticeSettings, responses=problem_responses(401, 403)
+    "/me/notifications",
+    response_model=NoticeSettings,
+    tags=[tags.AUTH],
+    responses=problem_responses(401, 403),
 )
 def get_my_notifications(uow: UowDep, principal: CurrentPrincipal) -> NoticeSettings:
     """Which kinds of e-mail notice you get (all are on until you turn them off)."""
@@ -39,6 +44,7 @@ def get_my_notifications(uow: UowDep, principal: CurrentPrincipal) -> NoticeSett
 @router.put(
     "/me/notifications",
     response_model=NoticeSettings,
+    tags=[tags.AUTH],
     responses=problem_responses(401, 403, 422),
     dependencies=[before_body(require_write)],
 )
@@ -54,7 +60,12 @@ def _size(settings: SettingsDep, page_size: int) -> int:
     return min(page_size, settings.page_size_max)
 
 
-@router.get("/me/notices", response_model=NoticePage, responses=problem_responses(400, 401, 403))
+@router.get(
+    "/me/notices",
+    response_model=NoticePage,
+    tags=[tags.AUTH],
+    responses=problem_responses(400, 401, 403),
+)
 def list_my_notices(
     uow: UowDep,
     principal: CurrentPrincipal,
@@ -77,7 +88,10 @@ def list_my_notices(
 
 
 @router.get(
-    "/notices", response_model=NoticeDeliveryPage, responses=problem_responses(400, 401, 403, 422)
+    "/notices",
+    response_model=NoticeDeliveryPage,
+    tags=[tags.ADMINISTRATION],
+    responses=problem_responses(400, 401, 403, 422),
 )
 def list_notices(
     uow: UowDep,
