@@ -47,6 +47,8 @@ def _fy_out(view: reference.FiscalYearView) -> FiscalYearOut:
 def list_fiscal_years(
     request: Request, response: Response, uow: UowDep, principal: CurrentPrincipal
 ) -> Any:
+    """Every fiscal year, newest first, with its framework and its rounds' deadlines and status
+    (tagged: ``If-None-Match`` answers 304 while nothing changed)."""
     require_role(principal, *REFERENCE_READERS)
     views = reference.list_fiscal_years(uow)
     return tagged(request, response, etag_of("fiscal-years", views)) or [_fy_out(v) for v in views]

@@ -25,6 +25,8 @@ router = APIRouter(prefix="/frameworks", tags=[tags.ADMINISTRATION], route_class
 def list_frameworks(
     request: Request, response: Response, uow: UowDep, principal: CurrentPrincipal
 ) -> Any:
+    """Every framework version: code, version, names and whether a fiscal year pins it
+    (tagged: ``If-None-Match`` answers 304 while nothing changed)."""
     require_role(principal, *REFERENCE_READERS)
     found = frameworks.list_frameworks(uow)
     # a framework version is immutable once saved: its id and whether it is in use say it all
@@ -42,6 +44,9 @@ def get_framework(
     uow: UowDep,
     principal: CurrentPrincipal,
 ) -> Any:
+    """A framework version in full: dimensions, indicators with their criteria, plausible
+    ranges and sources, value rules, round requirements, level rules and the missing-value
+    policy (tagged: a version never changes, so its ETag holds while it is not pinned anew)."""
     require_role(principal, *REFERENCE_READERS)
     doc = frameworks.get_framework(uow, framework_id)
     tag = etag_of("framework", doc["id"], doc["in_use"])  # immutable but for in_use

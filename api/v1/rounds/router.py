@@ -55,7 +55,6 @@ def get_round_monitoring(round_id: DbId, uow: UowDep, principal: CurrentPrincipa
     "/rounds/{round_id}/reports",
     response_model=ReportListPage,
     responses=problem_responses(400, 401, 403, 404, 422),
-    tags=["reports"],
 )
 def list_round_reports(
     round_id: DbId,

@@ -55,6 +55,7 @@ def get_unit(
     uow: UowDep,
     principal: CurrentPrincipal,
 ) -> Any:
+    """One unit: its code, names in Thai and English, kind and province (tagged)."""
     require_role(principal, *REFERENCE_READERS)
     view = reference.get_unit(uow, unit_code)
     return tagged(request, response, etag_of("unit", view)) or UnitOut(**view.__dict__)
