@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from domain.calendar import thai_date, thai_datetime, thai_period
@@ -21,7 +22,7 @@ from domain.summary import dimension_scorer
 from persistence.unit_of_work import UnitOfWork
 from services import rewards, rounds, scores
 from services.access import require_role
-from services.documents import charts, labels
+from services.documents import charts, labels, typeset
 from services.errors import Forbidden
 from services.principal import Principal
 from services.reference import require_round
@@ -257,3 +258,11 @@ def _rewards(
         ],
         "totals": found["totals"],
     }
+
+
+def round_summary_pdf(
+    uow: UnitOfWork, actor: Principal, round_id: int, now: datetime, font_dir: Path
+) -> bytes:
+    """The round summary's PDF in one call: a whole-round export, so the API runs it through
+    the export limiter (api.export_limit), in a worker process of its own."""
+    return typeset.typeset("round_summary", round_summary(uow, actor, round_id, now), font_dir)

@@ -194,6 +194,20 @@ def test_round_summary_pdf(client, world, admin, at_now, tmp_path):
     assert "มิติด้านคุณภาพการให้บริการ" in text
 
 
+def test_the_round_summary_is_a_whole_round_export(client, world, admin):
+    """It scores the whole round, so it counts against SQS_EXPORTS_IN_FLIGHT with the CSV and
+    XLSX exports (api.export_limit) and runs where they run, never on the shared threads."""
+    exports = client.app.state.exports
+    exports.running = exports.in_flight  # every export slot taken
+    try:
+        r = client.get(f"/api/v1/rounds/{world.r6}/summary.pdf", headers=admin)
+    finally:
+        exports.running = 0
+    assert r.status_code == 429, r.text
+    assert r.json()["type"] == "urn:sqs:problem:exports_busy"
+    assert r.headers["retry-after"] == "10"
+
+
 def test_documents_are_refused_across_units(client, world, make_user):
     officer = make_user("unit_officer", unit_code="CMI")
     inspector = make_user("inspector", unit_codes=["CMI"])

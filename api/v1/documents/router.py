@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request, Response
 from api.deps import ClockDep, CurrentPrincipal, SettingsDep
 from api.documents import make_document
 from api.errors import problem_responses
+from api.export_limit import ExportsDep
 from api.routing import GuardedRoute
 from api.v1 import tags
 from api.v1.common.schemas import DbId, UnitCode
@@ -95,20 +96,19 @@ async def get_unit_report_pdf(
 )
 async def get_round_summary_pdf(
     round_id: DbId,
-    request: Request,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     clock: ClockDep,
+    export_limiter: ExportsDep,
 ) -> Response:
     """The department's round summary as a PDF: units per level, reporting and on-time rates,
     dimension averages, units below Standard with their largest gaps, rewards at 12 months,
     and a per-unit table (beyond 300 units: those below Standard, the rest in the XLSX). Who
     may follow the round's monitoring may read it, over the units they may see."""
     typeset.check_font(settings.document_font_dir)
-    pdf = await make_document(
-        request,
-        partial(round_facts.round_summary, actor=principal, round_id=round_id, now=clock()),
-        partial(typeset.typeset, "round_summary", font_dir=settings.document_font_dir),
+    # the whole round: an export (api.export_limit), at most SQS_EXPORTS_IN_FLIGHT at once
+    pdf = await export_limiter.run(
+        round_facts.round_summary_pdf, principal, round_id, clock(), settings.document_font_dir
     )
     return _pdf(pdf, f"summary-round-{round_id}.pdf")
 
