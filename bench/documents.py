@@ -41,8 +41,11 @@ def peak_rss_mb() -> float:
 
 
 def client_for(database_url: str):  # type: ignore[no-untyped-def]
+    from concurrent.futures import ThreadPoolExecutor
+
     from fastapi.testclient import TestClient
 
+    from api.export_limit import ExportLimiter
     from api.main import create_app
     from api.security import create_access_token
     from api.settings import Settings
@@ -64,7 +67,14 @@ def client_for(database_url: str):  # type: ignore[no-untyped-def]
         unit = uow.repos.reference.participants(fy.id, limit=1)[0].code
         admin_id = admin.id
     token, _ = create_access_token(settings, subject=f"user:{admin_id}", role="admin")
-    client = TestClient(create_app(settings, engine=engine, migrate=False))
+    app = create_app(settings, engine=engine, migrate=False)
+    # The summary is a whole-round export (api.export_limit), made in a worker process in the
+    # service. Here it runs on a thread of this process instead, so that the peak resident size
+    # measured below is the document's own memory, not an idle parent's.
+    app.state.exports = ExportLimiter(
+        2, database_url, executor=ThreadPoolExecutor(2), engine=engine
+    )
+    client = TestClient(app)
     return client, {"Authorization": f"Bearer {token}"}, round_id, unit
 
 
