@@ -95,8 +95,8 @@ TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
         "th": {
             "subject": "[SQS] รายงาน$round_name ของ $unit_code ถูกส่งกลับให้แก้ไข",
             "text": "ผู้ตรวจสอบส่งรายงาน$round_name ของ$unit_name กลับให้แก้ไข "
-            "เมื่อ$at\n\nความเห็นของผู้ตรวจสอบ:\n$items\n\nเปิดรายงาน: $report_link",
-            "html": "<p>ผู้ตรวจสอบส่งรายงาน$round_name ของ$unit_name กลับให้แก้ไข เมื่อ$at</p>"
+            "เมื่อวันที่ $at\n\nความเห็นของผู้ตรวจสอบ:\n$items\n\nเปิดรายงาน: $report_link",
+            "html": "<p>ผู้ตรวจสอบส่งรายงาน$round_name ของ$unit_name กลับให้แก้ไข เมื่อวันที่ $at</p>"
             '<p>ความเห็นของผู้ตรวจสอบ:</p><ul>$items</ul><p><a href="$report_link">เปิดรายงาน</a></p>',
         },
         "en": {
@@ -112,9 +112,9 @@ TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "report_approved": {
         "th": {
             "subject": "[SQS] รายงาน$round_name ของ $unit_code ได้รับการอนุมัติ",
-            "text": "ผู้ตรวจสอบอนุมัติรายงาน$round_name ของ$unit_name แล้ว เมื่อ$at\n\n"
+            "text": "ผู้ตรวจสอบอนุมัติรายงาน$round_name ของ$unit_name แล้ว เมื่อวันที่ $at\n\n"
             "เปิดรายงาน: $report_link",
-            "html": "<p>ผู้ตรวจสอบอนุมัติรายงาน$round_name ของ$unit_name แล้ว เมื่อ$at</p>"
+            "html": "<p>ผู้ตรวจสอบอนุมัติรายงาน$round_name ของ$unit_name แล้ว เมื่อวันที่ $at</p>"
             '<p><a href="$report_link">เปิดรายงาน</a></p>',
         },
         "en": {
@@ -128,9 +128,9 @@ TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "report_reopened": {
         "th": {
             "subject": "[SQS] รายงาน$round_name ของ $unit_code เปิดให้แก้ไขอีกครั้ง",
-            "text": "ผู้ดูแลระบบเปิดรายงาน$round_name ของ$unit_name ให้แก้ไขอีกครั้ง เมื่อ$at "
+            "text": "ผู้ดูแลระบบเปิดรายงาน$round_name ของ$unit_name ให้แก้ไขอีกครั้ง เมื่อวันที่ $at "
             "รายงานกลับเป็นฉบับร่าง แก้ไขแล้วส่งใหม่ได้\n\nเปิดรายงาน: $report_link",
-            "html": "<p>ผู้ดูแลระบบเปิดรายงาน$round_name ของ$unit_name ให้แก้ไขอีกครั้ง เมื่อ$at "
+            "html": "<p>ผู้ดูแลระบบเปิดรายงาน$round_name ของ$unit_name ให้แก้ไขอีกครั้ง เมื่อวันที่ $at "
             'รายงานกลับเป็นฉบับร่าง แก้ไขแล้วส่งใหม่ได้</p><p><a href="$report_link">เปิดรายงาน</a></p>',
         },
         "en": {
@@ -146,9 +146,9 @@ TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "report_submitted": {
         "th": {
             "subject": "[SQS] $unit_code ส่งรายงาน$round_name แล้ว รอการตรวจสอบ",
-            "text": "$unit_name ส่งรายงาน$round_name เมื่อ$at ($on_time) "
+            "text": "$unit_name ส่งรายงาน$round_name เมื่อวันที่ $at ($on_time) "
             "รายงานรอการตรวจสอบของท่าน\n\nเปิดรายงาน: $report_link",
-            "html": "<p>$unit_name ส่งรายงาน$round_name เมื่อ$at ($on_time) "
+            "html": "<p>$unit_name ส่งรายงาน$round_name เมื่อวันที่ $at ($on_time) "
             'รายงานรอการตรวจสอบของท่าน</p><p><a href="$report_link">เปิดรายงาน</a></p>',
         },
         "en": {
@@ -184,9 +184,9 @@ TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "round_closed": {
         "th": {
             "subject": "[SQS] ปิด$round_name แล้ว",
-            "text": "ผู้ดูแลระบบปิด$round_name แล้ว เมื่อ$at\n\nจำนวนหน่วยงานตามระดับ:\n$items\n\n"
+            "text": "ผู้ดูแลระบบปิด$round_name แล้ว เมื่อวันที่ $at\n\nจำนวนหน่วยงานตามระดับ:\n$items\n\n"
             "สรุปผล: $summary_link\nคะแนนทุกหน่วยงาน: $scores_link",
-            "html": "<p>ผู้ดูแลระบบปิด$round_name แล้ว เมื่อ$at</p><p>จำนวนหน่วยงานตามระดับ:</p>"
+            "html": "<p>ผู้ดูแลระบบปิด$round_name แล้ว เมื่อวันที่ $at</p><p>จำนวนหน่วยงานตามระดับ:</p>"
             '<ul>$items</ul><p><a href="$summary_link">สรุปผล</a> · '
             '<a href="$scores_link">คะแนนทุกหน่วยงาน</a></p>',
         },
