@@ -44,8 +44,8 @@ async def make_document(
     limiter: anyio.CapacityLimiter = request.app.state.documents
     if limiter.borrowed_tokens >= limiter.total_tokens:
         raise TooManyRequests(
-            "as many documents as this server makes at once are being made: try again in "
-            f"{RETRY_AFTER_SECONDS} seconds",
+            code="documents_busy",
+            params={"seconds": RETRY_AFTER_SECONDS},
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             kind="documents_busy",
         )

@@ -102,8 +102,8 @@ class ExportLimiter:
         are already running."""
         if self.running >= self.in_flight:
             raise TooManyRequests(
-                f"{self.in_flight} exports are being prepared already; try again in "
-                f"{RETRY_AFTER_SECONDS} seconds",
+                code="exports_busy",
+                params={"n": self.in_flight, "seconds": RETRY_AFTER_SECONDS},
                 kind="exports_busy",
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
                 | rate_limit_headers(

@@ -109,8 +109,8 @@ class UploadsInFlight:
         """A place for one upload of ``caller`` for the duration of the block, or 429."""
         if self._counts[caller] >= self.per_caller:
             raise TooManyRequests(
-                f"{self.per_caller} uploads of yours are still in progress, the most allowed "
-                "at once; wait until one of them has finished, then send this one again",
+                code="uploads_in_flight",
+                params={"n": self.per_caller},
                 kind="uploads_in_flight",
                 headers={"Retry-After": str(UPLOAD_RETRY_AFTER_SECONDS)}
                 | rate_limit_headers(

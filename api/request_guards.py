@@ -57,7 +57,8 @@ def _refuse_unknown(unknown: list[str], declared: set[str]) -> None:
     names = ", ".join(f"'{n}'" for n in unknown)
     takes = ", ".join(sorted(declared)) if declared else "no query parameters"
     raise BadRequest(
-        f"unknown query parameter {names}; this route takes {takes}",
+        code="query_unknown",
+        params={"names": names, "takes": takes},
         problems=[
             {
                 "field": f"query.{n}",

@@ -75,11 +75,12 @@ class Attempt:
 class Throttled(TooManyRequests):
     """429 naming what is throttled (``account`` or ``address``), with ``Retry-After``."""
 
-    def __init__(self, what: str, wait: int, detail: str) -> None:
+    def __init__(self, what: str, wait: int) -> None:
         self.what = what
         self.wait = wait
         super().__init__(
-            detail,
+            code=f"throttled_{what}",
+            params={"seconds": wait},
             headers={"Retry-After": str(wait)},
             extra={"throttled": what, "retry_after": wait},
         )
@@ -141,11 +142,7 @@ class SignInThrottle:
         if wait:
             left = math.ceil((row.last_failed_at + timedelta(seconds=wait) - now).total_seconds())
             if left > 0:
-                raise Throttled(
-                    "account",
-                    left,
-                    f"too many failed sign-ins to this account: wait {left} s before trying again",
-                )
+                raise Throttled("account", left)
         try:
             result = check()
         except failures:
@@ -186,12 +183,7 @@ class SignInThrottle:
         )
         opens = (oldest_needed or now) + timedelta(seconds=policy.address_window)
         left = max(1, math.ceil((opens - now).total_seconds()))
-        raise Throttled(
-            "address",
-            left,
-            f"too many failed sign-ins from your network address: wait {left} s before "
-            "trying again",
-        )
+        raise Throttled("address", left)
 
     def _count_address(self, uow: UnitOfWork, key: str, now: datetime) -> None:
         horizon = now - timedelta(seconds=self.policy.address_window)

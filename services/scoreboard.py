@@ -181,14 +181,9 @@ def _changed_page(
     """Rows changed at or after ``query.updated_since``, oldest change first (see
     ``persistence.repositories.sync``). The cursor is the last row's (stamp, code)."""
     if query.sort != "unit_code" or query.include_total:
-        raise BadRequest(
-            "updated_since pages in the order of change: leave out sort and include_total",
-            kind="sync_conflict",
-        )
+        raise BadRequest(code="sync_sort", kind="sync_conflict")
     if size is None:
-        raise BadRequest(
-            "updated_since pages JSON only; leave out format=csv", kind="sync_conflict"
-        )
+        raise BadRequest(code="sync_csv", kind="sync_conflict")
     since = query.updated_since
     assert since is not None
     position = sync_position(cursor, str)

@@ -249,6 +249,42 @@ REQUESTS: dict[str, dict[str, str]] = {
         "en": "The values of provider {provider} are not yours to supply.",
         "th": "ท่านไม่มีสิทธิ์ส่งค่าของหน่วยงาน {provider}",
     },
+    "uploads_in_flight": {
+        "en": "{n} uploads of yours are still in progress, the most allowed at once; wait until "
+        "one of them has finished, then send this one again.",
+        "th": "ท่านมีการอัปโหลดที่ยังไม่เสร็จ {n} รายการ ซึ่งเป็นจำนวนสูงสุดที่ทำพร้อมกันได้ "
+        "กรุณารอให้รายการใดรายการหนึ่งเสร็จก่อน แล้วจึงส่งไฟล์นี้อีกครั้ง",
+    },
+    "documents_busy": {
+        "en": "As many documents as this server makes at once are being made; try again in "
+        "{seconds} seconds.",
+        "th": "ระบบกำลังจัดทำเอกสารเต็มจำนวนที่ทำพร้อมกันได้ กรุณาลองใหม่ในอีก {seconds} วินาที",
+    },
+    "exports_busy": {
+        "en": "{n} exports are being prepared already; try again in {seconds} seconds.",
+        "th": "ระบบกำลังเตรียมการส่งออกข้อมูลอยู่แล้ว {n} รายการ กรุณาลองใหม่ในอีก {seconds} วินาที",
+    },
+    "throttled_account": {
+        "en": "Too many failed sign-ins to this account: wait {seconds} s before trying again.",
+        "th": "มีการเข้าสู่ระบบของบัญชีนี้ไม่สำเร็จหลายครั้งเกินไป กรุณารอ {seconds} วินาทีแล้วลองใหม่",
+    },
+    "throttled_address": {
+        "en": "Too many failed sign-ins from your network address: wait {seconds} s before "
+        "trying again.",
+        "th": "มีการเข้าสู่ระบบจากที่อยู่เครือข่ายของท่านไม่สำเร็จหลายครั้งเกินไป กรุณารอ {seconds} วินาทีแล้วลองใหม่",
+    },
+    "query_unknown": {
+        "en": "Unknown query parameter {names}; this route takes {takes}.",
+        "th": "ไม่รู้จักพารามิเตอร์ {names} ในคำขอ เส้นทางนี้รับ {takes}",
+    },
+    "sync_sort": {
+        "en": "updated_since pages in the order of change: leave out sort and include_total.",
+        "th": "updated_since แบ่งหน้าตามลำดับการเปลี่ยนแปลง กรุณาไม่ระบุ sort และ include_total",
+    },
+    "sync_csv": {
+        "en": "updated_since pages JSON only; leave out format=csv.",
+        "th": "updated_since ใช้ได้กับ JSON เท่านั้น กรุณาไม่ระบุ format=csv",
+    },
     "report_changed": {
         "en": "The report has changed since you read it (its ETag is now {etag}); read it "
         "again and retry.",

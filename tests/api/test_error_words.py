@@ -215,3 +215,19 @@ def test_no_exception_text_is_put_into_a_refusal():
             if "raise" in line and "{exc" in line:
                 offenders.append(f"{path.relative_to(root)}:{n}")
     assert offenders == []
+
+
+def test_unknown_parameters_and_sync_conflicts_are_worded_in_both_languages(
+    client, world, make_user
+):
+    viewer = make_user("viewer")
+    url = f"/api/v1/rounds/{world.r6}/scores"
+    r = client.get(url, params={"pagesize": "5"}, headers=viewer)
+    assert r.status_code == 400 and "'pagesize'" in r.json()["detail"]
+    assert r.json()["detail"].startswith("Unknown query parameter")
+    r = client.get(url, params={"pagesize": "5"}, headers=viewer | THAI)
+    assert r.json()["detail"].startswith("ไม่รู้จักพารามิเตอร์ 'pagesize'")
+    since = {"updated_since": "2015-04-10T00:00:00+07:00", "sort": "-overall"}
+    r = client.get(url, params=since, headers=viewer | THAI)
+    assert r.status_code == 400 and r.json()["type"] == "urn:sqs:problem:sync_conflict"
+    assert r.json()["detail"].startswith("updated_since แบ่งหน้าตามลำดับการเปลี่ยนแปลง")

@@ -77,6 +77,10 @@ def test_a_throttled_sign_in_says_what_holds_it_and_when_it_opens(
         assert held.status_code == 429
         assert held.headers["ratelimit-policy"] == '"sign-in-account";q=2;w=60'
         assert _fields(held, "sign-in-account") == (0, int(held.headers["retry-after"]))
+        data = {"grant_type": "password", "username": "gail", "password": PASSWORD}
+        thai = c.post(TOKEN_URL, data=data, headers={"Accept-Language": "th"})
+        assert thai.status_code == 429
+        assert thai.json()["detail"].startswith("มีการเข้าสู่ระบบของบัญชีนี้ไม่สำเร็จหลายครั้งเกินไป")
         for n in range(2):  # the address reaches its ceiling of 4 failures
             assert attempt(f"nobody{n}", "wrong").status_code == 400
         shut = attempt("somebody", "wrong")
