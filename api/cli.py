@@ -7,54 +7,18 @@ import getpass
 import os
 import sys
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
-from services.errors import AppError, NotFound, Unprocessable
-from services.principal import Principal
-
-# Whoever runs the command line already holds the database: they act as an administrator.
-CLI_OPERATOR = Principal(subject="system:cli", role="admin", username="cli")
-
-
-class NoSchema(Exception):
-    """The database has no schema yet: say so in one line, never with a traceback."""
-
-
-def _engine(*, schema_needed: bool = True):  # type: ignore[no-untyped-def]
-    """The settings and an engine for a command. None of these commands signs a token, so the
-    signing secret is not asked for (``serve`` reads the full settings). A command that works
-    on existing data (``schema_needed``) stops with ``NoSchema`` when the database is missing
-    or has no schema, without creating an empty SQLite file on the way."""
-    from sqlalchemy import inspect
-
-    from api.settings import get_offline_settings
-    from persistence.db import is_sqlite, make_engine
-
-    settings = get_offline_settings()
-    url = settings.database_url
-    if schema_needed and is_sqlite(url):
-        database = make_url(url).database
-        if database and database != ":memory:" and not Path(database).exists():
-            raise NoSchema(url)
-    engine = make_engine(url)
-    if schema_needed and not inspect(engine).has_table("alembic_version"):
-        engine.dispose()
-        raise NoSchema(url)
-    return settings, engine
-
-
-def _shown(url: str) -> str:
-    """The database URL without its password, to name in messages."""
-    return make_url(url).render_as_string(hide_password=True)
+from api.cli_exports import cmd_export_report, cmd_export_scores, cmd_export_summary
+from api.cli_support import CLI_OPERATOR, NoSchema, engine_for, fail, progress_bar, shown
+from services.errors import AppError
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
     from services.bootstrap import migrate
 
-    _settings, engine = _engine(schema_needed=False)
+    _settings, engine = engine_for(schema_needed=False)
     migrate(engine)
     print("database is at the latest schema")
     return 0
@@ -65,7 +29,7 @@ def cmd_seed_demo(_args: argparse.Namespace) -> int:
     from services.bootstrap import migrate
     from services.demo import seed_demo
 
-    _settings, engine = _engine(schema_needed=False)
+    _settings, engine = engine_for(schema_needed=False)
     migrate(engine)
     with UnitOfWork(engine, write=True) as uow:
         seed_demo(uow)
@@ -79,7 +43,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     from services.users import create_user
 
     password = os.environ.get("SQS_NEW_USER_PASSWORD") or getpass.getpass("password: ")
-    _settings, engine = _engine()
+    _settings, engine = engine_for()
     with UnitOfWork(engine, write=True) as uow:
         try:
             view = create_user(
@@ -96,7 +60,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
             )
         except AppError as error:
             uow.rollback()
-            return _fail("create-user", error)
+            return fail("create-user", error)
     print(f"created {view.role} '{view.username}'")
     return 0
 
@@ -107,7 +71,7 @@ def cmd_deliver_webhooks(args: argparse.Namespace) -> int:
 
     from services.webhooks import run_pending
 
-    settings, engine = _engine()
+    settings, engine = engine_for()
     while True:
         report = run_pending(
             engine, settings.webhook_allow_hosts, attempt_seconds=settings.webhook_attempt_seconds
@@ -129,7 +93,7 @@ def cmd_send_notices(args: argparse.Namespace) -> int:
     from persistence.types import utcnow
     from services.notice_delivery import run_pass
 
-    settings, engine = _engine()
+    settings, engine = engine_for()
     smtp = smtp_config(settings)
     if not smtp.enabled:
         print("SQS_SMTP_HOST is not set: notices are recorded, not mailed", file=sys.stderr)
@@ -144,33 +108,6 @@ def cmd_send_notices(args: argparse.Namespace) -> int:
         time.sleep(settings.notice_worker_interval_seconds)
 
 
-def _fail(command: str, error: AppError) -> int:
-    """Print a service error (and each problem it lists) to stderr; 2 for bad input, else 1."""
-    print(f"sqs {command}: {error.detail}", file=sys.stderr)
-    for problem in error.problems:
-        where = f"line {problem['line']}, " if "line" in problem else ""
-        print(f"  {where}{problem['field']}: {problem['message']}", file=sys.stderr)
-    return 2 if isinstance(error, Unprocessable) else 1
-
-
-def _progress_bar(label: str) -> Callable[[int, int], None]:
-    """A one-line progress bar on stderr, redrawn in place at each whole percent."""
-    shown = -1
-
-    def show(done: int, total: int) -> None:
-        nonlocal shown
-        percent = done * 100 // total
-        if percent == shown and done < total:
-            return
-        shown = percent
-        filled = done * 30 // total
-        bar = "#" * filled + "." * (30 - filled)
-        end = "\n" if done == total else ""
-        print(f"\r{label} [{bar}] {done}/{total}", end=end, file=sys.stderr, flush=True)
-
-    return show
-
-
 def cmd_import_units(args: argparse.Namespace) -> int:
     from persistence.unit_of_work import UnitOfWork
     from services.unit_import import import_units
@@ -180,7 +117,7 @@ def cmd_import_units(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"sqs import-units: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
-    _settings, engine = _engine()
+    _settings, engine = engine_for()
     # One request id for the whole import groups its audit events.
     with UnitOfWork(engine, write=not args.dry_run, request_id=f"cli-{uuid.uuid4()}") as uow:
         try:
@@ -189,13 +126,13 @@ def cmd_import_units(args: argparse.Namespace) -> int:
                 "system:cli",
                 data,
                 dry_run=args.dry_run,
-                progress=_progress_bar("dry run" if args.dry_run else "importing")
+                progress=progress_bar("dry run" if args.dry_run else "importing")
                 if sys.stderr.isatty()  # a bar in a log file is only noise
                 else None,
             )
         except AppError as error:
             uow.rollback()
-            return _fail("import-units", error)
+            return fail("import-units", error)
         if args.dry_run:
             uow.rollback()
     if args.dry_run:
@@ -211,134 +148,6 @@ def cmd_import_units(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export_scores(args: argparse.Namespace) -> int:
-    from persistence.unit_of_work import UnitOfWork
-    from services import exports, scoreboard
-    from services.reference import get_fiscal_year
-
-    output: Path | None = args.output
-    fmt = args.format or ("xlsx" if output and output.suffix.lower() == ".xlsx" else "csv")
-    if fmt == "xlsx" and output is None and sys.stdout.isatty():
-        print("sqs export-scores: XLSX is binary: name a file with --output", file=sys.stderr)
-        return 2
-    _settings, engine = _engine()
-    with UnitOfWork(engine) as uow:
-        try:
-            year = get_fiscal_year(uow, args.year)
-            found = [r.round_id for r in year.rounds if r.months == args.round]
-            if not found:
-                raise NotFound(f"fiscal year {args.year} has no {args.round}-month round")
-            if fmt == "xlsx":
-                data = exports.scoreboard_xlsx(uow, CLI_OPERATOR, found[0])
-            else:
-                # The API's own writer: the file is what GET /rounds/{id}/scores?format=csv answers.
-                data = exports.scoreboard_csv_export(
-                    uow, CLI_OPERATOR, found[0], scoreboard.BoardQuery()
-                )
-        except AppError as error:
-            return _fail("export-scores", error)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        output.write_bytes(data)
-        print(f"wrote {output} ({fmt}, {len(data)} bytes)", file=sys.stderr)
-    return 0
-
-
-def _round_id(uow, year_be: int, months: int) -> int:  # type: ignore[no-untyped-def]
-    from services.reference import get_fiscal_year
-
-    year = get_fiscal_year(uow, year_be)
-    found = [r.round_id for r in year.rounds if r.months == months]
-    if not found:
-        raise NotFound(f"fiscal year {year_be} has no {months}-month round")
-    return found[0]
-
-
-def _write_binary(command: str, output: Path | None, data: bytes) -> int:
-    if output is None:
-        if sys.stdout.isatty():
-            print(f"sqs {command}: a PDF is binary: name a file with --output", file=sys.stderr)
-            return 2
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return 0
-    output.write_bytes(data)
-    print(f"wrote {output} ({len(data)} bytes)", file=sys.stderr)
-    return 0
-
-
-def cmd_export_report(args: argparse.Namespace) -> int:
-    """Units' report PDFs for a round: one to --output FILE, several into --output DIR."""
-    from datetime import UTC, datetime
-
-    from persistence.unit_of_work import UnitOfWork
-    from services.documents import typeset, unit_facts
-    from services.principal import Principal
-
-    operator = Principal(subject="system:cli", role="admin", username="cli")
-    settings, engine = _engine()
-    output: Path | None = args.output
-    many = args.all_units or len(args.unit or []) > 1
-    if not args.all_units and not args.unit:
-        print("sqs export-report: name a unit with --unit CODE, or --all-units", file=sys.stderr)
-        return 2
-    if many and (output is None or not output.is_dir()):
-        print("sqs export-report: several units need --output DIRECTORY", file=sys.stderr)
-        return 2
-    try:
-        typeset.check_font(settings.document_font_dir)
-        with UnitOfWork(engine) as uow:
-            round_id = _round_id(uow, args.year, args.months)
-            if args.all_units:
-                codes = [
-                    u.code
-                    for u in uow.repos.reference.participants(
-                        uow.repos.reference.fiscal_year(args.year).id
-                    )
-                ]  # type: ignore[union-attr]
-            else:
-                codes = list(args.unit)
-        # Progress only for a person watching: a terminal on stderr, and more than one unit.
-        progress = _progress_bar("reports") if many and sys.stderr.isatty() else None
-        for done, code in enumerate(codes, start=1):
-            with UnitOfWork(engine) as uow:
-                facts = unit_facts.unit_report(uow, operator, round_id, code, datetime.now(UTC))
-            pdf = typeset.typeset("unit_report", facts, settings.document_font_dir)
-            if not many:
-                return _write_binary("export-report", output, pdf)
-            assert output is not None
-            (output / f"report-{args.year}-{args.months}-{code}.pdf").write_bytes(pdf)
-            if progress is not None:
-                progress(done, len(codes))
-    except AppError as error:
-        return _fail("export-report", error)
-    print(f"wrote {len(codes)} reports into {output}", file=sys.stderr)
-    return 0
-
-
-def cmd_export_summary(args: argparse.Namespace) -> int:
-    """The round summary PDF, as GET /rounds/{id}/summary.pdf answers an administrator."""
-    from datetime import UTC, datetime
-
-    from persistence.unit_of_work import UnitOfWork
-    from services.documents import round_facts, typeset
-    from services.principal import Principal
-
-    operator = Principal(subject="system:cli", role="admin", username="cli")
-    settings, engine = _engine()
-    try:
-        typeset.check_font(settings.document_font_dir)
-        with UnitOfWork(engine) as uow:
-            round_id = _round_id(uow, args.year, args.months)
-            facts = round_facts.round_summary(uow, operator, round_id, datetime.now(UTC))
-        pdf = typeset.typeset("round_summary", facts, settings.document_font_dir)
-    except AppError as error:
-        return _fail("export-summary", error)
-    return _write_binary("export-summary", args.output, pdf)
-
-
 def cmd_backup(args: argparse.Namespace) -> int:
     from api.settings import get_offline_settings
     from services.backup import backup_sqlite
@@ -346,7 +155,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     try:
         result = backup_sqlite(get_offline_settings().database_url, args.dest, force=args.force)
     except AppError as error:
-        return _fail("backup", error)
+        return fail("backup", error)
     print(f"backed up {result.source} to {result.destination} ({result.size} bytes)")
     return 0
 
@@ -526,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except NoSchema as exc:
         print(
-            f"sqs {args.command}: the database {_shown(str(exc))} has no schema yet: "
+            f"sqs {args.command}: the database {shown(str(exc))} has no schema yet: "
             "run `sqs migrate` first (or set SQS_DATABASE_URL to the service's database)",
             file=sys.stderr,
         )

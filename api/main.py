@@ -153,10 +153,9 @@ def create_app(
     app.state.engine = engine
     # Requests in flight at once: as many as the pool keeps connections. Up to its capacity
     # (size + overflow), a burst of requests would each open an overflow connection and close
-    # it when done: bench/load.py on PostgreSQL saw 235 server processes started in a 10 s
-    # round (26 with requests kept to the pool's size), each a fork and an empty statement
-    # cache. The overflow stays for callers outside these slots (the caller lookup, the
-    # webhook worker, the readiness check).
+    # it when done, each a new server process and an empty statement cache (figures in
+    # docs/benchmarks.md, "Connection churn"). The overflow stays for callers outside these
+    # slots (the caller lookup, the webhook worker, the readiness check).
     app.state.db_slots = asyncio.Semaphore(pool_kept(engine))
     app.state.ending_threads = anyio.CapacityLimiter(pool_capacity(engine))  # see api.deps
     # SQLite's one writer at a time; None on PostgreSQL (see api.deps.get_uow)

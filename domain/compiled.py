@@ -1,8 +1,9 @@
 """Per-framework constants pre-computed once, so that scoring a unit is cheap integer work.
 
-WHY: scoring must be exact (SPEC §2 "All arithmetic is exact") *and* fast (the benchmark asks
-for ≥ 30 000 units/s on one core). ``Fraction`` arithmetic per unit is too slow, so everything
-that depends only on the framework is worked out here once:
+WHY: scoring must be exact (SPEC §2 "All arithmetic is exact") *and* fast (a whole round is
+scored per scoreboard read; bench/domain_throughput.py, docs/benchmarks.md). ``Fraction``
+arithmetic per unit is too slow, so everything that depends only on the framework is worked
+out here once:
 
 - quantitative criteria as integers on a common decimal scale, "normalised" so that bigger is
   better (a ``lower_is_better`` indicator's criteria are negated; the SPEC formula

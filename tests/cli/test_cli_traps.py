@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from api.cli import _shown, build_parser
+from api.cli import build_parser
+from api.cli_support import shown as _shown
 from api.settings import PROJECT_DIR, Settings, get_settings
 from persistence.db import make_engine
 from services.bootstrap import migrate
