@@ -50,11 +50,6 @@ MAX_ADJUSTED_EXPONENT = 15
 MAX_FRACTION_DIGITS = 12
 """At most 12 significant decimals after the point (after removing trailing zeros)."""
 
-DEC4_TABLE: list[Decimal] = []
-"""``DEC4_TABLE[q]`` is the 4-decimal ``Decimal`` of ``q`` for 0 ≤ q ≤ 50 000 (every possible
-rounded score), filled by :func:`fill_dec4_table` before the first evaluation."""
-
-
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 """Thai digits (U+0E50–U+0E59) read as the ASCII digits they are: officers type ``๙๒.๕``."""
 
@@ -169,15 +164,6 @@ def q_ceil(value: Decimal) -> int:
     return -((-num * SCORE_SCALE) // den)
 
 
-def fill_dec4_table() -> None:
-    """Pre-build the 50 001 possible rounded scores once (about 5 MB, a few tens of ms).
-
-    WHY: turning an integer score into its ``Decimal`` is then one list index on the hot path.
-    """
-    if not DEC4_TABLE:
-        DEC4_TABLE.extend(scaled(q, -4) for q in range(5 * SCORE_SCALE + 1))
-
-
 def dec4(q: int) -> Decimal:
     """The ``Decimal`` with exactly 4 decimals for ``q`` ten-thousandths."""
     if 0 <= q < len(DEC4_TABLE):
@@ -188,6 +174,13 @@ def dec4(q: int) -> Decimal:
 def scaled(n: int, exponent: int) -> Decimal:
     """``n × 10**exponent`` as a ``Decimal``, exactly (``scaled(35000, -4)`` → ``3.5000``)."""
     return Decimal(n).scaleb(exponent, EXACT)
+
+
+DEC4_TABLE: tuple[Decimal, ...] = tuple([scaled(q, -4) for q in range(5 * SCORE_SCALE + 1)])
+"""``DEC4_TABLE[q]`` is the 4-decimal ``Decimal`` of ``q`` for 0 ≤ q ≤ 50 000: every possible
+rounded score, built once at import (size and time in docs/benchmarks.md, "Domain throughput").
+
+WHY: turning an integer score into its ``Decimal`` is then one tuple index on the hot path."""
 
 
 def exact_sum(values: Iterable[Decimal]) -> Decimal:

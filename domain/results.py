@@ -25,7 +25,8 @@ from domain.numbers import decimal_text, fmt4
 from domain.values import IndicatorValue
 
 if TYPE_CHECKING:
-    from domain.compiled import CompiledIndicator, DimensionWeights, GapTarget, WeightTable
+    from domain.compiled_indicator import CompiledIndicator, GapTarget
+    from domain.weights import DimensionWeights, WeightTable
 
 STATUS_SCORED = "scored"
 STATUS_MISSING = "missing"

@@ -213,11 +213,13 @@ def _score(
             central.append(row[2:])
         else:
             na.append(row[2])
-    overall, level, scores = summarize(framework, merge_values(source_of, own, central), na, closed)
+    summary = summarize(framework, merge_values(source_of, own, central), na, closed)
+    overall = summary.overall
+    scores = [None if score is None else str(score) for score in summary.scores]
     return (
         None if overall is None else str(overall),  # already 4 decimals
-        level,
-        dict(zip(keys, [None if score is None else str(score) for score in scores], strict=True)),
+        summary.level,
+        dict(zip(keys, scores, strict=True)),
     )
 
 

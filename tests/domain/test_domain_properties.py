@@ -12,7 +12,8 @@ from fractions import Fraction
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from domain.compiled import compile_framework, gap_target
+from domain.compiled import compiled
+from domain.compiled_indicator import gap_target
 from domain.framework import Framework, default_framework
 from domain.scoring import evaluate
 from domain.values import IndicatorValue
@@ -221,7 +222,7 @@ def test_exact_and_continuous_at_criteria_points(crit):
 def test_gap_value_reaches_target_and_one_step_worse_does_not(crit, target_q, floor_q):
     criteria, direction = crit
     fw = one_quant(criteria, direction, "1" if floor_q else "0")
-    ci = compile_framework(fw).indicators[0]
+    ci = compiled(fw).indicators[0]
     gt = gap_target(ci, target_q, floor_q)
     target = Decimal(target_q).scaleb(-4)
     if gt.any_value:
