@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from domain.compiled import compiled
 from domain.compiled_indicator import gap_target
 from domain.framework import Framework, default_framework
+from domain.reference import weighted_overall
 from domain.scoring import evaluate
 from domain.values import IndicatorValue
 
@@ -268,23 +269,9 @@ def test_gap_items_of_default_framework_feed_back(seed):
 
 
 def reference_overall(fw: Framework, result, not_applicable=frozenset()) -> Fraction:
-    """Independent oracle: exact Fractions straight from the SPEC formula."""
-    scores = {r.indicator_no: Fraction(r.score) for r in result.indicators if r.score is not None}
-    num = Fraction(0)
-    den = Fraction(0)
-    for dim in fw.dimensions:
-        members = [
-            i
-            for i in fw.indicators
-            if i.dimension == dim.code and i.indicator_no not in not_applicable
-        ]
-        if not members:
-            continue
-        w = sum(Fraction(i.relative_weight) for i in members)
-        dim_score = sum(Fraction(i.relative_weight) * scores[i.indicator_no] for i in members) / w
-        num += Fraction(dim.weight) * dim_score
-        den += Fraction(dim.weight)
-    return num / den
+    """Independent oracle: exact Fractions straight from the SPEC formula (domain.reference)."""
+    scores = {r.indicator_no: r.score for r in result.indicators if r.score is not None}
+    return weighted_overall(fw, scores, not_applicable)
 
 
 def half_up4(x: Fraction) -> Decimal:
