@@ -2,7 +2,8 @@
 
 ``evaluate`` builds a whole explained result: an explanation per indicator, the dimensions'
 scores and the gap to the next level. A round's scoreboard needs three fields of it for each of
-10,000 units, and building the rest was about half the time of scoring a round from cold.
+its units, and building the rest is a large share of the time of scoring a round from cold
+(figures in docs/benchmarks.md, "Domain throughput").
 ``summarize`` runs the same per-kind scorers (:mod:`domain.indicator_scores`) without asking
 for the working, and hands everything off the common path (an absent value, an unknown
 indicator, no applicable indicator) to ``evaluate`` itself, so it returns or raises exactly
