@@ -2,8 +2,8 @@
 
 An export of a 10,000-unit round scores every unit and writes it all out: seconds of pure
 Python work. Run like any request it would take a shared worker thread and, worse, the GIL:
-two exports in threads left the event loop a third of the interpreter, and score reads ran at
-a third of their speed (bench/exports.py, docs/benchmarks.md). So every whole-round export
+two exports in threads left the event loop too little of the interpreter, and score reads
+slowed far past the target (bench/exports.py, docs/benchmarks.md). So every whole-round export
 goes through the app's :class:`ExportLimiter` (``app.state.exports``, built in ``create_app``):
 
 - at most ``SQS_EXPORTS_IN_FLIGHT`` exports run at once per process; one more is refused at

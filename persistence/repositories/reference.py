@@ -104,8 +104,8 @@ def _participants(
     )
     if kind:
         # Compared as an expression on purpose: SQLite would otherwise read every unit of the
-        # kind through ix_unit_kind and sort them all for one page (3.7 ms a page against 0.5
-        # on 10,000 units); so it walks the code index and stops at the page's end too.
+        # kind through ix_unit_kind and sort them all for one page (docs/benchmarks.md); so it
+        # walks the code index and stops at the page's end too.
         q = q.where(col(UnitRow.kind).concat(literal_column("''")) == bindparam("kind"))
     if codes:
         q = q.where(col(UnitRow.code).in_(bindparam("codes", expanding=True)))
