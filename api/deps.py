@@ -97,6 +97,7 @@ class _Transaction:
             request.app.state.engine,
             write=self._write,
             request_id=getattr(request.state, "request_id", None),
+            caches=request.app.state.caches,
         )
         return self.uow
 
@@ -168,6 +169,7 @@ class Run:
                 request.app.state.engine,
                 write=self._write,
                 request_id=getattr(request.state, "request_id", None),
+                caches=request.app.state.caches,
             )
             try:
                 return await self._run(uow, partial(service, uow, *args, **kwargs), short)
@@ -229,7 +231,7 @@ def resolve_principal(
     credential = _credential(credentials)
     principal = principal_cache.get(credential)
     if principal is None:
-        with UnitOfWork(request.app.state.engine) as lookup:
+        with UnitOfWork(request.app.state.engine, caches=request.app.state.caches) as lookup:
             principal = request.app.state.authenticator(lookup, credential)
         settings: Settings = request.app.state.settings
         principal_cache.put(credential, principal, settings.principal_cache_seconds)

@@ -27,6 +27,7 @@ from api.problem_docs import install_problem_catalogue
 from api.request_body import UploadsInFlight
 from api.settings import Settings, evidence_config, get_settings, notice_config, smtp_config
 from api.v1.tags import TAGS
+from persistence.caches import ReadCaches
 from persistence.db import make_engine, pool_capacity, pool_kept
 from persistence.migrations import current_revision
 from persistence.reads import make_reads
@@ -160,8 +161,11 @@ def create_app(
     app.state.ending_threads = anyio.CapacityLimiter(pool_capacity(engine))  # see api.deps
     # SQLite's one writer at a time; None on PostgreSQL (see api.deps.get_uow)
     app.state.write_gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+    # What the reads remember between requests, handed to every unit of work the app makes
+    # (persistence.caches)
+    app.state.caches = ReadCaches()
     # The most requested read without a unit of work (persistence.reads)
-    app.state.reads = make_reads(engine, settings.db_read_pool_size)
+    app.state.reads = make_reads(engine, settings.db_read_pool_size, app.state.caches)
     from api.export_limit import ExportLimiter
 
     # whole-round exports: a few at a time, in worker processes of their own
