@@ -9,9 +9,10 @@ out here once:
   better (a ``lower_is_better`` indicator's criteria are negated; the SPEC formula
   ``k + (A − Lk)/(Lk+1 − Lk)`` is unchanged by negating A and every L), and per interval the
   integer constants of the rounded formula;
-- for each set of not-applicable indicators (a :class:`WeightTable`), integer factors over one
-  common denominator (dimension weight share ÷ the dimension's weight total), so the overall
-  is ``Σ_d C_d·(Σ wᵢ·qᵢ) / D`` with integers — exact, then rounded half-up once — plus the
+- for each set of not-applicable indicators (a :class:`ScoringTable` and its
+  :class:`~domain.weights.WeightTable`), integer factors over one common denominator
+  (dimension weight share ÷ the dimension's weight total), so the overall is
+  ``Σ_d C_d·(Σ wᵢ·qᵢ) / D`` with integers — exact, then rounded half-up once — plus the
   immutable results that do not depend on the unit (not applicable; milestone at 0…5 steps);
 - for each level rule, the threshold in ten-thousandths and, per indicator, the smallest value
   that reaches it (the gap).
@@ -115,7 +116,8 @@ class ScoringTable:
 
 @dataclass(slots=True, eq=False, repr=False)
 class CompiledFramework:
-    """Everything :func:`domain.scoring.evaluate` needs, derived from one framework."""
+    """Everything the scorers (:mod:`domain.indicator_scores`, :mod:`domain.scoring`) need,
+    derived from one framework."""
 
     framework: Framework
     indicators: tuple[CompiledIndicator, ...]
