@@ -95,6 +95,7 @@ def _quantitative(
     """score = k + (A − Lk)/(Lk+1 − Lk) for Lk ≤ A < Lk+1, A normalised so that bigger is
     better; exact integers, rounded half-up to 4 decimals."""
     weights = table.weights
+    d4, tnew, expl, res = DEC4_TABLE, _tnew, IndicatorExplanation, IndicatorResult  # locals: fast
     for ci, no, pos, dim, di, w, lower, crit_norm, intervals in table.quantitative_rows:
         iv = get(no)
         if iv is None or (v := iv.value) is None:
@@ -115,11 +116,9 @@ def _quantitative(
         qs[pos] = q
         dsum[di] += w * q
         if results is not None:
-            sc = DEC4_TABLE[q]
-            working = _tnew(
-                IndicatorExplanation, (ci, iv, _RULE_OF_K[k], _INTERVAL_OF_K[k], weights, sc)
-            )
-            results[pos] = _tnew(IndicatorResult, (no, dim, STATUS_SCORED, sc, working))
+            sc = d4[q]
+            working = tnew(expl, (ci, iv, _RULE_OF_K[k], _INTERVAL_OF_K[k], weights, sc))
+            results[pos] = tnew(res, (no, dim, STATUS_SCORED, sc, working))
 
 
 def _milestone(
@@ -157,6 +156,7 @@ def _direct(
 ) -> None:
     """A 0–5 score given as such, validated and rounded half-up to 4 decimals."""
     weights = table.weights
+    d4, tnew, expl, res = DEC4_TABLE, _tnew, IndicatorExplanation, IndicatorResult
     for ci, no, pos, dim, di, w in table.direct_rows:
         iv = get(no)
         if iv is None or (v := iv.score) is None:
@@ -169,9 +169,9 @@ def _direct(
         qs[pos] = q
         dsum[di] += w * q
         if results is not None:
-            sc = DEC4_TABLE[q]
-            working = _tnew(IndicatorExplanation, (ci, iv, RULE_DIRECT, None, weights, sc))
-            results[pos] = _tnew(IndicatorResult, (no, dim, STATUS_SCORED, sc, working))
+            sc = d4[q]
+            working = tnew(expl, (ci, iv, RULE_DIRECT, None, weights, sc))
+            results[pos] = tnew(res, (no, dim, STATUS_SCORED, sc, working))
 
 
 def overall_and_level(
