@@ -20,6 +20,7 @@ from decimal import (
     Overflow,
 )
 from fractions import Fraction
+from types import MappingProxyType
 
 SCORE_SCALE = 10_000
 """Scores are integers in units of 0.0001 internally."""
@@ -200,22 +201,21 @@ def round4(value: Decimal | Fraction | int) -> Decimal:
     return Decimal(value).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP, context=_ROUNDING)
 
 
-# fmt4's answers by value. Scores repeat (a 1-5 scale in ten-thousandths) and a score
-# document formats about forty of them, so a lookup replaces a quantize and a str() each
-# time. Bounded; zeros are left out (Decimal("-0") == Decimal("0") but prints with its sign).
-_FMT4_TEXT: dict[Decimal, str] = {}
-_FMT4_TEXT_MAX = 100_000
+_DEC4_TEXT: MappingProxyType[Decimal, str] = MappingProxyType({d: str(d) for d in DEC4_TABLE if d})
+"""fmt4's answers for every possible rounded score, built once at import (read-only).
+
+WHY: scores repeat (a 0-5 scale in ten-thousandths) and a score document formats about forty
+of them, so a lookup replaces a quantize and a ``str()`` each time. Zero is left out
+(``Decimal("-0") == Decimal("0")`` but prints with its sign); any other value is formatted."""
 
 
 def fmt4(value: Decimal | None) -> str | None:
     """A score as a string with exactly 4 decimals (SPEC §5 "Scores travel as strings")."""
     if value is None:
         return None
-    text = _FMT4_TEXT.get(value) if value else None
+    text = _DEC4_TEXT.get(value) if value else None
     if text is None:
         text = str(value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP, context=_ROUNDING))
-        if value and value.is_finite() and len(_FMT4_TEXT) < _FMT4_TEXT_MAX:
-            _FMT4_TEXT[value] = text
     return text
 
 
