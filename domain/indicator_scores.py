@@ -42,7 +42,7 @@ from domain.values import IndicatorValue
 _TWO_SCALE = 2 * SCORE_SCALE
 KIND_TEXT = ("quantitative", "milestone", "direct")
 """The kinds' names, indexed by the ``KIND_*`` codes."""
-FIELD_OF_KIND = ("value", "steps", "score")
+FIELD_OF_KIND_CODE = ("value", "steps", "score")
 """The field of ``IndicatorValue`` each kind is given in, indexed by the ``KIND_*`` codes."""
 _RULE_OF_K = (
     RULE_BELOW_L1,

@@ -25,7 +25,7 @@ from domain.compiled import CompiledFramework, ScoringTable, compiled
 from domain.compiled_indicator import CompiledIndicator
 from domain.framework import Framework
 from domain.indicator_scores import (
-    FIELD_OF_KIND,
+    FIELD_OF_KIND_CODE,
     KIND_TEXT,
     bad_value,
     overall_and_level,
@@ -140,7 +140,7 @@ def _absent(
         no = ci.no
         iv = values.get(no)
         if iv is not None and not iv.is_empty():
-            field = FIELD_OF_KIND[ci.kind]
+            field = FIELD_OF_KIND_CODE[ci.kind]
             raise bad_value(
                 no,
                 "wrong_field",
