@@ -113,7 +113,7 @@ def evaluate_one(framework: Framework, value: IndicatorValue) -> IndicatorResult
     ci = comp.by_no.get(value.indicator_no)
     if ci is None:
         raise_unknown(comp, {value.indicator_no: value})
-        raise AssertionError  # pragma: no cover - _raise_unknown always raises
+        raise AssertionError  # pragma: no cover - raise_unknown always raises
     return evaluate(framework, {value.indicator_no: value}).indicators[ci.pos]
 
 
