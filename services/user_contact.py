@@ -27,14 +27,13 @@ def normalise_email(raw: str) -> str:
     problem = [{"field": "email", "message": "not an e-mail address", "code": "invalid_email"}]
     if not text or len(text) > MAX_EMAIL_LENGTH:
         raise Unprocessable(
-            f"an e-mail address has 1 to {MAX_EMAIL_LENGTH} characters", problems=problem
+            code="email_length", params={"max_length": MAX_EMAIL_LENGTH}, problems=problem
         )
     try:
         found = validate_email(text, check_deliverability=False)
     except EmailNotValidError:
         raise Unprocessable(
-            f"'{text}' is not an e-mail address: write it as name@example.go.th",
-            problems=problem,
+            code="email_invalid", params={"email": text}, problems=problem
         ) from None
     return str(found.normalized)
 
@@ -42,7 +41,8 @@ def normalise_email(raw: str) -> str:
 def check_language(language: str) -> str:
     if language not in LANGUAGES:
         raise Unprocessable(
-            f"language must be one of {', '.join(LANGUAGES)}",
+            code="not_one_of",
+            params={"name": "language", "allowed": ", ".join(LANGUAGES)},
             problems=[{"field": "language", "message": "unknown language", "code": "invalid"}],
         )
     return language
@@ -57,9 +57,7 @@ def set_email(uow: UnitOfWork, row: UserRow, email: str | None) -> None:
     key = address.casefold()
     other = uow.repos.identity.user_by_email_key(key)
     if other is not None and other.id != row.id:
-        raise Conflict(
-            "another user has this e-mail address (addresses are compared ignoring case)"
-        )
+        raise Conflict(code="email_taken")
     row.email, row.email_key = address, key
 
 
@@ -74,6 +72,4 @@ def save(uow: UnitOfWork, row: UserRow) -> None:
         savepoint.commit()
     except IntegrityError:
         savepoint.rollback()
-        raise Conflict(
-            "another user has this e-mail address (addresses are compared ignoring case)"
-        ) from None
+        raise Conflict(code="email_taken") from None
