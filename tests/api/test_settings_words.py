@@ -3,35 +3,20 @@ hold, in its own words: no pydantic text (issue 19). Never the value itself."""
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pydantic import BaseModel, Field, ValidationError
 
 from api.settings import InvalidSettings, Settings, get_settings
 from api.settings_words import problems_of
+from tests.api.test_settings_validation import env  # noqa: F401  (the fixture)
 
 LIBRARY_WORDS = ("Input should", "unable to", "Value error", "Expecting value", "Field required")
 
 
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pytest.MonkeyPatch]:
-    for name in list(os.environ):
-        if name.startswith("SQS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SQS_DATABASE_URL", f"sqlite:///{tmp_path}/sqs.db")
-    monkeypatch.setenv("SQS_JWT_SECRET", "s" * 40)
-    get_settings.cache_clear()
-    yield monkeypatch
-    get_settings.cache_clear()
-
-
-def _problem(env: pytest.MonkeyPatch, name: str, value: str) -> str:
-    env.setenv(name, value)
+def _problem(environ: pytest.MonkeyPatch, name: str, value: str) -> str:
+    environ.setenv(name, value)
     with pytest.raises(InvalidSettings) as caught:
         get_settings()
     [line] = caught.value.problems
@@ -95,7 +80,7 @@ def _problem(env: pytest.MonkeyPatch, name: str, value: str) -> str:
         ),
     ],
 )
-def test_each_problem_says_what_the_variable_must_hold(env, name, value, line):
+def test_each_problem_says_what_the_variable_must_hold(env, name, value, line):  # noqa: F811
     problem = _problem(env, name, value)
     assert problem in (f"{name}: {line}", line)
     assert not any(words in problem for words in LIBRARY_WORDS), problem
