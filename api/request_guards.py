@@ -62,8 +62,9 @@ def _refuse_unknown(unknown: list[str], declared: set[str]) -> None:
         problems=[
             {
                 "field": f"query.{n}",
-                "message": "not a parameter of this route",
                 "code": "query_unknown",
+                "names": f"'{n}'",
+                "takes": takes,
             }
             for n in unknown
         ],

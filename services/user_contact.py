@@ -9,9 +9,12 @@ are one mailbox in practice, so two accounts may not share it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 
+from domain.messages import problem
 from persistence.tables import UserRow
 from persistence.unit_of_work import UnitOfWork
 from services.errors import Conflict, Unprocessable
@@ -24,26 +27,24 @@ MAX_EMAIL_LENGTH = 320
 def normalise_email(raw: str) -> str:
     """The address as stored, or :class:`Unprocessable` saying what is wrong with it."""
     text = raw.strip()
-    problem = [{"field": "email", "message": "not an e-mail address", "code": "invalid_email"}]
     if not text or len(text) > MAX_EMAIL_LENGTH:
-        raise Unprocessable(
-            code="email_length", params={"max_length": MAX_EMAIL_LENGTH}, problems=problem
-        )
-    try:
-        found = validate_email(text, check_deliverability=False)
-    except EmailNotValidError:
-        raise Unprocessable(
-            code="email_invalid", params={"email": text}, problems=problem
-        ) from None
-    return str(found.normalized)
+        params: dict[str, Any] = {"max_length": MAX_EMAIL_LENGTH}
+        code = "email_length"
+    else:
+        try:
+            return str(validate_email(text, check_deliverability=False).normalized)
+        except EmailNotValidError:
+            params, code = {"email": text}, "invalid_email"
+    raise Unprocessable(code=code, params=params, problems=[problem(code, field="email", **params)])
 
 
 def check_language(language: str) -> str:
     if language not in LANGUAGES:
+        allowed = ", ".join(LANGUAGES)
         raise Unprocessable(
             code="not_one_of",
-            params={"name": "language", "allowed": ", ".join(LANGUAGES)},
-            problems=[{"field": "language", "message": "unknown language", "code": "invalid"}],
+            params={"name": "language", "allowed": allowed},
+            problems=[problem("not_one_of", field="language", name="language", allowed=allowed)],
         )
     return language
 

@@ -84,7 +84,7 @@ ADMIN: dict[str, dict[str, str]] = {
         "en": "An e-mail address has 1 to {max_length} characters.",
         "th": "ที่อยู่อีเมลต้องยาว 1 ถึง {max_length} ตัวอักษร",
     },
-    "email_invalid": {
+    "invalid_email": {
         "en": "“{email}” is not an e-mail address: write it as name@example.go.th.",
         "th": "“{email}” ไม่ใช่ที่อยู่อีเมล กรุณาเขียนในรูปแบบ name@example.go.th",
     },
