@@ -243,7 +243,7 @@ def create_fiscal_year(
             )
         uow.repos.reference.add(
             RewardRateRow(
-                fiscal_year_id=fy.id, level=level, amount=money(amount, f"reward for {level}")
+                fiscal_year_id=fy.id, level=level, amount=money(amount, f"rewards.{level}")
             )
         )
     uow.repos.reference.flush()
