@@ -85,10 +85,10 @@ class NoticeConfig:
 
 def _own_user(uow: UnitOfWork, actor: Principal) -> UserRow:
     if actor.user_id is None:
-        raise Forbidden("notices go to people; a portal client has none")
+        raise Forbidden(code="notices_users_only")
     row = uow.repos.identity.user(actor.user_id)
     if row is None:
-        raise Forbidden("notices go to people; a portal client has none")
+        raise Forbidden(code="notices_users_only")
     return row
 
 
