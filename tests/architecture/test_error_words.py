@@ -24,11 +24,6 @@ BEING_SPLIT = [
     "services/notice_delivery.py",
     "services/evidence.py",
     "services/reports.py",
-    "services/scores.py",
-    "services/values.py",
-    "persistence/reads.py",
-    "persistence/async_reads.py",
-    "persistence/sqlite_reads.py",
     "api/deps.py",
     "api/main.py",
 ]
