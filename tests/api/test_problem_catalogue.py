@@ -140,5 +140,7 @@ def test_an_item_keeps_its_own_words_when_the_catalogue_sentence_lacks_its_membe
 def test_no_code_is_worded_twice():
     from domain.messages.requests import REQUESTS
     from domain.messages.rules import RULES
+    from domain.messages.webhooks import WEBHOOKS
 
     assert set(RULES) & set(REQUESTS) == set()
+    assert set(WEBHOOKS) & (set(RULES) | set(REQUESTS)) == set()

@@ -162,6 +162,25 @@ def test_ssrf_targets_are_refused(client, world, admin, url):
     assert client.get("/api/v1/webhooks", headers=admin).json() == []
 
 
+def test_refusals_answer_in_thai_to_a_thai_caller(client, world, admin):
+    thai = admin | {"Accept-Language": "th"}
+    r = client.post(
+        "/api/v1/webhooks",
+        headers=thai,
+        json={"url": "http://10.1.2.3/h", "events": ["round.closed"]},
+    )
+    assert r.status_code == 422 and r.json()["type"] == "urn:sqs:problem:webhook_url_refused"
+    assert "10.1.2.3" in r.json()["detail"] and "ที่อยู่สาธารณะ" in r.json()["detail"]
+    english = client.post(
+        "/api/v1/webhooks",
+        headers=admin,
+        json={"url": "http://10.1.2.3/h", "events": ["round.closed"]},
+    )
+    assert "public addresses" in english.json()["detail"]
+    r = client.get("/api/v1/webhooks/999", headers=thai)
+    assert r.status_code == 404 and "ไม่มีปลายทาง webhook หมายเลข 999" in r.json()["detail"]
+
+
 def test_allow_list_admits_named_hosts_only(client, world, admin, settings):
     settings.webhook_allow_hosts = ["localhost", "127.0.0.1"]
     for url in ("http://localhost:8080/hook", "http://127.0.0.1:9/x"):
