@@ -106,17 +106,8 @@ def normalise_host(host: str) -> str:
     return host.strip().strip("[]").rstrip(".").lower()
 
 
-@dataclass(frozen=True)
-class ParsedUrl:
-    """An acceptable webhook URL, its ASCII host and its port (explicit or the scheme's)."""
-
-    url: httpx.URL
-    host: str
-    port: int
-
-
-def parse_url(raw: str) -> ParsedUrl:
-    """The parts of an acceptable webhook URL, or :class:`TargetRefused`."""
+def parse_url(raw: str) -> tuple[httpx.URL, str, int]:
+    """(URL, ASCII host, port) of an acceptable webhook URL, or :class:`TargetRefused`."""
     if len(raw) > MAX_URL_LENGTH:
         raise TargetRefused("webhook_url_too_long", max_length=MAX_URL_LENGTH)
     try:
@@ -133,7 +124,7 @@ def parse_url(raw: str) -> ParsedUrl:
         raise TargetRefused("webhook_url_fragment")
     host = normalise_host(url.raw_host.decode("ascii"))
     port = url.port or (443 if url.scheme == "https" else 80)
-    return ParsedUrl(url, host, port)
+    return url, host, port
 
 
 def _not_public(host: str, address: str, why: str) -> TargetRefused:
@@ -151,8 +142,7 @@ def check_target(
     raw: str, allow_hosts: Iterable[str], *, resolver: Resolver = system_resolve
 ) -> Target:
     """Parse the URL and check every address its host resolves to; :class:`TargetRefused`."""
-    parsed = parse_url(raw)
-    url, host, port = parsed.url, parsed.host, parsed.port
+    url, host, port = parse_url(raw)
     if host in {normalise_host(h) for h in allow_hosts}:
         return Target(url, host, port, (), True)
     try:

@@ -48,14 +48,6 @@ GONE = 410
 
 
 @dataclass(frozen=True)
-class FanOut:
-    """What :func:`fan_out` did: events fanned out, delivery rows made."""
-
-    events: int
-    deliveries: int
-
-
-@dataclass(frozen=True)
 class Claim:
     """A leased delivery and what sending it needs, read while it was locked."""
 
@@ -74,8 +66,8 @@ class HttpAttempt(Attempt):
     status_code: int | None = None
 
 
-def fan_out(engine: Engine, *, now: datetime, batch_size: int = BATCH_SIZE) -> FanOut:
-    """Turn every not-yet-dispatched outbox event into deliveries.
+def fan_out(engine: Engine, *, now: datetime, batch_size: int = BATCH_SIZE) -> tuple[int, int]:
+    """Turn every not-yet-dispatched outbox event into deliveries; (events, deliveries).
 
     An endpoint receives the events of its types that happened after it was registered.
     """
@@ -85,7 +77,7 @@ def fan_out(engine: Engine, *, now: datetime, batch_size: int = BATCH_SIZE) -> F
             repo = uow.repos.notifications
             events = repo.claim_new_events(batch_size)
             if not events:
-                return FanOut(events_done, deliveries)
+                return events_done, deliveries
             endpoints = repo.endpoints(active_only=True)
             for event in events:
                 for endpoint in endpoints:
@@ -107,7 +99,7 @@ def fan_out(engine: Engine, *, now: datetime, batch_size: int = BATCH_SIZE) -> F
                 repo.add(event)
             events_done += len(events)
         if len(events) < batch_size:
-            return FanOut(events_done, deliveries)
+            return events_done, deliveries
 
 
 def _retry_after(headers: httpx.Headers, now: datetime) -> timedelta | None:
@@ -311,8 +303,7 @@ def deliver_due(
         attempts=attempts,
         report=report,
     )
-    fanned = fan_out(engine, now=now, batch_size=batch_size)
-    report.fanned_out, report.created = fanned.events, fanned.deliveries
+    report.fanned_out, report.created = fan_out(engine, now=now, batch_size=batch_size)
     delivery.run()
     return report
 
