@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from standardwebhooks import Webhook
 
 from api.main import create_app
 from persistence.db import make_engine
@@ -368,6 +369,8 @@ def test_the_lifespan_worker_delivers_by_itself(world, make_user, engine, settin
     assert len(receiver.got) == 1
     headers, body = receiver.got[0]
     verify(hook["secret"], headers, body, now=int(time.time()))
+    # and as a receiver using the Standard Webhooks library verifies it
+    assert Webhook(hook["secret"]).verify(body, headers)["type"] == "report.submitted"
 
 
 def test_webhook_routes_are_admin_only(client, world, make_user):
