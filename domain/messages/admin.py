@@ -92,10 +92,6 @@ ADMIN: dict[str, dict[str, str]] = {
         "en": "Another user has this e-mail address (addresses are compared ignoring case).",
         "th": "ที่อยู่อีเมลนี้เป็นของผู้ใช้อื่นแล้ว (ไม่แยกตัวพิมพ์เล็กและตัวพิมพ์ใหญ่)",
     },
-    "notices_users_only": {
-        "en": "Notices go to people; a portal client has none.",
-        "th": "การแจ้งเตือนส่งถึงบุคคลเท่านั้น ระบบพอร์ทัลไม่มีการแจ้งเตือน",
-    },
     "client_not_found": {
         "en": "There is no portal client “{client_id}”.",
         "th": "ไม่มีระบบพอร์ทัล “{client_id}”",
