@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
-from domain.numbers import NotADecimal, to_decimal
+from domain.numbers import NotADecimal, shown, to_decimal
 
 E = TypeVar("E", bound=Enum)
 
@@ -78,7 +78,7 @@ class FieldReader:
             return default
         value = self.obj[key]
         if isinstance(value, bool) or not isinstance(value, int):
-            self.bad(key, f"must be an integer, got {value!r}")
+            self.bad(key, f"must be a whole number, not “{shown(value)}”")
             return None
         return value
 
@@ -87,7 +87,7 @@ class FieldReader:
             return default
         value = self.obj[key]
         if not isinstance(value, bool):
-            self.bad(key, f"must be true or false, got {value!r}")
+            self.bad(key, f"must be true or false, not “{shown(value)}”")
             return None
         return value
 
@@ -122,7 +122,7 @@ class FieldReader:
             return enum_type(raw)
         except ValueError:
             allowed = ", ".join(str(m.value) for m in enum_type)
-            self.bad(key, f"{raw!r} is not one of {allowed}", rule)
+            self.bad(key, f"“{shown(raw)}” is not one of {allowed}", rule)
             return None
 
     def objects(self, key: str, *, required: bool = True) -> list[Mapping[str, Any]]:

@@ -30,7 +30,7 @@ from domain.framework_parts import (
     RoundRequirement,
     ValueRule,
 )
-from domain.numbers import decimal_text, exact_sum
+from domain.numbers import decimal_text, exact_sum, shown
 
 ALLOWED_ROUND_MONTHS = (6, 9, 12)
 RESERVED_LEVEL_CODES = ("below_standard", "incomplete")
@@ -112,7 +112,7 @@ def _round(p: Problems, obj: Mapping[str, Any], i: int, known: set[int]) -> Roun
     else:
         for item in raw:
             if isinstance(item, bool) or not isinstance(item, int):
-                r.bad("reported_indicators", f"{item!r} is not an indicator number")
+                r.bad("reported_indicators", f"“{shown(item)}” is not an indicator number")
                 continue
             if item not in known:
                 p.add(
@@ -240,7 +240,7 @@ def read_framework(d: Mapping[str, Any]) -> dict[str, Any]:
     if UNIT_SOURCE in provider_codes:
         p.add(
             "provider_code_reserved",
-            f"provider code {UNIT_SOURCE!r} is reserved",
+            f"provider code “{UNIT_SOURCE}” is reserved",
             field="providers",
         )
 
@@ -277,14 +277,14 @@ def read_framework(d: Mapping[str, Any]) -> dict[str, Any]:
         if f["dimension"] is not None and f["dimension"] not in known_dims:
             p.add(
                 "unknown_dimension",
-                f"{f['label']}: dimension {f['dimension']!r} is not defined",
+                f"{f['label']}: dimension “{f['dimension']}” is not defined",
                 field=f"indicators[{f['index']}].dimension",
                 indicator_no=f["no"],
             )
         if f["source"] is not None and f["source"] not in known_sources:
             p.add(
                 "unknown_source",
-                f"{f['label']}: source {f['source']!r} is neither 'unit' nor a provider code",
+                f"{f['label']}: source “{f['source']}” is neither “unit” nor a provider code",
                 field=f"indicators[{f['index']}].source",
                 indicator_no=f["no"],
             )
