@@ -23,6 +23,7 @@ import anyio.to_thread
 from fastapi import Request
 from sqlalchemy.engine import Engine
 
+from persistence.caches import ReadCaches
 from persistence.unit_of_work import UnitOfWork
 from services.errors import TooManyRequests
 
@@ -30,8 +31,13 @@ T = TypeVar("T")
 RETRY_AFTER_SECONDS = 5
 
 
-def _read(engine: Engine, request_id: str | None, gather: Callable[[UnitOfWork], T]) -> T:
-    with UnitOfWork(engine, request_id=request_id) as uow:
+def _read(
+    engine: Engine,
+    caches: ReadCaches,
+    request_id: str | None,
+    gather: Callable[[UnitOfWork], T],
+) -> T:
+    with UnitOfWork(engine, request_id=request_id, caches=caches) as uow:
         return gather(uow)
 
 
@@ -53,7 +59,8 @@ async def make_document(
     request_id = getattr(request.state, "request_id", None)
     async with slots:
         facts = await anyio.to_thread.run_sync(
-            partial(_read, request.app.state.engine, request_id, gather), limiter=limiter
+            partial(_read, request.app.state.engine, request.app.state.caches, request_id, gather),
+            limiter=limiter,
         )
     if render is None:
         return facts  # type: ignore[no-any-return]

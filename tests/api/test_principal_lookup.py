@@ -78,4 +78,6 @@ def test_no_route_holds_two_units_of_work():
 
     both = [r.path for r in routes if {get_run, get_uow} <= set(calls(r.dependant))]
     assert both == []
-    assert sum(get_run in set(calls(r.dependant)) for r in routes) >= 6
+    # not vacuous: the most requested routes use Run (the unit score left it for the score
+    # reader, issue 20, so five of the six)
+    assert sum(get_run in set(calls(r.dependant)) for r in routes) >= 5
