@@ -9,7 +9,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import secrets
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -294,8 +293,10 @@ class InvalidSettings(Exception):
         self.problems = problems
 
 
-@lru_cache
 def get_settings() -> Settings:
+    """The settings from the environment and ``.env``, read afresh on each call: the app and
+    each CLI command call it once, and a process-wide memo would outlive the environment it
+    was read from."""
     try:
         return Settings()
     except ValidationError as exc:
