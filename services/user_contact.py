@@ -10,7 +10,6 @@ are one mailbox in practice, so two accounts may not share it.
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy.exc import IntegrityError
 
 from persistence.tables import UserRow
 from persistence.unit_of_work import UnitOfWork
@@ -67,13 +66,7 @@ def save(uow: UnitOfWork, row: UserRow) -> None:
     """Write ``row`` now, in a savepoint: a concurrent change that took the same address in
     the meantime is a 409, not a failed commit (the check in :func:`set_email` cannot see a
     transaction that has not committed yet)."""
-    savepoint = uow.session.begin_nested()
-    try:
-        uow.session.add(row)
-        uow.session.flush()
-        savepoint.commit()
-    except IntegrityError:
-        savepoint.rollback()
+    if not uow.insert_if_free(row):  # for a stored row, the flush in the savepoint is its UPDATE
         raise Conflict(
             "another user has this e-mail address (addresses are compared ignoring case)"
-        ) from None
+        )
