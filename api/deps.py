@@ -28,7 +28,6 @@ from starlette.concurrency import run_in_threadpool
 
 from api.request_body import READ_METHODS, whole_body
 from api.settings import Settings
-from persistence.reads import Reads
 from persistence.unit_of_work import UnitOfWork
 from services import principal_cache
 from services.errors import Unauthorized
@@ -97,6 +96,7 @@ class _Transaction:
             request.app.state.engine,
             write=self._write,
             request_id=getattr(request.state, "request_id", None),
+            caches=request.app.state.caches,
         )
         return self.uow
 
@@ -148,14 +148,12 @@ class Run:
     threads avoid cannot arise) and the error propagates.
     """
 
-    __slots__ = ("_gate", "_request", "_write", "reads")
+    __slots__ = ("_gate", "_request", "_write")
 
     def __init__(self, request: Request) -> None:
         self._request = request
         self._write = request.method not in READ_METHODS
         self._gate: asyncio.Lock | None = request.app.state.write_gate  # only SQLite has one
-        # Single-statement reads without a unit of work (persistence.reads), if configured
-        self.reads: Reads | None = request.app.state.reads
 
     async def __call__(
         self, service: Callable[..., T], /, *args: Any, short: bool = True, **kwargs: Any
@@ -168,6 +166,7 @@ class Run:
                 request.app.state.engine,
                 write=self._write,
                 request_id=getattr(request.state, "request_id", None),
+                caches=request.app.state.caches,
             )
             try:
                 return await self._run(uow, partial(service, uow, *args, **kwargs), short)
@@ -229,7 +228,7 @@ def resolve_principal(
     credential = _credential(credentials)
     principal = principal_cache.get(credential)
     if principal is None:
-        with UnitOfWork(request.app.state.engine) as lookup:
+        with UnitOfWork(request.app.state.engine, caches=request.app.state.caches) as lookup:
             principal = request.app.state.authenticator(lookup, credential)
         settings: Settings = request.app.state.settings
         principal_cache.put(credential, principal, settings.principal_cache_seconds)

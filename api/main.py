@@ -27,9 +27,10 @@ from api.problem_docs import install_problem_catalogue
 from api.request_body import UploadsInFlight
 from api.settings import Settings, evidence_config, get_settings, notice_config, smtp_config
 from api.v1.tags import TAGS
+from persistence.caches import ReadCaches
 from persistence.db import make_engine, pool_capacity, pool_kept
 from persistence.migrations import current_revision
-from persistence.reads import make_reads
+from persistence.score_reader import make_score_reader
 from persistence.types import utcnow
 from services.rate_limit import Policy, SignInThrottle
 
@@ -88,6 +89,7 @@ def create_app(
             migrate_schema=migrate,
         )
         app.state.schema_revision = current_revision(engine)  # reported by /health
+        await app.state.score_reader.open()  # its connections, on the loop that reads
         from services import evidence
 
         # What a killed process left in the evidence directory (files with no row, cut-short
@@ -134,8 +136,7 @@ def create_app(
         if worker is not None:
             await worker.stop()
         app.state.exports.close()
-        if app.state.reads is not None:
-            await app.state.reads.close()
+        await app.state.score_reader.close()
         flush_access_log()  # the last requests' lines, written before the app is gone
 
     app = ObservedApp(
@@ -160,8 +161,11 @@ def create_app(
     app.state.ending_threads = anyio.CapacityLimiter(pool_capacity(engine))  # see api.deps
     # SQLite's one writer at a time; None on PostgreSQL (see api.deps.get_uow)
     app.state.write_gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-    # The most requested read without a unit of work (persistence.reads)
-    app.state.reads = make_reads(engine, settings.db_read_pool_size)
+    # What the reads remember between requests, handed to every unit of work the app makes
+    # (persistence.caches)
+    app.state.caches = ReadCaches()
+    # The most requested read, without a unit of work (persistence.score_reader)
+    app.state.score_reader = make_score_reader(engine, app.state.caches, settings.db_read_pool_size)
     from api.export_limit import ExportLimiter
 
     # whole-round exports: a few at a time, in worker processes of their own

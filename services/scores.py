@@ -6,10 +6,9 @@ evidence files: values are fetched per round in bulk and scored in memory by the
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -20,9 +19,11 @@ from domain.results import level_names
 from domain.scoring import ScoreResult, evaluate
 from domain.summary import summarize
 from domain.values import parse_values
-from persistence.reads import Reads
+from persistence.caches import ReadCaches, ValueMemo
 from persistence.repositories.reference import BoardUnit, RoundUnit
-from persistence.repositories.reporting import SMALL_PAGE, BoardValue, ValueTuple
+from persistence.repositories.reporting import SMALL_PAGE, BoardValue
+from persistence.repositories.score_read import ScoreInputs
+from persistence.score_reader import ScoreReader
 from persistence.unit_of_work import UnitOfWork
 from services.access import check_score_read, scoreboard_scope
 from services.errors import NotFound, Unprocessable
@@ -49,66 +50,71 @@ def score_document(result: ScoreResult, framework: Framework) -> dict[str, Any]:
     return doc
 
 
-def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str) -> bytes:
-    """The explained score of one unit in one round, as JSON bytes (see ``unit_score_tagged``)."""
-    return unit_score_tagged(uow, actor, round_id, unit_code)[0]
+class ScoreAnswer(NamedTuple):
+    """A unit's explained score as it is sent: the JSON document and its ETag."""
+
+    body: bytes
+    etag: str
 
 
-def unit_score_tagged(
-    uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str
-) -> tuple[bytes, str]:
-    """The explained score of one unit in one round (SPEC §5), as JSON bytes.
+async def unit_score(
+    reader: ScoreReader, actor: Principal, round_id: int, unit_code: str
+) -> ScoreAnswer:
+    """The explained score of one unit in one round (SPEC §5), as JSON bytes, and its ETag.
 
     The most-read endpoint: one statement (the round, its year and the unit, and every input
-    value; see ``persistence.repositories.score_read``). The document is a pure function of
-    those inputs, so the serialized answer is memoised on them: the inputs are still read on
-    every request, so a change on any app instance is seen at once. Its ETag is a digest of
-    the same inputs, made once with the document and memoised beside it.
-    """
+    value; see ``persistence.repositories.score_read``), read without a unit of work and
+    awaited on the event loop (``persistence.score_reader``). The document is a pure function
+    of those inputs, so the serialized answer is memoised on them: the inputs are still read
+    on every request, so a change on any app instance is seen at once. Its ETag is a digest of
+    the same inputs, made once with the document and memoised beside it. A round or unit that
+    does not exist costs one statement more, to say which."""
     check_score_read(actor, unit_code)
-    ru, own, central, na = uow.repos.reporting.score_read(round_id, unit_code)
-    if ru is None:
+    inputs = await reader.score_inputs(round_id, unit_code)
+    if inputs.head is None:
+        found = await reader.presence(round_id, unit_code)
+        if not found.round:
+            raise NotFound(code="round_not_found", params={"round_id": round_id})
+        if not found.unit:
+            raise NotFound(code="unit_not_found", params={"unit_code": unit_code})
+        raise NotFound(f"no unit '{unit_code}' in round {round_id}")  # pragma: no cover
+    framework = await reader.framework(inputs.head.framework_id)
+    assert framework is not None  # a fiscal year's framework is never deleted
+    return _answer(reader.caches, round_id, inputs.head, inputs, framework)
+
+
+def unit_score_document(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str) -> bytes:
+    """``unit_score``'s document read in a unit of work, for services that show a score among
+    other things they read (a report, a document, an export)."""
+    check_score_read(actor, unit_code)
+    inputs = uow.repos.reporting.score_read(round_id, unit_code)
+    if inputs.head is None:
         require_round(uow, round_id)
         require_unit(uow, unit_code)
         raise NotFound(f"no unit '{unit_code}' in round {round_id}")  # pragma: no cover
-    framework = uow.repos.reference.framework(ru.framework_id)
+    framework = uow.repos.reference.framework(inputs.head.framework_id)
     assert framework is not None
-    return _score_body(round_id, ru, own, central, na, framework)
+    return _answer(uow.caches, round_id, inputs.head, inputs, framework).body
 
 
-async def unit_score_awaited(
-    reads: Reads, actor: Principal, round_id: int, unit_code: str
-) -> tuple[bytes, str] | None:
-    """``unit_score`` with its one statement read without a unit of work, awaited on the
-    event loop (``persistence.reads``). None when the round or the unit does not exist:
-    telling which takes more reads, and the caller then asks ``unit_score`` for the error."""
-    check_score_read(actor, unit_code)
-    ru, own, central, na = await reads.score_read(round_id, unit_code)
-    if ru is None:
-        return None
-    framework = await reads.framework(ru.framework_id)
-    assert framework is not None  # a fiscal year's framework is never deleted
-    return _score_body(round_id, ru, own, central, na, framework)
-
-
-def _score_body(
+def _answer(
+    caches: ReadCaches,
     round_id: int,
     ru: RoundUnit,
-    own: list[ValueTuple],
-    central: list[ValueTuple],
-    na: list[int],
+    inputs: ScoreInputs,
     framework: Framework,
-) -> tuple[bytes, str]:
-    """(the document, its ETag). The framework is immutable per id (``ru`` names it), so the
+) -> ScoreAnswer:
+    """The document and its ETag. The framework is immutable per id (``ru`` names it), so the
     key is everything the document depends on, and the same key gives the same ETag on every
     instance."""
+    own, central, na = inputs.own, inputs.central, inputs.not_applicable
     key = (round_id, ru, tuple(sorted(own)), tuple(sorted(central)), tuple(sorted(na)))
-    cached: tuple[bytes, str] | None = _documents.get(key)
+    documents = caches.documents
+    cached: ScoreAnswer | None = documents.get(key)
     if cached is not None:
         return cached
-    result = evaluate(
-        framework, merge_values(sources(framework), own, central), na, ru.round_status == "closed"
-    )
+    values = merge_values(caches.values, sources(framework), own, central)
+    result = evaluate(framework, values, na, ru.round_status == "closed")
     doc = {
         "round_id": round_id,
         "year_be": ru.year_be,
@@ -116,57 +122,9 @@ def _score_body(
         "unit_code": ru.unit_code,
         "framework_id": ru.framework_id,
     } | score_document(result, framework)
-    answer = (orjson.dumps(doc), etag_of("score", key))
-    _documents.put(key, answer)
+    answer = ScoreAnswer(orjson.dumps(doc), etag_of("score", key))
+    documents.put(key, answer)
     return answer
-
-
-class _Memo:
-    """A bounded, thread-safe memo keyed by the exact inputs of what it holds.
-
-    Reads take no lock (a dict lookup is atomic in CPython) and do not reorder: the scoreboard
-    looks up a hundred rows per page, and an LRU's lock and reordering per lookup cost more
-    than a hit saved. When full, the oldest entry goes first; an entry still in use is simply
-    made again. Only writers lock, so that two never evict at once."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.data: dict[Hashable, Any] = {}
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Any:
-        return self.data.get(key)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.data.clear()
-
-    def put(self, key: Hashable, value: Any) -> None:
-        with self.lock:
-            data = self.data
-            data[key] = value
-            while len(data) > self.size:
-                del data[next(iter(data))]
-
-
-_documents = _Memo(4096)
-# A scoreboard row's scores by their inputs: a unit whose values did not change since the last
-# scoreboard is not scored again. 60,000 entries: two rounds of 10,000 units several times over,
-# a few tens of MB at most.
-_row_scores = _Memo(60_000)
-
-
-def clear_caches() -> None:
-    """Forget memoised documents and parsed frameworks.
-
-    Both are keyed by database ids, which are stable for one database; a process that points
-    at another database (the test suite does, per test) must call this.
-    """
-    from persistence.repositories.reference import clear_framework_cache
-
-    _documents.clear()
-    _row_scores.clear()
-    clear_framework_cache()
 
 
 @dataclass(slots=True)
@@ -191,6 +149,7 @@ _Scored = tuple[str | None, str, dict[str, str | None]]
 
 
 def _score(
+    memo: ValueMemo,
     framework: Framework,
     source_of: Mapping[int, str],
     keys: tuple[str, ...],
@@ -213,7 +172,8 @@ def _score(
             central.append(row[2:])
         else:
             na.append(row[2])
-    overall, level, scores = summarize(framework, merge_values(source_of, own, central), na, closed)
+    values = merge_values(memo, source_of, own, central)
+    overall, level, scores = summarize(framework, values, na, closed)
     return (
         None if overall is None else str(overall),  # already 4 decimals
         level,
@@ -222,6 +182,7 @@ def _score(
 
 
 def score_rows(
+    caches: ReadCaches,
     framework: Framework,
     framework_id: int,
     closed: bool,
@@ -231,8 +192,10 @@ def score_rows(
     """One scoreboard row per unit. The hot loop of the scoreboard: kept lean on purpose.
 
     A unit's rows are everything its score depends on (the framework is immutable per id), so
-    they are the memo's key as they come; only a unit whose values changed is scored again."""
-    memo = _row_scores
+    they are the memo's key as they come; only a unit whose values changed is scored again
+    (``caches.row_scores``)."""
+    memo = caches.row_scores
+    value_memo = caches.values
     remember = memo.get
     source_of = sources(framework)
     keys = tuple(str(i.indicator_no) for i in framework.indicators)
@@ -246,7 +209,7 @@ def score_rows(
         key = (framework_id, closed, inputs)
         scored: _Scored | None = remember(key)
         if scored is None:
-            scored = _score(framework, source_of, keys, inputs, closed)
+            scored = _score(value_memo, framework, source_of, keys, inputs, closed)
             memo.put(key, scored)
         append(
             ScoreRow(
@@ -387,7 +350,7 @@ def board_rows(
         values = uow.repos.reporting.board_values(
             round_id, fiscal_year_id, page, kind, small=len(units) <= SMALL_PAGE
         )
-        rows = score_rows(framework, framework_id, closed, units, values)
+        rows = score_rows(uow.caches, framework, framework_id, closed, units, values)
         for row, unit in zip(rows, units, strict=True):
             if keep is not None and not keep(row):
                 continue
@@ -412,7 +375,9 @@ def score_history(uow: UnitOfWork, actor: Principal, unit_code: str) -> list[dic
     for rnd, fy in rounds:
         framework = uow.repos.reference.framework(fy.framework_id)
         assert framework is not None and rnd.id is not None and fy.id is not None
-        values = merge_values(sources(framework), own.get(rnd.id, ()), central.get(rnd.id, ()))
+        values = merge_values(
+            uow.caches.values, sources(framework), own.get(rnd.id, ()), central.get(rnd.id, ())
+        )
         result = evaluate(framework, values, na.get(fy.id, ()), rnd.status == "closed")
         out.append(
             {

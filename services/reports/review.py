@@ -54,7 +54,7 @@ def submission_shortfalls(uow: UnitOfWork, report: LoadedReport) -> list[dict[st
             head.round_id, [(head.unit_id, no) for no in central_nos]
         )
         central = [(r.indicator_no, r.value, r.steps, r.score) for r in found.values()]
-    values = merge_values(framework, own, central)
+    values = merge_values(uow.caches.values, framework, own, central)
     return check_submission(
         framework, head.months, facts, order, contents.not_applicable, values=values
     )
@@ -166,7 +166,7 @@ def approve(
     opened = open_report(uow, actor, round_id, unit_code, ReportAction.APPROVE, if_match=if_match)
     now = clock()
     report = _step(uow, actor, opened, ReportAction.APPROVE, now, approved_at=now)
-    score = orjson.loads(scores.unit_score(uow, actor, round_id, unit_code))
+    score = orjson.loads(scores.unit_score_document(uow, actor, round_id, unit_code))
     events.emit(
         uow,
         "report.approved",

@@ -19,7 +19,6 @@ from sqlalchemy import event
 
 from api.export_limit import ExportLimiter
 from domain.framework import default_framework
-from persistence import reads
 from persistence.tables import (
     CentralValueRow,
     EvidenceRow,
@@ -33,7 +32,6 @@ from persistence.unit_of_work import UnitOfWork
 from services import principal_cache
 from services.bootstrap import ensure_framework
 from services.reference import UnitView, create_fiscal_year, create_unit
-from services.scores import clear_caches
 from tests.api.conftest import CENTRAL_VALUES, UNIT_VALUES
 
 NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
@@ -48,8 +46,9 @@ CEILING = 10
 
 
 class StatementCounter:
-    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, engine, reader) -> None:  # type: ignore[no-untyped-def]
         self.engine = engine
+        self.reader = reader  # the app's score reader, which skips the unit of work
         self.statements: list[str] = []
 
     def _count(self, _conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
@@ -62,15 +61,15 @@ class StatementCounter:
     @contextmanager
     def counting(self) -> Iterator[list[str]]:
         """Statements through the engine and those read without a unit of work
-        (persistence.reads), which do not pass through the engine."""
+        (persistence.score_reader), which do not pass through the engine."""
         self.statements = []
         event.listen(self.engine, "before_cursor_execute", self._count)
-        reads.observers.append(self._count_awaited)
+        self.reader.observers.append(self._count_awaited)
         try:
             yield self.statements
         finally:
             event.remove(self.engine, "before_cursor_execute", self._count)
-            reads.observers.remove(self._count_awaited)
+            self.reader.observers.remove(self._count_awaited)
 
 
 def _add_units(engine, codes: list[str], year_be: int | None) -> None:  # type: ignore[no-untyped-def]
@@ -212,7 +211,7 @@ def _measure(client, counter: StatementCounter, headers, round_id: int) -> dict[
     for name, url in _reads(round_id).items():
         for state in ("cold", "warm"):
             if state == "cold":
-                clear_caches()
+                client.app.state.caches.clear()
                 principal_cache.clear()
             with counter.counting() as statements:
                 r = client.get(url, headers=headers)
@@ -223,11 +222,15 @@ def _measure(client, counter: StatementCounter, headers, round_id: int) -> dict[
 
 @pytest.mark.slow
 def test_read_statement_counts_do_not_grow_with_the_data(client, engine, make_user):
-    counter = StatementCounter(engine)
+    counter = StatementCounter(engine, client.app.state.score_reader)
     # exports run in worker processes with engines of their own: here, on this one, in threads
     exports = client.app.state.exports
     client.app.state.exports = ExportLimiter(
-        2, exports.database_url, executor=ThreadPoolExecutor(2), engine=engine
+        2,
+        exports.database_url,
+        executor=ThreadPoolExecutor(2),
+        engine=engine,
+        caches=client.app.state.caches,
     )
     small_units = [f"U{i:03d}" for i in range(3)]
     big_units = [f"U{i:03d}" for i in range(3, 30)]

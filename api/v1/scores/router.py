@@ -57,17 +57,14 @@ def _json(doc: Any, headers: dict[str, str] | None = None) -> Response:
     responses=problem_responses(401, 403, 404),
 )
 async def get_unit_score(
-    round_id: DbId, unit_code: UnitCode, request: Request, run: RunDep, principal: CurrentPrincipal
+    round_id: DbId, unit_code: UnitCode, request: Request, principal: CurrentPrincipal
 ) -> Any:
     """The unit's overall, level, per-indicator and per-dimension scores with their working,
     and what separates it from the next level. ``If-None-Match`` with the ``ETag`` you hold
     answers 304 when none of the score's inputs changed."""
-    answer = None
-    if run.reads is not None:  # the one statement without a unit of work (persistence.reads)
-        answer = await scores.unit_score_awaited(run.reads, principal, round_id, unit_code)
-    if answer is None:
-        answer = await run(scores.unit_score_tagged, principal, round_id, unit_code)
-    return with_etag(request, answer[1], answer[0], "application/json")
+    reader = request.app.state.score_reader
+    answer = await scores.unit_score(reader, principal, round_id, unit_code)
+    return with_etag(request, answer.etag, answer.body, "application/json")
 
 
 State = Literal["draft", "submitted", "returned", "approved"]
