@@ -33,17 +33,17 @@ def check_room(uow: UnitOfWork, config: StoreConfig, place: Place, adding: int =
             return  # no report yet: nothing stored
         totals = repo.totals(report_id=place.report.head.report_id)
         words["months"] = place.report.head.months
-        codes = ("report_evidence_files_limit", "report_evidence_bytes_limit")
+        files_code, bytes_code = "report_evidence_files_limit", "report_evidence_bytes_limit"
     else:
         totals = repo.totals(unit_id=place.unit_id, fiscal_year_id=place.fiscal_year_id)
         words["year_be"] = place.year_be
-        codes = ("order_evidence_files_limit", "order_evidence_bytes_limit")
+        files_code, bytes_code = "order_evidence_files_limit", "order_evidence_bytes_limit"
     facts = {"files": totals.files, "bytes": totals.bytes}
     if totals.files + 1 > config.max_files:
         limit = {"max_files": config.max_files}
         raise Conflict(
             kind="evidence_files_limit",
-            code=codes[0],
+            code=files_code,
             params=words | facts | limit,
             extra=facts | limit,
         )
@@ -51,7 +51,7 @@ def check_room(uow: UnitOfWork, config: StoreConfig, place: Place, adding: int =
         limit = {"max_total_bytes": config.max_total_bytes}
         raise PayloadTooLarge(
             kind="evidence_total_too_large",
-            code=codes[1],
+            code=bytes_code,
             params=words | facts | limit | {"max_mib": mib(config.max_total_bytes)},
             extra=facts | limit,
         )
