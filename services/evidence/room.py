@@ -33,11 +33,11 @@ def check_room(uow: UnitOfWork, config: StoreConfig, place: Place, adding: int =
             return  # no report yet: nothing stored
         totals = repo.totals(report_id=place.report.head.report_id)
         words["months"] = place.report.head.months
-        files_code, bytes_code = "report_evidence_files_limit", "report_evidence_bytes_limit"
+        files_code, bytes_code = "evidence_files_limit_report", "evidence_total_report"
     else:
         totals = repo.totals(unit_id=place.unit_id, fiscal_year_id=place.fiscal_year_id)
         words["year_be"] = place.year_be
-        files_code, bytes_code = "order_evidence_files_limit", "order_evidence_bytes_limit"
+        files_code, bytes_code = "evidence_files_limit_order", "evidence_total_order"
     facts = {"files": totals.files, "bytes": totals.bytes}
     if totals.files + 1 > config.max_files:
         limit = {"max_files": config.max_files}

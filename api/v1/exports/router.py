@@ -119,10 +119,7 @@ def calendar_principal(
         _user, sep, password = decoded.partition(":")
         token = password if sep and basic is not None else None
     if not token:
-        raise Unauthorized(
-            "a bearer token, or Basic with a personal API token as password, is required",
-            headers=CALENDAR_CHALLENGE,
-        )
+        raise Unauthorized(code="calendar_token_required", headers=CALENDAR_CHALLENGE)
     try:
         principal: Principal = request.app.state.authenticator(uow, token)
     except Unauthorized as exc:

@@ -70,5 +70,5 @@ def get_ready(
     try:
         ping(engine)  # type: ignore[arg-type]
     except Exception as exc:
-        raise ServiceUnavailable("the database does not answer") from exc
+        raise ServiceUnavailable(code="database_unavailable") from exc
     return ReadyOut(status="ok", mail="smtp" if mail else "not_configured")
