@@ -71,4 +71,4 @@ def finish(
     row.status_code = status_code
     row.response_body = json.dumps(body, ensure_ascii=False, default=str)
     row.response_headers = json.dumps(headers)
-    uow.session.add(row)
+    uow.repos.idempotency.save(row)
