@@ -19,6 +19,7 @@ cancelled) closes its connection, since its state is unknown, so it is never han
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from typing import Any
 
@@ -36,14 +37,19 @@ class PostgresScoreReader(ScoreReader):
             raise ValueError("this score reader is for PostgreSQL")
         super().__init__(engine.dialect, caches)
         _args, connect_kwargs = engine.dialect.create_connect_args(engine.url)
-        self.pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] = AsyncConnectionPool(
-            kwargs=dict(connect_kwargs) | {"autocommit": True},
-            min_size=size,
-            max_size=size,
+        self._connect_kwargs = dict(connect_kwargs) | {"autocommit": True}
+        self._size = size
+        self.pool = self._new_pool()
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop the pool is open on
+
+    def _new_pool(self) -> AsyncConnectionPool[psycopg.AsyncConnection[Any]]:
+        return AsyncConnectionPool(
+            kwargs=self._connect_kwargs,
+            min_size=self._size,
+            max_size=self._size,
             open=False,  # opened on the event loop that reads (``open``)
             name="score-reader",
         )
-        self._opened = False
 
     @property
     def open_connections(self) -> int:
@@ -51,17 +57,24 @@ class PostgresScoreReader(ScoreReader):
         return int(self.pool.get_stats().get("pool_size", 0))
 
     async def open(self) -> None:
-        if not self._opened:
-            self._opened = True
-            await self.pool.open(wait=False)
+        """Open a pool on the running event loop. A pool belongs to the loop it was opened on
+        and, once closed, cannot be opened again: a server has one loop for its life, but a
+        test client runs each lifespan (or each request, outside one) on a loop of its own,
+        so another loop gets a new pool and the old one is left to the loop that had it."""
+        loop = asyncio.get_running_loop()
+        if self._loop is loop:
+            return
+        self.pool = self._new_pool()
+        self._loop = loop
+        await self.pool.open(wait=False)
 
     async def close(self) -> None:
-        if self._opened:
-            self._opened = False
+        if self._loop is asyncio.get_running_loop():
             await self.pool.close()
+        self._loop = None
 
     async def _fetch(self, sql: str, args: Any) -> list[Any]:
-        if not self._opened:
+        if self._loop is not asyncio.get_running_loop():
             await self.open()
         pool = self.pool
         for attempt in (1, 2):
