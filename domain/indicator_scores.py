@@ -18,7 +18,7 @@ path of bench/domain_throughput.py and of a scoreboard read.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from operator import mul
 from typing import Any
 
@@ -73,29 +73,18 @@ def score_indicators(
     Fills ``qs`` (each position's score in ten-thousandths) and ``dsum`` (each dimension's
     Σ integer weight × score), and ``results`` when given. Raises :class:`ValueInvalid` for a
     malformed value (NaN, steps outside 0..5, a direct score outside 0..5, a value sent to
-    another indicator); a value in the wrong field counts as absent here.
+    another indicator); a value in the wrong field counts as absent here. One loop per kind,
+    in one function: the loops are the hot path, and a call per kind costs more than it reads.
     """
     absent: list[CompiledIndicator] = []
     get = values.get
-    _quantitative(table, get, comp.floor_q, qs, dsum, absent, results)
-    _milestone(table, get, comp.step_q, qs, dsum, absent, results)
-    _direct(table, get, qs, dsum, absent, results)
-    return absent
-
-
-def _quantitative(
-    table: ScoringTable,
-    get: Callable[[int], IndicatorValue | None],
-    floor_q: int,
-    qs: list[int],
-    dsum: list[int],
-    absent: list[CompiledIndicator],
-    results: Results,
-) -> None:
-    """score = k + (A − Lk)/(Lk+1 − Lk) for Lk ≤ A < Lk+1, A normalised so that bigger is
-    better; exact integers, rounded half-up to 4 decimals."""
     weights = table.weights
-    d4, tnew, expl, res = DEC4_TABLE, _tnew, IndicatorExplanation, IndicatorResult  # locals: fast
+    d4 = DEC4_TABLE
+    tnew = _tnew
+
+    # Quantitative: score = k + (A − Lk)/(Lk+1 − Lk) for Lk ≤ A < Lk+1, A normalised so that
+    # bigger is better; exact integers, rounded half-up to 4 decimals.
+    floor_q = comp.floor_q
     for ci, no, pos, dim, di, w, lower, crit_norm, intervals in table.quantitative_rows:
         iv = get(no)
         if iv is None or (v := iv.value) is None:
@@ -117,21 +106,14 @@ def _quantitative(
         dsum[di] += w * q
         if results is not None:
             sc = d4[q]
-            working = tnew(expl, (ci, iv, _RULE_OF_K[k], _INTERVAL_OF_K[k], weights, sc))
-            results[pos] = tnew(res, (no, dim, STATUS_SCORED, sc, working))
+            working = tnew(
+                IndicatorExplanation, (ci, iv, _RULE_OF_K[k], _INTERVAL_OF_K[k], weights, sc)
+            )
+            results[pos] = tnew(IndicatorResult, (no, dim, STATUS_SCORED, sc, working))
 
-
-def _milestone(
-    table: ScoringTable,
-    get: Callable[[int], IndicatorValue | None],
-    step_q: tuple[int, ...],
-    qs: list[int],
-    dsum: list[int],
-    absent: list[CompiledIndicator],
-    results: Results,
-) -> None:
-    """The number of completed steps 0–5 is the score (0 → below_level1_score). The result at
-    each number of steps is pre-built (immutable) per scoring table."""
+    # Milestone: the number of completed steps 0–5 is the score (0 → below_level1_score).
+    # The result at each number of steps is pre-built (immutable) per scoring table.
+    step_q = comp.step_q
     for ci, no, pos, di, w, by_steps in table.milestone_rows:
         iv = get(no)
         if iv is None or (steps := iv.steps) is None:
@@ -145,18 +127,7 @@ def _milestone(
         if results is not None:
             results[pos] = by_steps[steps]
 
-
-def _direct(
-    table: ScoringTable,
-    get: Callable[[int], IndicatorValue | None],
-    qs: list[int],
-    dsum: list[int],
-    absent: list[CompiledIndicator],
-    results: Results,
-) -> None:
-    """A 0–5 score given as such, validated and rounded half-up to 4 decimals."""
-    weights = table.weights
-    d4, tnew, expl, res = DEC4_TABLE, _tnew, IndicatorExplanation, IndicatorResult
+    # Direct: a 0–5 score given as such, validated and rounded half-up to 4 decimals.
     for ci, no, pos, dim, di, w in table.direct_rows:
         iv = get(no)
         if iv is None or (v := iv.score) is None:
@@ -170,8 +141,9 @@ def _direct(
         dsum[di] += w * q
         if results is not None:
             sc = d4[q]
-            working = tnew(expl, (ci, iv, RULE_DIRECT, None, weights, sc))
-            results[pos] = tnew(res, (no, dim, STATUS_SCORED, sc, working))
+            working = tnew(IndicatorExplanation, (ci, iv, RULE_DIRECT, None, weights, sc))
+            results[pos] = tnew(IndicatorResult, (no, dim, STATUS_SCORED, sc, working))
+    return absent
 
 
 def overall_and_level(
