@@ -5,7 +5,8 @@ they run off the event loop, on threads of their own bounded by ``SQS_DOCUMENT_C
 (``app.state.documents``): a burst of downloads never takes the worker threads that score
 reads and writes need. When every slot is busy the caller gets 429 with ``Retry-After``
 rather than a queue that grows without bound. Gathering holds a pool slot and a read-only
-unit of work; typesetting holds neither, so no database connection waits on the typesetter.
+unit of work (``api.runtime.Runtime.read_for``); typesetting holds neither, so no database
+connection waits on the typesetter.
 
 Every document route calls this and nothing else, so an app-wide export limiter (another
 branch adds one for CSV and XLSX) can take its place here: ``gather`` and ``render`` are
@@ -21,18 +22,13 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 from fastapi import Request
-from sqlalchemy.engine import Engine
 
+from api.deps import runtime_of
 from persistence.unit_of_work import UnitOfWork
 from services.errors import TooManyRequests
 
 T = TypeVar("T")
 RETRY_AFTER_SECONDS = 5
-
-
-def _read(engine: Engine, request_id: str | None, gather: Callable[[UnitOfWork], T]) -> T:
-    with UnitOfWork(engine, request_id=request_id) as uow:
-        return gather(uow)
 
 
 async def make_document(
@@ -49,12 +45,9 @@ async def make_document(
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             kind="documents_busy",
         )
-    slots = request.app.state.db_slots
-    request_id = getattr(request.state, "request_id", None)
-    async with slots:
-        facts = await anyio.to_thread.run_sync(
-            partial(_read, request.app.state.engine, request_id, gather), limiter=limiter
-        )
+    facts = await runtime_of(request).read_for(
+        gather, limiter=limiter, request_id=getattr(request.state, "request_id", None)
+    )
     if render is None:
         return facts  # type: ignore[no-any-return]
     return await anyio.to_thread.run_sync(partial(render, facts), limiter=limiter)

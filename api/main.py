@@ -6,7 +6,6 @@ their method names when paths or tags change.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,11 +24,11 @@ from api.observability.request_log import flush_access_log
 from api.openapi_contract import install_contract
 from api.problem_docs import install_problem_catalogue
 from api.request_body import UploadsInFlight
+from api.runtime import Runtime
 from api.settings import Settings, evidence_config, get_settings, notice_config, smtp_config
 from api.v1.tags import TAGS
-from persistence.db import make_engine, pool_capacity, pool_kept
+from persistence.db import make_engine
 from persistence.migrations import current_revision
-from persistence.reads import make_reads
 from persistence.types import utcnow
 from services.rate_limit import Policy, SignInThrottle
 
@@ -134,8 +133,7 @@ def create_app(
         if worker is not None:
             await worker.stop()
         app.state.exports.close()
-        if app.state.reads is not None:
-            await app.state.reads.close()
+        await runtime.close()
         flush_access_log()  # the last requests' lines, written before the app is gone
 
     app = ObservedApp(
@@ -150,25 +148,15 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = engine
-    # Requests in flight at once: as many as the pool keeps connections. Up to its capacity
-    # (size + overflow), a burst of requests would each open an overflow connection and close
-    # it when done, each a new server process and an empty statement cache (figures in
-    # docs/benchmarks.md, "Connection churn"). The overflow stays for callers outside these
-    # slots (the caller lookup, the webhook worker, the readiness check).
-    app.state.db_slots = asyncio.Semaphore(pool_kept(engine))
-    app.state.ending_threads = anyio.CapacityLimiter(pool_capacity(engine))  # see api.deps
-    # SQLite's one writer at a time; None on PostgreSQL (see api.deps.get_uow)
-    app.state.write_gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-    # The most requested read without a unit of work (persistence.reads)
-    app.state.reads = make_reads(engine, settings.db_read_pool_size)
+    # The engine, the pool's request slots, the write gate, the reads without a unit of work
+    # and the principal cache: what a request needs to reach the database (api.runtime)
+    app.state.runtime = runtime = Runtime(settings, engine)
     from api.export_limit import ExportLimiter
 
     # whole-round exports: a few at a time, in worker processes of their own
     app.state.exports = ExportLimiter(
         settings.exports_in_flight, engine.url.render_as_string(hide_password=False)
     )
-    app.state.resolving = {}  # credential -> its principal lookup in flight (api.deps)
     # Each caller's evidence uploads in flight (api.request_body)
     app.state.uploads = UploadsInFlight(settings.uploads_in_flight_per_caller)
     app.state.clock = utcnow  # tests replace it to stand at a deadline
@@ -180,9 +168,6 @@ def create_app(
         sign_in_policy(settings), clock=lambda: app.state.clock()
     )
     app.state.schema_revision = None  # read at start (lifespan)
-    from api.security import make_authenticator
-
-    app.state.authenticator = make_authenticator(settings)
     install_error_handlers(app)
     install_observability(app, settings)
 

@@ -35,6 +35,7 @@ from persistence.tables import (
 from persistence.unit_of_work import UnitOfWork
 from services import audit, events, scores
 from services.access import check_report_edit, check_report_read, check_review, require_admin
+from services.cost import cheap
 from services.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
 from services.principal import Principal
 from services.reference import require_round, require_unit
@@ -218,6 +219,7 @@ def _framework(uow: UnitOfWork, head: ReportHead) -> Framework:
     return framework
 
 
+@cheap  # a few indexed rows: runs on the event loop where that is faster (services.cost)
 def get_report(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str) -> ReportView:
     """The unit's report; a report never written reads as an empty draft (version 0)."""
     check_report_read(actor, unit_code)
@@ -333,6 +335,7 @@ def _begin_edit(
     return head, framework
 
 
+@cheap
 def put_entry(
     uow: UnitOfWork,
     actor: Principal,
@@ -365,6 +368,7 @@ def put_entry(
     return view
 
 
+@cheap
 def put_report(
     uow: UnitOfWork,
     actor: Principal,

@@ -30,7 +30,6 @@ from persistence.tables import (
     ReviewCommentRow,
 )
 from persistence.unit_of_work import UnitOfWork
-from services import principal_cache
 from services.bootstrap import ensure_framework
 from services.reference import UnitView, create_fiscal_year, create_unit
 from services.scores import clear_caches
@@ -213,7 +212,7 @@ def _measure(client, counter: StatementCounter, headers, round_id: int) -> dict[
         for state in ("cold", "warm"):
             if state == "cold":
                 clear_caches()
-                principal_cache.clear()
+                client.app.state.runtime.principals.clear()
             with counter.counting() as statements:
                 r = client.get(url, headers=headers)
             assert r.status_code == 200, (name, r.text)

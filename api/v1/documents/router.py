@@ -18,11 +18,8 @@ from api.export_limit import ExportsDep
 from api.routing import GuardedRoute
 from api.v1 import tags
 from api.v1.common.schemas import DbId, UnitCode
-from services import rounds
-from services.access import require_role
 from services.documents import round_facts, typeset, unit_facts
 from services.documents.charts import SVG_MEDIA_TYPE
-from services.reference import require_round
 
 router = APIRouter(tags=[tags.EXPORTS], route_class=GuardedRoute)
 
@@ -113,17 +110,6 @@ async def get_round_summary_pdf(
     return _pdf(pdf, f"summary-round-{round_id}.pdf")
 
 
-def _round_chart(uow: Any, actor: Any, round_id: int, which: str) -> str:
-    """The round's charts are its monitoring's data: the same readers, the same units."""
-    require_role(actor, *rounds.MONITORS)  # the round monitoring's readers (403)
-    framework, outcomes = round_facts.score_round(uow, actor, round_id)
-    rnd, fy = require_round(uow, round_id)
-    title = f"รอบ {rnd.months} เดือน ปีงบประมาณ {fy.year_be}"
-    if which == "levels":
-        return round_facts.levels_chart(framework, outcomes, title)
-    return round_facts.dimensions_chart(framework, outcomes, title)
-
-
 @router.get("/rounds/{round_id}/charts/levels.svg", response_class=Response, responses=ERRORS | SVG)
 async def get_round_levels_svg(
     round_id: DbId, request: Request, principal: CurrentPrincipal
@@ -131,7 +117,8 @@ async def get_round_levels_svg(
     """Units per level in the round, as an SVG column chart (monitoring readers)."""
     return _svg(
         await make_document(
-            request, partial(_round_chart, actor=principal, round_id=round_id, which="levels")
+            request,
+            partial(round_facts.round_chart, actor=principal, round_id=round_id, which="levels"),
         )
     )
 
@@ -145,7 +132,10 @@ async def get_round_dimensions_svg(
     """The round's dimension averages with the Standard and Best Practice lines, as SVG."""
     return _svg(
         await make_document(
-            request, partial(_round_chart, actor=principal, round_id=round_id, which="dimensions")
+            request,
+            partial(
+                round_facts.round_chart, actor=principal, round_id=round_id, which="dimensions"
+            ),
         )
     )
 

@@ -23,7 +23,7 @@ from fastapi.security import (
     HTTPBearer,
 )
 
-from api.deps import ClockDep, CurrentPrincipal, UowDep
+from api.deps import ClockDep, CurrentPrincipal, RunDep, runtime_of
 from api.errors import problem_responses
 from api.export_limit import ExportsDep
 from api.routing import GuardedRoute
@@ -85,12 +85,12 @@ async def get_round_scoreboard_xlsx(
     response_class=Response,
     responses=problem_responses(401, 403, 404) | XLSX,
 )
-def get_report_xlsx(
-    round_id: DbId, unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal
+async def get_report_xlsx(
+    round_id: DbId, unit_code: UnitCode, run: RunDep, principal: CurrentPrincipal
 ) -> Response:
     """A unit's report as XLSX: per indicator the unit's texts, the value, the score and how it
     was computed; dimensions, overall and level; the inspector's comments (report access)."""
-    data = exports.report_xlsx(uow, principal, round_id, unit_code)
+    data = await run(exports.report_xlsx, principal, round_id, unit_code)
     safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in unit_code)
     return Response(
         data,
@@ -99,9 +99,8 @@ def get_report_xlsx(
     )
 
 
-def calendar_principal(
+async def calendar_principal(
     request: Request,
-    uow: UowDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     basic: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
 ) -> Principal:
@@ -124,7 +123,7 @@ def calendar_principal(
             headers=CALENDAR_CHALLENGE,
         )
     try:
-        principal: Principal = request.app.state.authenticator(uow, token)
+        principal = await runtime_of(request).principals.get(token)
     except Unauthorized as exc:
         raise Unauthorized(
             exc.detail, headers=CALENDAR_CHALLENGE, code=exc.code, params=exc.params
@@ -138,16 +137,16 @@ def calendar_principal(
     response_class=Response,
     responses=problem_responses(401, 403, 404) | ICS,
 )
-def get_fiscal_year_calendar(
+async def get_fiscal_year_calendar(
     year_be: YearBE,
-    uow: UowDep,
+    run: RunDep,
     principal: Annotated[Principal, Depends(calendar_principal)],
     clock: ClockDep,
 ) -> Response:
     """The fiscal year's reporting deadlines as an iCalendar feed to subscribe to: one all-day
     event per round, Thai and English summary, stable UIDs (a moved deadline updates the
     event)."""
-    text = exports.calendar_ics(uow, principal, year_be, clock=clock)
+    text = await run(exports.calendar_ics, principal, year_be, clock=clock)
     return Response(
         text.encode("utf-8"),
         media_type=exports.CALENDAR_MEDIA_TYPE,

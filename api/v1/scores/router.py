@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.conditional import not_modified, with_etag
-from api.deps import CurrentPrincipal, RunDep, SettingsDep, UowDep
+from api.deps import CurrentPrincipal, RunDep, SettingsDep
 from api.errors import problem_responses
 from api.export_limit import ExportsDep
 from api.links import next_link
@@ -34,13 +34,10 @@ from api.v1.scores.schemas import (
     SimulationIn,
     UnitScoreOut,
 )
-from services import exports, scoreboard, scores
+from services import exports, scoreboard, scores, simulations
 from services.access import require_reference_reader
 
 router = APIRouter(tags=[tags.SCORES], route_class=GuardedRoute)
-
-# Pages up to this many rows are short enough to build on the event loop on SQLite (api.deps.Run)
-SHORT_PAGE = 200
 
 
 def _json(doc: Any, headers: dict[str, str] | None = None) -> Response:
@@ -62,11 +59,7 @@ async def get_unit_score(
     """The unit's overall, level, per-indicator and per-dimension scores with their working,
     and what separates it from the next level. ``If-None-Match`` with the ``ETag`` you hold
     answers 304 when none of the score's inputs changed."""
-    answer = None
-    if run.reads is not None:  # the one statement without a unit of work (persistence.reads)
-        answer = await scores.unit_score_awaited(run.reads, principal, round_id, unit_code)
-    if answer is None:
-        answer = await run(scores.unit_score_tagged, principal, round_id, unit_code)
+    answer = await run(scores.unit_score_tagged, principal, round_id, unit_code)
     return with_etag(request, answer[1], answer[0], "application/json")
 
 
@@ -131,8 +124,6 @@ async def get_round_scoreboard(
         query,
         cursor=decode_cursor(cursor),
         size=size,
-        # filters may read several chunks to fill a page, sorts and totals the whole round
-        short=size <= SHORT_PAGE and query == scoreboard.BoardQuery(kind=kind),
     )
     unchanged = not_modified(request, found.etag)
     if unchanged is not None:
@@ -180,13 +171,11 @@ async def get_unit_score_history(
     responses=problem_responses(401, 403, 404, 422),
     dependencies=[before_body(require_reference_reader)],
 )
-def simulate_score(body: SimulationIn, uow: UowDep, principal: CurrentPrincipal) -> Any:
+async def simulate_score(body: SimulationIn, run: RunDep, principal: CurrentPrincipal) -> Any:
     """What-if scoring: values in, the same score document out; nothing is stored."""
-    from services.access import REFERENCE_READERS, require_role
-
-    require_role(principal, *REFERENCE_READERS)
-    doc = scores.simulate(
-        uow,
+    doc = await run(
+        simulations.simulate,
+        principal,
         framework_id=body.framework_id,
         framework_doc=body.framework.model_dump(mode="json") if body.framework else None,
         values=[v.model_dump(mode="json", exclude_none=True) for v in body.values],
