@@ -2,8 +2,8 @@
 
 An export of a 10,000-unit round scores every unit and writes it all out: seconds of pure
 Python work. Run like any request it would take a shared worker thread and, worse, the GIL:
-two exports in threads left the event loop a third of the interpreter, and score reads ran at
-a third of their speed (bench/exports.py, docs/benchmarks.md). So every whole-round export
+two exports in threads left the event loop too little of the interpreter, and score reads
+slowed far past the target (bench/exports.py, docs/benchmarks.md). So every whole-round export
 goes through the app's :class:`ExportLimiter` (``app.state.exports``, built in ``create_app``):
 
 - at most ``SQS_EXPORTS_IN_FLIGHT`` exports run at once per process; one more is refused at
@@ -34,6 +34,7 @@ from sqlalchemy.engine import Engine
 
 from api.export_priority import lower_priority
 from api.rate_limit_headers import rate_limit_headers
+from persistence.caches import ReadCaches
 from persistence.db import make_engine
 from persistence.unit_of_work import UnitOfWork
 from services.errors import TooManyRequests
@@ -57,9 +58,13 @@ def run_export(
 
 
 def run_on(
-    engine: Engine, build: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+    engine: Engine,
+    build: Callable[..., T],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    caches: ReadCaches | None = None,
 ) -> T:
-    with UnitOfWork(engine) as uow:
+    with UnitOfWork(engine, caches=caches) as uow:
         return build(uow, *args, **kwargs)
 
 
@@ -67,8 +72,8 @@ class ExportLimiter:
     """At most ``in_flight`` exports at once, each in one of ``in_flight`` worker processes.
 
     ``executor``: where exports run instead (tests pass a thread pool to hold exports midway);
-    with a thread pool, ``engine`` lets them use the app's own engine (a test counting its
-    statements sees theirs).
+    with a thread pool, ``engine`` and ``caches`` let them use the app's own engine and read
+    caches (a test counting its statements sees theirs).
     The count is kept on the event loop only, so it needs no lock; a slot is given back when
     the export ends, even if its caller went away before (the work was still running)."""
 
@@ -79,6 +84,7 @@ class ExportLimiter:
         *,
         executor: Executor | None = None,
         engine: Engine | None = None,
+        caches: ReadCaches | None = None,
     ) -> None:
         self.in_flight = in_flight
         self.running = 0
@@ -86,6 +92,7 @@ class ExportLimiter:
         self._executor = executor
         self._own_pool = executor is None  # close() stops only the pool it made
         self._engine = engine
+        self._caches = caches
 
     def _pool(self) -> Executor:
         if self._executor is None:
@@ -120,7 +127,7 @@ class ExportLimiter:
             work = (
                 partial(run_export, self.database_url, build, args, kwargs)
                 if self._engine is None
-                else partial(run_on, self._engine, build, args, kwargs)
+                else partial(run_on, self._engine, build, args, kwargs, self._caches)
             )
             job = loop.run_in_executor(self._pool(), work)
         except BaseException:

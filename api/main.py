@@ -49,9 +49,9 @@ def _operation_id(route: APIRoute) -> str:
 
 def worker_threads(settings: Settings, engine: Engine) -> int:
     """Threads for blocking work. SQLite runs in-process and holds the GIL while it works, so
-    past two threads more only add GIL hand-offs (measured: 624 requests/s with 2 threads, 495
-    with 4, 412 with 8 on the score read). PostgreSQL requests mostly wait on the network, so
-    more threads keep more of them in flight."""
+    past two threads more only add GIL hand-offs (docs/benchmarks.md, "Threads on SQLite").
+    PostgreSQL requests mostly wait on the network, so more threads keep more of them in
+    flight."""
     if settings.worker_threads:
         return settings.worker_threads
     return 2 if engine.dialect.name == "sqlite" else 16
@@ -148,8 +148,9 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    # The engine, the pool's request slots, the write gate, the reads without a unit of work
-    # and the principal cache: what a request needs to reach the database (api.runtime)
+    # The engine, the pool's request slots, the write gate, the read caches, the reads without
+    # a unit of work and the principal cache: what a request needs to reach the database
+    # (api.runtime)
     app.state.runtime = runtime = Runtime(settings, engine)
     from api.export_limit import ExportLimiter
 

@@ -29,7 +29,6 @@ from typing import Any
 
 import anyio.to_thread
 from cachetools import TLRUCache
-from sqlalchemy.engine import Engine
 
 from persistence.unit_of_work import UnitOfWork
 from services.principal import Principal
@@ -42,8 +41,10 @@ MAX_ENTRIES = 10_000
 class Principals:
     """The principal cache and the lookups in flight; ``get`` runs on the event loop."""
 
-    def __init__(self, engine: Engine, authenticator: Authenticator, ttl: float) -> None:
-        self.engine = engine
+    def __init__(
+        self, unit_of_work: Callable[[], UnitOfWork], authenticator: Authenticator, ttl: float
+    ) -> None:
+        self.unit_of_work = unit_of_work  # a read unit of work of the app's
         self.authenticator = authenticator  # tests replace it to count or slow the lookups
         self.ttl = ttl
         # cachetools caches are not thread-safe: puts come from worker threads
@@ -79,7 +80,7 @@ class Principals:
         """Blocking: the principal from the database, in a read transaction of its own (on
         SQLite a write request's transaction takes the write lock when it begins, and it must
         begin only behind the write gate, not here)."""
-        with UnitOfWork(self.engine) as uow:
+        with self.unit_of_work() as uow:
             principal = self.authenticator(uow, credential)
         self.remember(credential, principal)
         return principal

@@ -1,7 +1,7 @@
 """The runtime: everything a request needs to reach the database, owned by one object per app.
 
 ``create_app`` builds one ``Runtime`` (``app.state.runtime``); it owns the engine, the pool's
-request slots, SQLite's write gate, the threads that end PostgreSQL transactions, the reads
+request slots, SQLite's write gate, the read caches (``persistence.caches``), the reads
 without a unit of work, the principal cache with its lookups in flight, and closes what needs
 closing at shutdown. Routes never touch any of it: they get a ``Run`` (``api.deps.RunDep``) and
 call ``await run(service, *args, **kwargs)``, their one way to run a service. How the call runs
@@ -58,6 +58,7 @@ from sqlalchemy.engine import Engine
 from api.principals import Principals
 from api.security import make_authenticator
 from api.settings import Settings
+from persistence.caches import ReadCaches
 from persistence.db import pool_kept
 from persistence.reads import make_reads
 from persistence.unit_of_work import UnitOfWork
@@ -85,11 +86,18 @@ class Runtime:
         # lookup, the webhook worker, the readiness check).
         self.slots = asyncio.Semaphore(pool_kept(engine))
         self.write_gate: asyncio.Lock | None = asyncio.Lock() if self.sqlite else None
+        # What the reads remember between requests (frameworks, values, score documents),
+        # handed to every unit of work made here (persistence.caches)
+        self.caches = ReadCaches()
         # The most requested read, without a unit of work (persistence.reads), if configured
-        self.reads = make_reads(engine, settings.db_read_pool_size)
+        self.reads = make_reads(engine, settings.db_read_pool_size, self.caches)
         self.principals = Principals(
-            engine, make_authenticator(settings), settings.principal_cache_seconds
+            self.unit_of_work, make_authenticator(settings), settings.principal_cache_seconds
         )
+
+    def unit_of_work(self, *, write: bool = False, request_id: str | None = None) -> UnitOfWork:
+        """A unit of work on the app's engine with the app's read caches."""
+        return UnitOfWork(self.engine, write=write, request_id=request_id, caches=self.caches)
 
     def writing(self) -> contextlib.AbstractAsyncContextManager[Any]:
         """What a write holds while it runs: on SQLite the app's one-writer gate; else nothing."""
@@ -112,7 +120,7 @@ class Runtime:
                 return answer  # type: ignore[return-value]
         cheap = is_cheap(service, args, kwargs)
         async with self.slots:
-            uow = UnitOfWork(self.engine, write=write, request_id=request_id)
+            uow = self.unit_of_work(write=write, request_id=request_id)
             try:
                 return await self._step(uow, partial(service, uow, *args, **kwargs), cheap)
             finally:
@@ -157,7 +165,7 @@ class Runtime:
         of their own, so a burst of downloads never takes the threads other routes need)."""
 
         def read() -> T:
-            with UnitOfWork(self.engine, request_id=request_id) as uow:
+            with self.unit_of_work(request_id=request_id) as uow:
                 return gather(uow)
 
         async with self.slots:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import secrets
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -290,8 +289,9 @@ def problems_of(exc: ValidationError) -> list[str]:
     return lines
 
 
-@lru_cache
 def get_settings() -> Settings:
+    """The settings from the environment (and .env), read afresh on each call: the app reads
+    them once, in ``create_app``, and keeps them on ``app.state.settings``."""
     try:
         return Settings()
     except ValidationError as exc:

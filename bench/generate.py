@@ -197,8 +197,8 @@ def generate(
         counts["central_values"] = uow.repos.bulk.insert_many(CentralValueRow, central)
         counts["evidence"] = uow.repos.bulk.insert_many(EvidenceRow, evidence)
     # PostgreSQL: planner statistics, as a running database has them (autovacuum analyses a
-    # table soon after a bulk load). Without them it guessed 21 participants for 10,000 and
-    # read a whole year to sort it for every scoreboard page: 30 ms instead of 0.6 ms. (SQLite
+    # table soon after a bulk load). Without them it misjudged the participants of a year and
+    # read a whole year to sort it for every scoreboard page (docs/benchmarks.md). (SQLite
     # keeps none unless told to, and the app never tells it: left as it runs.)
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:

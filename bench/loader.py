@@ -4,7 +4,7 @@
 afterwards needs to know which write got which answer. This client runs each simulated user
 as an asyncio task on its own keep-alive HTTP/1.1 connection, written over plain asyncio
 streams: on a two-core machine the client shares the CPU with the server, and a full-featured
-client (httpx) costs several times more CPU per request than this one (see docs/scaling.md).
+client (httpx) costs several times more CPU per request than this one.
 The bare endpoint and the app are loaded by this same code, so their ratio is fair.
 """
 
@@ -166,10 +166,10 @@ def run(
     The connections are opened one at a time before the clock starts, each with an untimed
     ``GET open_target`` answered before the next is opened. Why: uvicorn's workers share one
     listening socket, and a worker woken by a burst of connections accepts every one waiting.
-    Opened all at once, 32 connections split 32/0 or 29/3 between two workers in some rounds
-    (the bare endpoint then ran at 5,500 requests/s instead of 9,800) and 15/17 in others, so
-    either side of the ratio could lose half its server at random. One at a time they split as
-    clients arriving over time would: 12/20 to 16/16 in 12 trials of 12 (docs/scaling.md)."""
+    Opened all at once, the connections split unevenly between two workers in some rounds
+    (all on one, in the worst), so either side of the ratio could lose half its server at
+    random. One at a time they split as clients arriving over time would (the counts:
+    docs/benchmarks.md, "How the connections split between workers")."""
     url = urlsplit(base_url)
     host, port = url.hostname or "127.0.0.1", url.port or 80
     samples = Samples()

@@ -43,14 +43,6 @@ class StatementCounter:
             self.count += 1
 
 
-def clear_process_caches() -> None:
-    from services import values
-    from services.scores import clear_caches
-
-    clear_caches()
-    values._memo.clear()
-
-
 def measure(database_url: str, units: int) -> dict[str, float]:
     from fastapi.testclient import TestClient
 
@@ -111,7 +103,7 @@ def measure(database_url: str, units: int) -> dict[str, float]:
             # cold: as after a restart (no parsed framework, no converted values); warm: again
             for state in ("cold", "warm"):
                 if state == "cold":
-                    clear_process_caches()
+                    app.state.runtime.caches.clear()
                 counter.count = 0
                 t = time.perf_counter()
                 pages, rows = run()

@@ -170,7 +170,7 @@ def q_ceil(value: Decimal) -> int:
 
 
 def fill_dec4_table() -> None:
-    """Pre-build the 50 001 possible rounded scores once (about 5 MB, a few tens of ms).
+    """Pre-build the 50 001 possible rounded scores once (its cost: docs/benchmarks.md).
 
     WHY: turning an integer score into its ``Decimal`` is then one list index on the hot path.
     """

@@ -7,7 +7,7 @@ value (or steps) that would lift it to the level's minimum ..., and the overall 
 
 The per-indicator, per-dimension and gap objects are ``NamedTuple`` classes: immutable, with
 C-speed field access, and the scorer builds them with ``tuple.__new__`` (a frozen dataclass
-costs several times more per instance, and ``evaluate`` is a hot path). Being immutable, some
+costs more per instance, and ``evaluate`` is a hot path; docs/benchmarks.md). Being immutable, some
 of them (e.g. a milestone indicator at a given number of steps) are pre-built once per
 framework and shared between results. The formula text and the dicts are produced only by
 ``to_dict``.
@@ -308,8 +308,8 @@ class Gap(NamedTuple):
 class ScoreResult:
     """The score document of one unit in one round (SPEC §5 ``.../score``).
 
-    A ``slots`` dataclass, deliberately not frozen (a frozen one costs twice as much to build on
-    the hot path); treat it as a read-only value. Its parts are immutable.
+    A ``slots`` dataclass, deliberately not frozen (a frozen one costs more to build on the hot
+    path; docs/benchmarks.md); treat it as a read-only value. Its parts are immutable.
     """
 
     overall: Decimal | None

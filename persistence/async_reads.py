@@ -29,16 +29,17 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import Engine
 
+from persistence.caches import ReadCaches
 from persistence.reads import Reads
 
 
 class AsyncReads(Reads):
     """Single-statement reads on PostgreSQL, awaited on the event loop (see the module)."""
 
-    def __init__(self, engine: Engine, size: int) -> None:
+    def __init__(self, engine: Engine, size: int, caches: ReadCaches) -> None:
         if engine.dialect.name != "postgresql":
             raise ValueError("async reads are for PostgreSQL")
-        super().__init__(engine.dialect)
+        super().__init__(engine.dialect, caches)
         _args, self._connect_kwargs = engine.dialect.create_connect_args(engine.url)
         self.size = size
         self._idle: list[psycopg.AsyncConnection[Any]] = []

@@ -78,8 +78,8 @@ def _plan_each_time(cursor: Any, statement: str, parameters: Any, context: Any) 
 
     psycopg prepares a statement after its fifth run, and from then on PostgreSQL may use a
     generic plan, made once for any values. That is what most statements want: the score
-    read, a ``UNION ALL`` of four lookups, costs the server about 0.55 ms to plan each time
-    and 0.1 ms to run from its generic plan. The scoreboard's value statement is the
+    read, a ``UNION ALL`` of four lookups, costs the server several times more to plan than
+    to run from its generic plan (docs/benchmarks.md). The scoreboard's value statement is the
     exception: its best plan depends on how many units the page spans (100 or the whole
     round), so it is sent unprepared and planned for its own values on every run. (Before,
     every session forced custom plans, ``plan_cache_mode=force_custom_plan``, for the sake

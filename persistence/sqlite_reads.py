@@ -16,13 +16,14 @@ from typing import Any
 
 from sqlalchemy.engine import Dialect
 
+from persistence.caches import ReadCaches
 from persistence.db import sqlite_pragmas
 from persistence.reads import Reads
 
 
 class SqliteReads(Reads):
-    def __init__(self, path: str, dialect: Dialect) -> None:
-        super().__init__(dialect)
+    def __init__(self, path: str, dialect: Dialect, caches: ReadCaches) -> None:
+        super().__init__(dialect, caches)
         self._path = path
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()

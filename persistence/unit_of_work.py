@@ -7,40 +7,41 @@ database. On SQLite a writing unit of work takes the write lock when it begins
 
 from __future__ import annotations
 
-import weakref
 from types import TracebackType
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from persistence.caches import ReadCaches
 from persistence.repositories import Repositories
-
-# Keyed by the engine itself (weakly): an id() can be reused by a later engine, which would
-# then borrow a dead engine's pool, i.e. another database.
-_immediate_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
-
-
-def _immediate(engine: Engine) -> Engine:
-    """The same engine (and pool) whose transactions begin with ``BEGIN IMMEDIATE``."""
-    found = _immediate_engines.get(engine)
-    if found is None:
-        found = engine.execution_options(sqlite_begin="IMMEDIATE")
-        _immediate_engines[engine] = found
-    return found
 
 
 class UnitOfWork:
+    """One transaction. ``caches``: what reads remember between units of work, the app's
+    (``persistence.caches``); without one, a private one that lives as long as this unit of
+    work (the CLI, tests and workers need no other)."""
+
     def __init__(
-        self, engine: Engine, *, write: bool = False, request_id: str | None = None
+        self,
+        engine: Engine,
+        *,
+        write: bool = False,
+        request_id: str | None = None,
+        caches: ReadCaches | None = None,
     ) -> None:
         self.engine = engine
         self.write = write
         self.request_id = request_id
-        bind = _immediate(engine) if write and engine.dialect.name == "sqlite" else engine
+        self.caches = caches if caches is not None else ReadCaches()
+        bind = engine
+        if write and engine.dialect.name == "sqlite":
+            # The same engine (pool, compiled statements, events) whose transactions begin
+            # with BEGIN IMMEDIATE; made per unit of work, as it costs a few microseconds.
+            bind = engine.execution_options(sqlite_begin="IMMEDIATE")
         # No I/O here: the transaction begins on first use, so creating a unit of work never blocks.
         self.session = Session(bind, expire_on_commit=False, autoflush=False)
-        self.repos = Repositories(self.session)
+        self.repos = Repositories(self.session, self.caches.frameworks)
         self._done = False
 
     def begin_write_now(self) -> bool:

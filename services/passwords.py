@@ -8,7 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 def make_hasher() -> PasswordHasher:
     """argon2id at argon2-cffi's default cost (RFC 9106's low-memory profile: 64 MiB, 3 passes,
-    4 lanes; about 130 ms a hash on the project's machine). Deliberately slow: it is what a
+    4 lanes; its time per hash is in docs/benchmarks.md). Deliberately slow: it is what a
     stolen hash costs to guess. (The test suite swaps in the smallest cost; see
     tests/conftest.py.)"""
     return PasswordHasher()

@@ -442,7 +442,7 @@ def submission_shortfalls(uow: UnitOfWork, ctx: Context) -> list[dict[str, Any]]
             ctx.round.id or 0, [(ctx.unit.id, no) for no in central_nos]
         )
         central = [(r.indicator_no, r.value, r.steps, r.score) for r in found.values()]
-    values = merge_values(ctx.framework, own, central)
+    values = merge_values(uow.caches.values, ctx.framework, own, central)
     return check_submission(ctx.framework, months, facts, order, na, values=values)
 
 

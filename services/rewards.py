@@ -124,7 +124,11 @@ def reward_list(uow: UnitOfWork, actor: Principal, year_be: int) -> dict[str, An
         if state != "approved":
             continue
         values = merge_values(
-            framework, own.get(unit.id, ()), central.get(unit.id, ()), with_unit=True
+            uow.caches.values,
+            framework,
+            own.get(unit.id, ()),
+            central.get(unit.id, ()),
+            with_unit=True,
         )
         result = evaluate(framework, values, na.get(unit.id, ()), closed)
         final[unit.code] = result.level

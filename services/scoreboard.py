@@ -221,7 +221,7 @@ def _changed_page(
             break
         units = [unit for unit, _ in changed]
         values = sync.board_values_of(round_id, fiscal_year_id, [u.id for u in units])
-        rows = score_rows(framework, head[0], head[1], units, values)
+        rows = score_rows(uow.caches, framework, head[0], head[1], units, values)
         full = False
         for i, (row, (unit, stamp)) in enumerate(zip(rows, changed, strict=True)):
             position = (stamp, unit.code)

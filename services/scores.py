@@ -6,8 +6,7 @@ evidence files: values are fetched per round in bulk and scored in memory by the
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ from domain.results import level_names
 from domain.scoring import ScoreResult, evaluate
 from domain.summary import summarize
 from domain.values import parse_values
+from persistence.caches import ReadCaches, ValueMemo
 from persistence.reads import Reads
 from persistence.repositories.reference import BoardUnit, RoundUnit
 from persistence.repositories.reporting import SMALL_PAGE, BoardValue, ValueTuple
@@ -73,7 +73,7 @@ def unit_score_tagged(
         raise NotFound(f"no unit '{unit_code}' in round {round_id}")  # pragma: no cover
     framework = uow.repos.reference.framework(ru.framework_id)
     assert framework is not None
-    return _score_body(round_id, ru, own, central, na, framework)
+    return _score_body(uow.caches, round_id, ru, own, central, na, framework)
 
 
 async def unit_score_awaited(
@@ -88,10 +88,11 @@ async def unit_score_awaited(
         return None
     framework = await reads.framework(ru.framework_id)
     assert framework is not None  # a fiscal year's framework is never deleted
-    return _score_body(round_id, ru, own, central, na, framework)
+    return _score_body(reads.caches, round_id, ru, own, central, na, framework)
 
 
 def _score_body(
+    caches: ReadCaches,
     round_id: int,
     ru: RoundUnit,
     own: list[ValueTuple],
@@ -103,12 +104,12 @@ def _score_body(
     key is everything the document depends on, and the same key gives the same ETag on every
     instance."""
     key = (round_id, ru, tuple(sorted(own)), tuple(sorted(central)), tuple(sorted(na)))
-    cached: tuple[bytes, str] | None = _documents.get(key)
+    documents = caches.documents
+    cached: tuple[bytes, str] | None = documents.get(key)
     if cached is not None:
         return cached
-    result = evaluate(
-        framework, merge_values(sources(framework), own, central), na, ru.round_status == "closed"
-    )
+    values = merge_values(caches.values, sources(framework), own, central)
+    result = evaluate(framework, values, na, ru.round_status == "closed")
     doc = {
         "round_id": round_id,
         "year_be": ru.year_be,
@@ -117,56 +118,8 @@ def _score_body(
         "framework_id": ru.framework_id,
     } | score_document(result, framework)
     answer = (orjson.dumps(doc), etag_of("score", key))
-    _documents.put(key, answer)
+    documents.put(key, answer)
     return answer
-
-
-class _Memo:
-    """A bounded, thread-safe memo keyed by the exact inputs of what it holds.
-
-    Reads take no lock (a dict lookup is atomic in CPython) and do not reorder: the scoreboard
-    looks up a hundred rows per page, and an LRU's lock and reordering per lookup cost more
-    than a hit saved. When full, the oldest entry goes first; an entry still in use is simply
-    made again. Only writers lock, so that two never evict at once."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.data: dict[Hashable, Any] = {}
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Any:
-        return self.data.get(key)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.data.clear()
-
-    def put(self, key: Hashable, value: Any) -> None:
-        with self.lock:
-            data = self.data
-            data[key] = value
-            while len(data) > self.size:
-                del data[next(iter(data))]
-
-
-_documents = _Memo(4096)
-# A scoreboard row's scores by their inputs: a unit whose values did not change since the last
-# scoreboard is not scored again. 60,000 entries: two rounds of 10,000 units several times over,
-# a few tens of MB at most.
-_row_scores = _Memo(60_000)
-
-
-def clear_caches() -> None:
-    """Forget memoised documents and parsed frameworks.
-
-    Both are keyed by database ids, which are stable for one database; a process that points
-    at another database (the test suite does, per test) must call this.
-    """
-    from persistence.repositories.reference import clear_framework_cache
-
-    _documents.clear()
-    _row_scores.clear()
-    clear_framework_cache()
 
 
 @dataclass(slots=True)
@@ -191,6 +144,7 @@ _Scored = tuple[str | None, str, dict[str, str | None]]
 
 
 def _score(
+    memo: ValueMemo,
     framework: Framework,
     source_of: Mapping[int, str],
     keys: tuple[str, ...],
@@ -213,7 +167,8 @@ def _score(
             central.append(row[2:])
         else:
             na.append(row[2])
-    overall, level, scores = summarize(framework, merge_values(source_of, own, central), na, closed)
+    values = merge_values(memo, source_of, own, central)
+    overall, level, scores = summarize(framework, values, na, closed)
     return (
         None if overall is None else str(overall),  # already 4 decimals
         level,
@@ -222,6 +177,7 @@ def _score(
 
 
 def score_rows(
+    caches: ReadCaches,
     framework: Framework,
     framework_id: int,
     closed: bool,
@@ -231,8 +187,10 @@ def score_rows(
     """One scoreboard row per unit. The hot loop of the scoreboard: kept lean on purpose.
 
     A unit's rows are everything its score depends on (the framework is immutable per id), so
-    they are the memo's key as they come; only a unit whose values changed is scored again."""
-    memo = _row_scores
+    they are the memo's key as they come; only a unit whose values changed is scored again
+    (``caches.row_scores``)."""
+    memo = caches.row_scores
+    value_memo = caches.values
     remember = memo.get
     source_of = sources(framework)
     keys = tuple(str(i.indicator_no) for i in framework.indicators)
@@ -246,7 +204,7 @@ def score_rows(
         key = (framework_id, closed, inputs)
         scored: _Scored | None = remember(key)
         if scored is None:
-            scored = _score(framework, source_of, keys, inputs, closed)
+            scored = _score(value_memo, framework, source_of, keys, inputs, closed)
             memo.put(key, scored)
         append(
             ScoreRow(
@@ -387,7 +345,7 @@ def board_rows(
         values = uow.repos.reporting.board_values(
             round_id, fiscal_year_id, page, kind, small=len(units) <= SMALL_PAGE
         )
-        rows = score_rows(framework, framework_id, closed, units, values)
+        rows = score_rows(uow.caches, framework, framework_id, closed, units, values)
         for row, unit in zip(rows, units, strict=True):
             if keep is not None and not keep(row):
                 continue
@@ -412,7 +370,9 @@ def score_history(uow: UnitOfWork, actor: Principal, unit_code: str) -> list[dic
     for rnd, fy in rounds:
         framework = uow.repos.reference.framework(fy.framework_id)
         assert framework is not None and rnd.id is not None and fy.id is not None
-        values = merge_values(sources(framework), own.get(rnd.id, ()), central.get(rnd.id, ()))
+        values = merge_values(
+            uow.caches.values, sources(framework), own.get(rnd.id, ()), central.get(rnd.id, ())
+        )
         result = evaluate(framework, values, na.get(fy.id, ()), rnd.status == "closed")
         out.append(
             {

@@ -9,20 +9,17 @@ from typing import Any
 from domain.framework import Framework
 from domain.numbers import canonical_text
 from domain.values import IndicatorValue
-from persistence.repositories.reporting import ValueTuple
-
-_memo: dict[ValueTuple, IndicatorValue] = {}
-# Small on purpose: every entry is an object the garbage collector walks on each full
-# collection (200,000 of them made those pauses several times longer, bench/load.py's p99),
-# and the scoreboard keeps whole rows' scores in a memo of its own (services/scores.py).
-_MEMO_MAX = 10_000
+from persistence.caches import ValueMemo
 
 
-def to_domain(no: int, value: str | None, steps: int | None, score: str | None) -> IndicatorValue:
-    """The domain value of stored columns; memoised, as the same stored values recur on every
-    read of a round (the scoreboard converts 100,000 of them for 10,000 units)."""
+def to_domain(
+    memo: ValueMemo, no: int, value: str | None, steps: int | None, score: str | None
+) -> IndicatorValue:
+    """The domain value of stored columns; memoised (``ReadCaches.values``), as the same
+    stored values recur on every read of a round (the scoreboard converts 100,000 of them for
+    10,000 units)."""
     key = (no, value, steps, score)
-    found = _memo.get(key)
+    found: IndicatorValue | None = memo.get(key)
     if found is None:
         found = IndicatorValue(
             indicator_no=no,
@@ -30,9 +27,7 @@ def to_domain(no: int, value: str | None, steps: int | None, score: str | None) 
             steps=steps,
             score=Decimal(score) if score is not None else None,
         )
-        if len(_memo) >= _MEMO_MAX:
-            _memo.clear()
-        _memo[key] = found
+        memo.put(key, found)
     return found
 
 
@@ -53,6 +48,7 @@ def sources(framework: Framework) -> dict[int, str]:
 
 
 def merge_values(
+    memo: ValueMemo,
     source_of: Mapping[int, str] | Framework,
     own: Iterable[tuple[Any, ...]],
     central: Iterable[tuple[Any, ...]],
@@ -65,12 +61,13 @@ def merge_values(
     provider's value. A value in the wrong place is never used. Rows are
     (indicator_no, value, steps, score), or with a leading unit id when ``with_unit``. Pass
     ``sources(framework)`` when merging for many units, so it is computed once. (The scoreboard
-    calls this 10,000 times per round: one slice and one memo lookup per row.)
+    calls this 10,000 times per round: one slice and one memo lookup per row.) ``memo``
+    keeps the domain values of stored columns (``ReadCaches.values``).
     """
     if isinstance(source_of, Framework):
         source_of = sources(source_of)
     out: dict[int, IndicatorValue] = {}
-    memo_get = _memo.get
+    memo_get = memo.data.get
     source = source_of.get
     for rows, want_unit in ((own, True), (central, False)):
         for row in rows:
@@ -82,6 +79,6 @@ def merge_values(
             if value is None:
                 if key[1] is None and key[2] is None and key[3] is None:
                     continue  # a row without a value: still missing
-                value = to_domain(*key)
+                value = to_domain(memo, *key)
             out[key[0]] = value
     return out

@@ -71,7 +71,7 @@ def route_templates(
     (``/units/{unit_code}``), so the templates of included routes come in ``included``, made
     by whoever included them (``api.v1.router.include_all``), and the app's own routes give
     theirs here. Why not ``fastapi.routing.iter_route_contexts``, which would find them all:
-    it builds every route's full dependency state, 100 ms or more per app, where FastAPI
+    it builds every route's full dependency state up front (docs/benchmarks.md), where FastAPI
     otherwise builds a router's on its first request (each test builds an app).
     """
     templates: dict[int, str] = dict(included or {})

@@ -61,7 +61,8 @@ BODY_LIMITS = ((evidence, None), (central_values, central_values.MAX_BODY_BYTES)
 
 def include_all(app: FastAPI, prefix: str) -> None:
     """Mount every feature router on the app itself: one level of routers to match through,
-    not two (matching through nested routers was a tenth of a score read's cost). Every route
+    not two (matching through nested routers was a measurable part of a score read's cost;
+    docs/benchmarks.md). Every route
     gets the query checks, every body a cap (``BODY_LIMITS``) and the body deadlines."""
     templates: dict[int, str] = {}  # endpoint -> whole path template, for the request log
     for module in FEATURES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from persistence.caches import Frameworks
 from persistence.repositories.audit import AuditRepository
 from persistence.repositories.bulk import BulkRepository
 from persistence.repositories.evidence import EvidenceRepository
@@ -17,9 +18,9 @@ from persistence.repositories.sync import SyncRepository
 
 
 class Repositories:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, frameworks: Frameworks) -> None:
         self.session = session
-        self.reference = ReferenceRepository(session)
+        self.reference = ReferenceRepository(session, frameworks)
         self.reporting = ReportingRepository(session)
         self.idempotency = IdempotencyRepository(session)
         self.audit = AuditRepository(session)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from functools import cache
+from itertools import product
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, bindparam, exists, func, literal_column, update
 from sqlmodel import Session, col, select
 
 from domain.framework import Framework
+from persistence.caches import Frameworks
 from persistence.tables import (
     FiscalYearRow,
     FrameworkRow,
@@ -23,8 +22,6 @@ from persistence.tables import (
     RoundRow,
     UnitRow,
 )
-
-_framework_cache: dict[int, Framework] = {}
 
 # Built once, so the hot path reuses the statement (and SQLAlchemy its compiled form): a
 # round's status and what scoring it needs of its fiscal year (the scoreboard's first read).
@@ -70,11 +67,8 @@ class BoardUnit(NamedTuple):
     on_time: bool | None
 
 
-@cache
-def _participants(
-    *, reports: bool, kind: bool, codes: bool, after: bool, limit: bool
-) -> Select[Any]:
-    """Participating units ordered by code; built once per combination of filters.
+def _participants(reports: bool, kind: bool, codes: bool, after: bool, limit: bool) -> Select[Any]:
+    """Participating units ordered by code, for one combination of filters.
 
     Participation is tested with EXISTS (it is unique per fiscal year and unit, so the rows are
     those of a join): SQLite then walks the units in code order and stops at the limit, where
@@ -104,8 +98,8 @@ def _participants(
     )
     if kind:
         # Compared as an expression on purpose: SQLite would otherwise read every unit of the
-        # kind through ix_unit_kind and sort them all for one page (3.7 ms a page against 0.5
-        # on 10,000 units); so it walks the code index and stops at the page's end too.
+        # kind through ix_unit_kind and sort them all for one page (docs/benchmarks.md); so it
+        # walks the code index and stops at the page's end too.
         q = q.where(col(UnitRow.kind).concat(literal_column("''")) == bindparam("kind"))
     if codes:
         q = q.where(col(UnitRow.code).in_(bindparam("codes", expanding=True)))
@@ -115,6 +109,11 @@ def _participants(
     if limit:
         q = q.limit(bindparam("limit"))
     return q
+
+
+# Every combination of filters built once, at import, so the hot path reuses the statement
+# (and SQLAlchemy its compiled form): keyed (reports, kind, codes, after, limit).
+_PARTICIPANTS = {flags: _participants(*flags) for flags in product((False, True), repeat=5)}
 
 
 def _participants_query(
@@ -136,41 +135,14 @@ def _participants_query(
         params["after"] = after
     if limit:
         params["limit"] = limit
-    q = _participants(
-        reports=round_id is not None,
-        kind=bool(kind),
-        codes=codes is not None,
-        after=bool(after),
-        limit=bool(limit),
-    )
-    return q, params
-
-
-_framework_cache_lock = threading.Lock()
-
-
-def parsed_framework(framework_id: int) -> Framework | None:
-    """The framework if this process has parsed it already (no database read), else None."""
-    return _framework_cache.get(framework_id)
-
-
-def remember_framework(framework_id: int, definition: str) -> Framework:
-    """Parse a framework row's definition and keep it for the rest of the process."""
-    fw = Framework.from_dict(json.loads(definition))
-    with _framework_cache_lock:
-        _framework_cache[framework_id] = fw
-    return fw
-
-
-def clear_framework_cache() -> None:
-    """Forget parsed frameworks: only for a process that switches to another database (tests)."""
-    with _framework_cache_lock:
-        _framework_cache.clear()
+    flags = (round_id is not None, bool(kind), codes is not None, bool(after), bool(limit))
+    return _PARTICIPANTS[flags], params
 
 
 class ReferenceRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, frameworks: Frameworks) -> None:
         self.session = session
+        self.frameworks = frameworks
 
     # units
     def unit_by_code(self, code: str) -> UnitRow | None:
@@ -216,18 +188,18 @@ class ReferenceRepository:
         return int(v or 0)
 
     def framework(self, framework_id: int) -> Framework | None:
-        """The domain framework for an id, parsed once per process.
+        """The domain framework for an id, parsed once per app (``persistence.caches``).
 
         Framework rows are immutable (a change is a new version, a new row), so caching by id
         is safe across requests and across app instances.
         """
-        cached = _framework_cache.get(framework_id)
+        cached: Framework | None = self.frameworks.get(framework_id)
         if cached is not None:
             return cached
         row = self.framework_row(framework_id)
         if row is None:
             return None
-        return remember_framework(framework_id, row.definition)
+        return self.frameworks.remember(framework_id, row.definition)
 
     def framework_in_use(self, framework_id: int) -> bool:
         q = select(FiscalYearRow.id).where(FiscalYearRow.framework_id == framework_id).limit(1)

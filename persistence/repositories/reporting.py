@@ -71,8 +71,8 @@ def board_union(
     ``ordered``: sorted by unit, source and indicator (PostgreSQL, whose joins may hand rows
     out in any order). Unsorted for SQLite, which reads each branch along its unique index
     (unit, then indicator) and so always gives one unit's rows in the same order; sorting
-    10,000 rows was about a fifth of the statement (a 1,000-unit page: 20.5-22.6 ms sorted,
-    16.8 ms not), and the rows are grouped by unit in Python instead.
+    them was a large part of the statement (docs/benchmarks.md), and the rows are grouped by
+    unit in Python instead.
 
     ``units_of(unit id column)``: the conditions that pick the units (see ``_units_of``; the
     scoreboard's sync picks them by id)."""
@@ -283,9 +283,8 @@ class ReportingRepository:
         ``small``: a page of at most ``SMALL_PAGE`` units. On PostgreSQL such a page may run
         from a prepared statement, whose generic plan (if PostgreSQL settles on one) suits
         every page of that size; planning it each time cost the server more than running it
-        (bench, 100-unit pages: 1.45-1.86 ms of server CPU per page prepared, 1.99-2.16 ms
-        planned each time). Bigger pages and the whole round are planned for their own
-        values every time (a generic plan once doubled the full board).
+        (docs/benchmarks.md). Bigger pages and the whole round are planned for their own
+        values every time (a generic plan once made the full board much slower).
         """
         params: dict[str, Any] = {"rid": round_id, "fid": fiscal_year_id}
         if codes is not None:

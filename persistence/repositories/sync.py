@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from functools import cache
+from itertools import product
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, func, literal, tuple_
@@ -47,8 +47,7 @@ def _latest(dialect: str, parts: list[Any]) -> Any:
     return func.greatest(*parts, type_=UTCDateTime())
 
 
-@cache
-def _changed(dialect: str, *, kind: bool, codes: bool, after: bool) -> Any:
+def _changed(dialect: str, kind: bool, codes: bool, after: bool) -> Any:
     rid, fid = bindparam("rid"), bindparam("fid")
     central = (
         sa_select(func.max(CentralValueRow.updated_at))
@@ -110,6 +109,14 @@ def _values() -> Any:
 
 
 _VALUES = _values()
+
+# Every variant of ``_changed`` built once, at import, so SQLAlchemy reuses their compiled
+# forms: keyed (dialect name, kind, codes, after).
+_CHANGED = {
+    (dialect, *flags): _changed(dialect, *flags)
+    for dialect in ("sqlite", "postgresql")
+    for flags in product((False, True), repeat=3)
+}
 
 
 # A round's report, as the report list shows it
@@ -177,9 +184,7 @@ class SyncRepository:
             params["codes"] = list(codes)
         if after is not None:
             params["after_stamp"], params["after_code"] = after
-        q = _changed(
-            conn.dialect.name, kind=bool(kind), codes=codes is not None, after=after is not None
-        )
+        q = _CHANGED[conn.dialect.name, bool(kind), codes is not None, after is not None]
         return [(BoardUnit(*r[:9]), r[9]) for r in conn.execute(q, params).all()]
 
     def reports(

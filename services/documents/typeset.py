@@ -6,7 +6,7 @@ writes one character per glyph in its ToUnicode map, so "การ" extracts as 
 "ผ้้"; Typst maps each glyph cluster back to its characters, so ``pdftotext`` returns the text
 as stored (tests/api/test_documents.py checks it). Typst also shapes Thai (marks placed),
 breaks lines between Thai words (dictionary segmentation, never inside a word), writes tagged
-PDF, and compiles a report in a few tens of milliseconds in-process.
+PDF, and compiles in-process (its time per document: docs/benchmarks.md).
 
 The facts travel to the template as one JSON string (``sys.inputs``), never spliced into
 Typst markup: a narrative with ``#``, ``$`` or ``]`` is printed as written and cannot run as

@@ -58,13 +58,11 @@ def test_a_score_is_304_until_one_of_its_inputs_changes(client, world, make_user
 def test_the_same_inputs_give_the_same_tag_after_the_memo_is_forgotten(client, world, make_user):
     """The tag is made of the inputs, not of this process's memory: another instance (or this
     one after a restart) gives the same tag for the same inputs."""
-    from services import scores
-
     admin = client.headers_admin = make_user("admin")
     supply(client, world)
     url = f"/api/v1/rounds/{world.r6}/units/BKK01/score"
     tag = client.get(url, headers=admin).headers["etag"]
-    scores.clear_caches()
+    client.app.state.runtime.caches.clear()
     assert client.get(url, headers=admin | {"If-None-Match": tag}).status_code == 304
 
 

@@ -8,6 +8,7 @@ import time
 from sqlalchemy import create_engine
 
 from api.principals import Principals
+from persistence.unit_of_work import UnitOfWork
 from services.principal import Principal
 
 
@@ -15,7 +16,7 @@ def _principals(ttl: float) -> Principals:
     def never(uow, credential):  # type: ignore[no-untyped-def]
         raise AssertionError("not looked up in these tests")
 
-    return Principals(create_engine("sqlite://"), never, ttl)
+    return Principals(lambda: UnitOfWork(create_engine("sqlite://")), never, ttl)
 
 
 def test_entry_is_reused_within_its_ttl_and_cleared_on_demand():

@@ -32,9 +32,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pytest.Monk
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SQS_DATABASE_URL", f"sqlite:///{tmp_path}/sqs.db")
     monkeypatch.setenv("SQS_JWT_SECRET", SECRET)
-    get_settings.cache_clear()
     yield monkeypatch
-    get_settings.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -95,7 +93,6 @@ def test_values_are_never_echoed(env, capsys, tmp_path):
     env.setenv("SQS_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
     env.delenv("SQS_ACCESS_TOKEN_MINUTES")
     env.setenv("SQS_JWT_SECRET", "hunter4-too-short")
-    get_settings.cache_clear()
     with pytest.raises(InvalidSettings) as caught:
         get_settings()
     assert "SQS_JWT_SECRET" in str(caught.value) and "hunter4" not in str(caught.value)

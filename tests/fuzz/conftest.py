@@ -40,9 +40,6 @@ class Target:
 
 
 def _engine(tmp: Path, template: Path, pg_engine: Engine | None) -> Engine:
-    from services.scores import clear_caches
-
-    clear_caches()  # ids repeat across the tests' databases
     if pg_engine is not None:
         _empty_all_tables(pg_engine)
         return pg_engine

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import bindparam, func, select, text
 
 from persistence.async_reads import AsyncReads
+from persistence.caches import ReadCaches
 from persistence.db import make_engine
 from persistence.repositories.driver_statement import DriverStatement
 from tests.conftest import ON_POSTGRES
@@ -35,7 +36,7 @@ def test_connections_are_bounded_and_reused(engine, board, monkeypatch):  # noqa
     monkeypatch.setattr(psycopg.AsyncConnection, "connect", counting_connect)
 
     async def many() -> tuple[list[object], int]:
-        reads = AsyncReads(engine, 2)
+        reads = AsyncReads(engine, 2, ReadCaches())
         try:
             found = await asyncio.gather(*(reads.score_read(board.r6, "U001") for _ in range(40)))
             return found, reads.open_connections
@@ -50,7 +51,7 @@ def test_connections_are_bounded_and_reused(engine, board, monkeypatch):  # noqa
 
 def test_a_broken_connection_is_replaced(engine, board):  # noqa: F811
     async def scenario() -> tuple[int, int, object]:
-        reads = AsyncReads(engine, 1)
+        reads = AsyncReads(engine, 1, ReadCaches())
         try:
             before = await reads.score_read(board.r6, "U001")
             pid = reads._idle[0].info.backend_pid
@@ -77,7 +78,7 @@ def test_a_broken_connection_is_replaced(engine, board):  # noqa: F811
 
 def test_a_cancelled_read_drops_its_connection(engine, board):  # noqa: F811
     async def scenario() -> tuple[int, object]:
-        reads = AsyncReads(engine, 1)
+        reads = AsyncReads(engine, 1, ReadCaches())
         try:
             sleeping = asyncio.ensure_future(reads.rows(SLEEP, {"seconds": 5}))
             await asyncio.sleep(0.3)
@@ -100,7 +101,7 @@ def test_a_waiting_read_gets_the_connection_when_it_is_given_back(engine, board)
     the turn of the one behind it."""
 
     async def scenario() -> object:
-        reads = AsyncReads(engine, 1)
+        reads = AsyncReads(engine, 1, ReadCaches())
         try:
             first = asyncio.ensure_future(reads.score_read(board.r6, "U001"))
             gives_up = asyncio.ensure_future(reads.score_read(board.r6, "U002"))
@@ -120,4 +121,4 @@ def test_a_waiting_read_gets_the_connection_when_it_is_given_back(engine, board)
 def test_only_for_postgresql(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/x.db")
     with pytest.raises(ValueError, match="PostgreSQL"):
-        AsyncReads(engine, 1)
+        AsyncReads(engine, 1, ReadCaches())

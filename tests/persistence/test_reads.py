@@ -12,10 +12,9 @@ import pytest
 from sqlalchemy import text
 
 from domain.framework import default_framework
-from persistence import reads as reads_module
+from persistence.caches import ReadCaches
 from persistence.db import BUSY_TIMEOUT_MS, make_engine
 from persistence.reads import make_reads
-from persistence.repositories.reference import clear_framework_cache
 from persistence.repositories.score_read import read_score_inputs
 from persistence.unit_of_work import UnitOfWork
 from tests.conftest import ON_POSTGRES
@@ -39,7 +38,7 @@ def test_the_read_finds_what_the_unit_of_works_read_finds(engine, board):  # noq
     assert sum(head is not None for head, *_ in expected.values()) == 2 * (len(codes) - 1)
 
     async def read_all() -> dict[tuple[int, str], object]:
-        reads = make_reads(engine, 3)
+        reads = make_reads(engine, 3, ReadCaches())
         assert reads is not None
         try:
             found = await asyncio.gather(*(reads.score_read(r, c) for r, c in expected))
@@ -55,7 +54,7 @@ def test_a_committed_change_is_read_at_once(engine, board):  # noqa: F811
     connection is in the second."""
 
     async def scenario() -> tuple[object, object]:
-        reads = make_reads(engine, 1)
+        reads = make_reads(engine, 1, ReadCaches())
         assert reads is not None
         try:
             before = await reads.score_read(board.r6, "U001")
@@ -82,17 +81,16 @@ def test_the_framework_is_read_once_per_process(engine, board):  # noqa: F811
         fy = uow.repos.reference.fiscal_year(2558)
         assert fy is not None
         framework_id = fy.framework_id
-    clear_framework_cache()
     seen: list[str] = []
 
     async def twice() -> list[object]:
-        reads = make_reads(engine, 1)
+        reads = make_reads(engine, 1, ReadCaches())
         assert reads is not None
-        reads_module.observers.append(seen.append)
+        reads.observers.append(seen.append)
         try:
             return [await reads.framework(framework_id), await reads.framework(framework_id)]
         finally:
-            reads_module.observers.remove(seen.append)
+            reads.observers.remove(seen.append)
             await reads.close()
 
     first, second = asyncio.run(twice())
@@ -102,8 +100,8 @@ def test_the_framework_is_read_once_per_process(engine, board):  # noqa: F811
 
 
 def test_none_when_turned_off_or_in_memory(engine):
-    assert make_reads(engine, 0) is None
-    assert make_reads(make_engine("sqlite://"), 4) is None
+    assert make_reads(engine, 0, ReadCaches()) is None
+    assert make_reads(make_engine("sqlite://"), 4, ReadCaches()) is None
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite's locking (this run is on PostgreSQL)")
@@ -116,7 +114,7 @@ def test_sqlite_reads_do_not_wait_for_a_writer(engine, board):  # noqa: F811
         writer.execute("DELETE FROM indicator_entry")
 
         async def read() -> object:
-            reads = make_reads(engine, 1)
+            reads = make_reads(engine, 1, ReadCaches())
             assert reads is not None
             try:
                 return await reads.score_read(board.r6, "U001")
@@ -139,7 +137,7 @@ def test_sqlite_reads_connection_has_the_engines_settings(engine):
     pragmas = ("busy_timeout", "foreign_keys", "journal_mode")
 
     async def settings() -> list[object]:
-        reads = make_reads(engine, 1)
+        reads = make_reads(engine, 1, ReadCaches())
         assert reads is not None
         try:
             return [(await reads._fetch(f"PRAGMA {p}", ()))[0][0] for p in pragmas]

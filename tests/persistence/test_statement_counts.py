@@ -19,7 +19,6 @@ from sqlalchemy import event
 
 from api.export_limit import ExportLimiter
 from domain.framework import default_framework
-from persistence import reads
 from persistence.tables import (
     CentralValueRow,
     EvidenceRow,
@@ -32,7 +31,6 @@ from persistence.tables import (
 from persistence.unit_of_work import UnitOfWork
 from services.bootstrap import ensure_framework
 from services.reference import UnitView, create_fiscal_year, create_unit
-from services.scores import clear_caches
 from tests.api.conftest import CENTRAL_VALUES, UNIT_VALUES
 
 NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
@@ -47,8 +45,9 @@ CEILING = 10
 
 
 class StatementCounter:
-    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, engine, reads) -> None:  # type: ignore[no-untyped-def]
         self.engine = engine
+        self.reads = reads  # the app's reads without a unit of work
         self.statements: list[str] = []
 
     def _count(self, _conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
@@ -64,12 +63,12 @@ class StatementCounter:
         (persistence.reads), which do not pass through the engine."""
         self.statements = []
         event.listen(self.engine, "before_cursor_execute", self._count)
-        reads.observers.append(self._count_awaited)
+        self.reads.observers.append(self._count_awaited)
         try:
             yield self.statements
         finally:
             event.remove(self.engine, "before_cursor_execute", self._count)
-            reads.observers.remove(self._count_awaited)
+            self.reads.observers.remove(self._count_awaited)
 
 
 def _add_units(engine, codes: list[str], year_be: int | None) -> None:  # type: ignore[no-untyped-def]
@@ -211,7 +210,7 @@ def _measure(client, counter: StatementCounter, headers, round_id: int) -> dict[
     for name, url in _reads(round_id).items():
         for state in ("cold", "warm"):
             if state == "cold":
-                clear_caches()
+                client.app.state.runtime.caches.clear()
                 client.app.state.runtime.principals.clear()
             with counter.counting() as statements:
                 r = client.get(url, headers=headers)
@@ -222,11 +221,15 @@ def _measure(client, counter: StatementCounter, headers, round_id: int) -> dict[
 
 @pytest.mark.slow
 def test_read_statement_counts_do_not_grow_with_the_data(client, engine, make_user):
-    counter = StatementCounter(engine)
+    counter = StatementCounter(engine, client.app.state.runtime.reads)
     # exports run in worker processes with engines of their own: here, on this one, in threads
     exports = client.app.state.exports
     client.app.state.exports = ExportLimiter(
-        2, exports.database_url, executor=ThreadPoolExecutor(2), engine=engine
+        2,
+        exports.database_url,
+        executor=ThreadPoolExecutor(2),
+        engine=engine,
+        caches=client.app.state.runtime.caches,
     )
     small_units = [f"U{i:03d}" for i in range(3)]
     big_units = [f"U{i:03d}" for i in range(3, 30)]

@@ -20,6 +20,7 @@ import pytest
 from sqlmodel import col, select
 
 from domain.framework import default_framework
+from persistence.caches import ReadCaches
 from persistence.tables import (
     CentralValueRow,
     IndicatorEntryRow,
@@ -212,11 +213,12 @@ def _expected(engine, round_id: int) -> list[dict[str, Any]]:  # type: ignore[no
 
 
 def _walk(
-    engine, round_id: int, page_size: int | None, **filters: Any
+    engine, caches: ReadCaches, round_id: int, page_size: int | None, **filters: Any
 ) -> list[list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+    """Every page, each in a unit of work of its own sharing ``caches`` (as the app's do)."""
     pages, cursor = [], None
     while True:
-        with UnitOfWork(engine) as uow:
+        with UnitOfWork(engine, caches=caches) as uow:
             rows, cursor = scores.scoreboard(
                 uow, ADMIN, round_id, after=cursor, page_size=page_size, **filters
             )
@@ -238,11 +240,12 @@ def test_every_page_matches_the_whole_round(engine, board, months):
     assert len(expected) == 40
     assert {r["level"] for r in expected} == set(LEVELS[1:])
     assert any(r["report_state"] == "draft" and r["submitted_at"] is None for r in expected)
+    caches = ReadCaches()
     for memo in ("cold", "warm"):
         if memo == "cold":
-            scores.clear_caches()
-        assert _walk(engine, round_id, None) == [expected]
-        assert _flat(_walk(engine, round_id, 1)) == expected
+            caches = ReadCaches()
+        assert _walk(engine, caches, round_id, None) == [expected]
+        assert _flat(_walk(engine, caches, round_id, 1)) == expected
         for level in LEVELS:
             for kind in KINDS:
                 want = [
@@ -252,7 +255,7 @@ def test_every_page_matches_the_whole_round(engine, board, months):
                     and (kind is None or r["kind"] == kind)
                 ]
                 for size in (2, 7, 100):
-                    pages = _walk(engine, round_id, size, level=level, kind=kind)
+                    pages = _walk(engine, caches, round_id, size, level=level, kind=kind)
                     assert _flat(pages) == want, (level, kind, size)
                     if level is None:  # else the last full page cannot know it is the last
                         assert len(pages) == max(1, -(-len(want) // size)), (kind, size)
@@ -263,10 +266,10 @@ def test_a_page_from_any_cursor(engine, board):
     codes = [r["unit_code"] for r in expected]
     # Every unit, a non-participant between two units, codes between and past every unit.
     cursors = [*codes, "U020x", "U0205", "", "A", "U039~", "Z"]
-    scores.clear_caches()
+    caches = ReadCaches()
     for cursor in cursors:
         for size in (1, 5, 100):
-            with UnitOfWork(engine) as uow:
+            with UnitOfWork(engine, caches=caches) as uow:
                 rows, nxt = scores.scoreboard(
                     uow, ADMIN, board.r6, after=cursor or None, page_size=size
                 )
