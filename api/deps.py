@@ -71,6 +71,8 @@ class Run:
         receive: Callable[[U], Awaitable[R]],
         finish: Callable[[U, R], T],
         abort: Callable[[U], None],
+        *,
+        caller: str,
     ) -> T:
         """An upload that streams its body between transactions of its own
         (``api.runtime.Runtime.spooled``): the one exception to one call, one unit of work."""
@@ -79,6 +81,7 @@ class Run:
             receive,
             finish,
             abort,
+            caller=caller,
             request_id=getattr(self._request.state, "request_id", None),
         )
 

@@ -2,7 +2,7 @@
 
 Documents are slow beside every other answer (scoring a whole round, typesetting pages), so
 they run off the event loop, on threads of their own bounded by ``SQS_DOCUMENT_CONCURRENCY``
-(``app.state.documents``): a burst of downloads never takes the worker threads that score
+(``api.runtime.Runtime.documents``): a burst of downloads never takes the worker threads that score
 reads and writes need. When every slot is busy the caller gets 429 with ``Retry-After``
 rather than a queue that grows without bound. Gathering holds a pool slot and a read-only
 unit of work (``api.runtime.Runtime.read_for``); typesetting holds neither, so no database
@@ -37,7 +37,8 @@ async def make_document(
     render: Callable[[Any], T] | None = None,
 ) -> T:
     """``render(gather(uow))`` (or ``gather(uow)`` alone), on the documents' threads."""
-    limiter: anyio.CapacityLimiter = request.app.state.documents
+    runtime = runtime_of(request)
+    limiter = runtime.documents
     if limiter.borrowed_tokens >= limiter.total_tokens:
         raise TooManyRequests(
             code="documents_busy",
@@ -45,7 +46,7 @@ async def make_document(
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             kind="documents_busy",
         )
-    facts = await runtime_of(request).read_for(
+    facts = await runtime.read_for(
         gather, limiter=limiter, request_id=getattr(request.state, "request_id", None)
     )
     if render is None:

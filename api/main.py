@@ -23,7 +23,6 @@ from api.observability import install as install_observability
 from api.observability.request_log import flush_access_log
 from api.openapi_contract import install_contract
 from api.problem_docs import install_problem_catalogue
-from api.request_body import UploadsInFlight
 from api.runtime import Runtime
 from api.settings import Settings, evidence_config, get_settings, notice_config, smtp_config
 from api.v1.tags import TAGS
@@ -132,7 +131,6 @@ def create_app(
             await notice_worker.stop()
         if worker is not None:
             await worker.stop()
-        app.state.exports.close()
         await runtime.close()
         flush_access_log()  # the last requests' lines, written before the app is gone
 
@@ -149,21 +147,10 @@ def create_app(
     )
     app.state.settings = settings
     # The engine, the pool's request slots, the write gate, the read caches, the reads without
-    # a unit of work and the principal cache: what a request needs to reach the database
-    # (api.runtime)
+    # a unit of work, the principal cache and the limiters of exports, documents and uploads:
+    # what a request needs to reach the database (api.runtime)
     app.state.runtime = runtime = Runtime(settings, engine)
-    from api.export_limit import ExportLimiter
-
-    # whole-round exports: a few at a time, in worker processes of their own
-    app.state.exports = ExportLimiter(
-        settings.exports_in_flight, engine.url.render_as_string(hide_password=False)
-    )
-    # Each caller's evidence uploads in flight (api.request_body)
-    app.state.uploads = UploadsInFlight(settings.uploads_in_flight_per_caller)
     app.state.clock = utcnow  # tests replace it to stand at a deadline
-    # PDF documents and charts: made on threads of their own, at most this many at once
-    # (api.documents.make_document), never on the worker threads other routes need.
-    app.state.documents = anyio.CapacityLimiter(settings.document_concurrency)
     # Failed sign-ins: the policy here, the counts in the database (services/rate_limit)
     app.state.sign_in_throttle = SignInThrottle(
         sign_in_policy(settings), clock=lambda: app.state.clock()

@@ -2,11 +2,13 @@
 
 ``create_app`` builds one ``Runtime`` (``app.state.runtime``); it owns the engine, the pool's
 request slots, SQLite's write gate, the read caches (``persistence.caches``), the reads
-without a unit of work, the principal cache with its lookups in flight, and closes what needs
-closing at shutdown. Routes never touch any of it: they get a ``Run`` (``api.deps.RunDep``) and
-call ``await run(service, *args, **kwargs)``, their one way to run a service. How the call runs
-(on the event loop or in a thread, in which kind of transaction, behind which gate) is decided
-here, from the request's method and the service's own word on its cost (``services.cost``).
+without a unit of work, the principal cache with its lookups in flight, the limiters of
+exports, documents and uploads, and closes what needs closing at shutdown. Routes never
+touch any of it: they get a ``Run`` (``api.deps.RunDep``) and call
+``await run(service, *args, **kwargs)``, their one way to run a service. How the call runs
+(on the event loop or in a thread, in which kind of transaction, behind which gate, or in an
+export worker) is decided here, from the request's method and the service's own word on its
+cost (``services.cost``).
 
 How a call runs (``Runtime.run``):
 
@@ -55,7 +57,9 @@ import anyio
 import anyio.to_thread
 from sqlalchemy.engine import Engine
 
+from api.export_limit import ExportLimiter
 from api.principals import Principals
+from api.request_body import UploadsInFlight
 from api.security import make_authenticator
 from api.settings import Settings
 from persistence.caches import ReadCaches
@@ -63,7 +67,7 @@ from persistence.db import pool_kept
 from persistence.reads import make_reads
 from persistence.unit_of_work import UnitOfWork
 from services import credential_changes, scores
-from services.cost import is_cheap
+from services.cost import is_cheap, is_export
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -94,6 +98,16 @@ class Runtime:
         self.principals = Principals(
             self.unit_of_work, make_authenticator(settings), settings.principal_cache_seconds
         )
+        # Whole-round exports: a few at a time, in worker processes of their own
+        # (api.export_limit); services marked @export run there
+        self.exports = ExportLimiter(
+            settings.exports_in_flight, engine.url.render_as_string(hide_password=False)
+        )
+        # PDF documents and charts: made on threads of their own, at most this many at once
+        # (api.documents.make_document), never on the worker threads other routes need
+        self.documents = anyio.CapacityLimiter(settings.document_concurrency)
+        # Each caller's evidence uploads in flight (api.request_body)
+        self.uploads = UploadsInFlight(settings.uploads_in_flight_per_caller)
 
     def unit_of_work(self, *, write: bool = False, request_id: str | None = None) -> UnitOfWork:
         """A unit of work on the app's engine with the app's read caches."""
@@ -112,7 +126,10 @@ class Runtime:
         write: bool,
         request_id: str | None = None,
     ) -> T:
-        """``service(uow, *args, **kwargs)`` in a unit of work of its own (module docstring)."""
+        """``service(uow, *args, **kwargs)`` in a unit of work of its own (module docstring);
+        an export (``services.cost.export``) in an export worker instead."""
+        if is_export(service):
+            return await self.exports.run(service, *args, **kwargs)
         if not write and self.reads is not None and service is scores.unit_score_tagged:
             # the one statement without a unit of work (persistence.reads); None: fall back
             answer = await scores.unit_score_awaited(self.reads, *args, **kwargs)
@@ -178,22 +195,27 @@ class Runtime:
         finish: Callable[[U, R], T],
         abort: Callable[[U], None],
         *,
+        caller: str,
         request_id: str | None = None,
     ) -> T:
         """An upload whose body streams between two transactions of its own (evidence):
         ``begin(engine, request_id=)`` in a thread (its checks in a short read transaction),
         then ``receive`` on the event loop with no transaction open (nor SQLite's write lock:
         a slow client holds nothing), then ``finish`` in a thread behind the write gate;
-        ``abort`` in a thread if anything fails or the client goes away."""
-        upload = await anyio.to_thread.run_sync(partial(begin, self.engine, request_id=request_id))
-        try:
-            received = await receive(upload)
-            async with self.writing():  # the body is whole by now, in a temporary file
-                return await anyio.to_thread.run_sync(finish, upload, received)
-        except BaseException:
-            with anyio.CancelScope(shield=True):  # a client that went away is cleaned up too
-                await anyio.to_thread.run_sync(abort, upload)
-            raise
+        ``abort`` in a thread if anything fails or the client goes away. ``caller`` may have
+        only so many uploads in flight (429 beyond ``SQS_UPLOADS_IN_FLIGHT_PER_CALLER``)."""
+        with self.uploads.hold(caller):
+            upload = await anyio.to_thread.run_sync(
+                partial(begin, self.engine, request_id=request_id)
+            )
+            try:
+                received = await receive(upload)
+                async with self.writing():  # the body is whole by now, in a temporary file
+                    return await anyio.to_thread.run_sync(finish, upload, received)
+            except BaseException:
+                with anyio.CancelScope(shield=True):  # a client that went away is cleaned up
+                    await anyio.to_thread.run_sync(abort, upload)
+                raise
 
     async def ping(self) -> None:
         """Raises when the database does not answer (the readiness check)."""
@@ -202,5 +224,6 @@ class Runtime:
         await anyio.to_thread.run_sync(ping, self.engine)
 
     async def close(self) -> None:
+        self.exports.close()
         if self.reads is not None:
             await self.reads.close()

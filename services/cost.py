@@ -9,6 +9,8 @@ thread. Sign-in (argon2), exports, documents and uploads are never marked.
 
 ``when``: a predicate on the call's arguments (without the unit of work) for services whose
 cost depends on them, such as a scoreboard page that is cheap when small and unfiltered.
+
+``@export``: the other end, a whole-round export that runs in a worker process.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, TypeVar, overload
 F = TypeVar("F", bound=Callable[..., Any])
 
 MARK = "__sqs_cheap__"
+EXPORT = "__sqs_export__"
 
 
 def _always(*args: Any, **kwargs: Any) -> bool:
@@ -41,6 +44,19 @@ def cheap(service: F | None = None, *, when: Callable[..., bool] | None = None) 
         return fn
 
     return mark(service) if service is not None else mark
+
+
+def export(service: F) -> F:
+    """Marks a whole-round export (CSV, XLSX, the round summary PDF): seconds of pure Python
+    work, run by the runtime in a worker process of its own, a few at a time
+    (``api.export_limit``), never on the threads or the interpreter serving other requests.
+    The service must be a module-level function: it travels to the worker by name."""
+    setattr(service, EXPORT, True)
+    return service
+
+
+def is_export(service: Callable[..., Any]) -> bool:
+    return bool(getattr(service, EXPORT, False))
 
 
 def is_cheap(service: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:

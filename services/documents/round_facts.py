@@ -22,6 +22,7 @@ from domain.summary import dimension_scorer
 from persistence.unit_of_work import UnitOfWork
 from services import rewards, rounds, scores
 from services.access import require_role
+from services.cost import export
 from services.documents import charts, labels, typeset
 from services.errors import Forbidden
 from services.principal import Principal
@@ -272,6 +273,7 @@ def _rewards(
     }
 
 
+@export
 def round_summary_pdf(
     uow: UnitOfWork, actor: Principal, round_id: int, now: datetime, font_dir: Path
 ) -> bytes:

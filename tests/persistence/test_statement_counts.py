@@ -223,8 +223,8 @@ def _measure(client, counter: StatementCounter, headers, round_id: int) -> dict[
 def test_read_statement_counts_do_not_grow_with_the_data(client, engine, make_user):
     counter = StatementCounter(engine, client.app.state.runtime.reads)
     # exports run in worker processes with engines of their own: here, on this one, in threads
-    exports = client.app.state.exports
-    client.app.state.exports = ExportLimiter(
+    exports = client.app.state.runtime.exports
+    client.app.state.runtime.exports = ExportLimiter(
         2,
         exports.database_url,
         executor=ThreadPoolExecutor(2),

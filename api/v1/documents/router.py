@@ -11,10 +11,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import ClockDep, CurrentPrincipal, SettingsDep
+from api.deps import ClockDep, CurrentPrincipal, RunDep, SettingsDep
 from api.documents import make_document
 from api.errors import problem_responses
-from api.export_limit import ExportsDep
 from api.routing import GuardedRoute
 from api.v1 import tags
 from api.v1.common.schemas import DbId, UnitCode
@@ -93,10 +92,10 @@ async def get_unit_report_pdf(
 )
 async def get_round_summary_pdf(
     round_id: DbId,
+    run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     clock: ClockDep,
-    export_limiter: ExportsDep,
 ) -> Response:
     """The department's round summary as a PDF: units per level, reporting and on-time rates,
     dimension averages, units below Standard with their largest gaps, rewards at 12 months,
@@ -104,7 +103,7 @@ async def get_round_summary_pdf(
     may follow the round's monitoring may read it, over the units they may see."""
     typeset.check_font(settings.document_font_dir)
     # the whole round: an export (api.export_limit), at most SQS_EXPORTS_IN_FLIGHT at once
-    pdf = await export_limiter.run(
+    pdf = await run(
         round_facts.round_summary_pdf, principal, round_id, clock(), settings.document_font_dir
     )
     return _pdf(pdf, f"summary-round-{round_id}.pdf")

@@ -30,7 +30,6 @@ from api.deps import ClockDep, CurrentPrincipal, Run, RunDep, SettingsDep
 from api.errors import problem_responses
 from api.idempotency import Idempotency, answer
 from api.observability.metrics import app_metrics
-from api.request_body import UploadsInFlight
 from api.routing import STREAMS_BODY, GuardedRoute, before_body
 from api.settings import Settings, evidence_config
 from api.v1 import tags
@@ -105,7 +104,6 @@ async def _upload(
     if length is not None and length > config.max_bytes + multipart.BODY_OVERHEAD:
         raise too_large  # declared too large: refuse before reading a byte
     multipart.boundary_of(request)
-    uploads: UploadsInFlight = request.app.state.uploads
     idem = Idempotency(request, run, principal, key)
 
     async def receive(upload: evidence.EvidenceUpload) -> str | None:
@@ -116,15 +114,13 @@ async def _upload(
 
     # Counted per person, whichever of their tokens they use (a portal client: per client)
     caller = principal.subject if principal.user_id is None else f"user:{principal.user_id}"
-    with uploads.hold(caller):  # 429 beyond SQS_UPLOADS_IN_FLIGHT_PER_CALLER
-        response = await run.spooled(
-            partial(
-                evidence.begin_upload, config=config, actor=principal, target=target, clock=clock
-            ),
-            receive,
-            partial(_complete, idem),
-            evidence.EvidenceUpload.abort,
-        )
+    response = await run.spooled(
+        partial(evidence.begin_upload, config=config, actor=principal, target=target, clock=clock),
+        receive,
+        partial(_complete, idem),
+        evidence.EvidenceUpload.abort,
+        caller=caller,
+    )
     if "idempotent-replayed" not in response.headers:  # a replay uploaded nothing
         app_metrics(request).evidence_uploaded(duplicate=response.status_code == 200)
     return response

@@ -25,7 +25,6 @@ from fastapi.security import (
 
 from api.deps import ClockDep, CurrentPrincipal, RunDep, runtime_of
 from api.errors import problem_responses
-from api.export_limit import ExportsDep
 from api.routing import GuardedRoute
 from api.v1 import tags
 from api.v1.common.schemas import DbId, UnitCode, YearBE
@@ -67,12 +66,12 @@ def _attachment(filename: str) -> dict[str, str]:
     responses=problem_responses(401, 403, 404, 429) | XLSX,
 )
 async def get_round_scoreboard_xlsx(
-    round_id: DbId, principal: CurrentPrincipal, export_limiter: ExportsDep
+    round_id: DbId, run: RunDep, principal: CurrentPrincipal
 ) -> Response:
     """The round scoreboard as XLSX (same access and same strings as the JSON scoreboard;
     scores are text cells so no float rounding can change them). A whole-round export: a few
     at a time (429 with ``Retry-After`` beyond ``SQS_EXPORTS_IN_FLIGHT``)."""
-    data = await export_limiter.run(exports.scoreboard_xlsx, principal, round_id)
+    data = await run(exports.scoreboard_xlsx, principal, round_id)
     return Response(
         data,
         media_type=exports.XLSX_MEDIA_TYPE,

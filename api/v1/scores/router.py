@@ -13,7 +13,6 @@ from fastapi.responses import JSONResponse, Response
 from api.conditional import not_modified, with_etag
 from api.deps import CurrentPrincipal, RunDep, SettingsDep
 from api.errors import problem_responses
-from api.export_limit import ExportsDep
 from api.links import next_link
 from api.routing import GuardedRoute, before_body
 from api.v1 import tags
@@ -79,7 +78,6 @@ async def get_round_scoreboard(
     run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
-    export_limiter: ExportsDep,
     level: Literal["best_practice", "standard", "below_standard", "incomplete"] | None = None,
     kind: Literal["central", "regional"] | None = None,
     province: Annotated[
@@ -114,7 +112,7 @@ async def get_round_scoreboard(
         updated_since,
     )
     if format == "csv":  # the whole round: an export (api.export_limit)
-        body = await export_limiter.run(exports.scoreboard_csv_export, principal, round_id, query)
+        body = await run(exports.scoreboard_csv_export, principal, round_id, query)
         return _csv(body)
     size = min(page_size, settings.page_size_max)
     found = await run(
