@@ -86,6 +86,7 @@ def create_app(
             migrate_schema=migrate,
         )
         app.state.schema_revision = current_revision(engine)  # reported by /health
+        await runtime.open()  # the score reader's connections, on the loop that reads
         from services import evidence
 
         # What a killed process left in the evidence directory (files with no row, cut-short
@@ -146,9 +147,9 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    # The engine, the pool's request slots, the write gate, the read caches, the reads without
-    # a unit of work, the principal cache and the limiters of exports, documents and uploads:
-    # what a request needs to reach the database (api.runtime)
+    # The engine, the pool's request slots, the write gate, the read caches, the score reader,
+    # the principal cache and the limiters of exports, documents and uploads: what a request
+    # needs to reach the database (api.runtime)
     app.state.runtime = runtime = Runtime(settings, engine)
     app.state.clock = utcnow  # tests replace it to stand at a deadline
     # Failed sign-ins: the policy here, the counts in the database (services/rate_limit)

@@ -12,7 +12,10 @@ cost (``services.cost``).
 
 How a call runs (``Runtime.run``):
 
-- Each call is one unit of work of its own, committed or rolled back in the same step as the
+- An ``async`` service is a read that skips the unit of work: it gets the runtime's score
+  reader (``persistence.score_reader``) as its first argument and is awaited on the event
+  loop (the reader's statements are awaited, never blocking it).
+- Each other call is one unit of work of its own, committed or rolled back in the same step as the
   service's body, *before* the response is sent: a client never gets a 2xx for a write that
   did not commit. The service gets the unit of work as its first argument.
 - At most as many calls hold a unit of work as the pool keeps connections (``slots``). Without
@@ -49,6 +52,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any, TypeVar
@@ -64,9 +68,9 @@ from api.security import make_authenticator
 from api.settings import Settings
 from persistence.caches import ReadCaches
 from persistence.db import pool_kept
-from persistence.reads import make_reads
+from persistence.score_reader import make_score_reader
 from persistence.unit_of_work import UnitOfWork
-from services import credential_changes, scores
+from services import credential_changes
 from services.cost import is_cheap, is_export
 
 T = TypeVar("T")
@@ -93,8 +97,10 @@ class Runtime:
         # What the reads remember between requests (frameworks, values, score documents),
         # handed to every unit of work made here (persistence.caches)
         self.caches = ReadCaches()
-        # The most requested read, without a unit of work (persistence.reads), if configured
-        self.reads = make_reads(engine, settings.db_read_pool_size, self.caches)
+        # The most requested read, without a unit of work (persistence.score_reader): there is
+        # always one; async services (services.scores.unit_score) get it instead of a unit of
+        # work
+        self.score_reader = make_score_reader(engine, self.caches, settings.db_read_pool_size)
         self.principals = Principals(
             self.unit_of_work, make_authenticator(settings), settings.principal_cache_seconds
         )
@@ -130,11 +136,9 @@ class Runtime:
         an export (``services.cost.export``) in an export worker instead."""
         if is_export(service):
             return await self.exports.run(service, *args, **kwargs)
-        if not write and self.reads is not None and service is scores.unit_score_tagged:
-            # the one statement without a unit of work (persistence.reads); None: fall back
-            answer = await scores.unit_score_awaited(self.reads, *args, **kwargs)
-            if answer is not None:
-                return answer  # type: ignore[return-value]
+        if inspect.iscoroutinefunction(service):  # a read without a unit of work
+            answer: T = await service(self.score_reader, *args, **kwargs)
+            return answer
         cheap = is_cheap(service, args, kwargs)
         async with self.slots:
             uow = self.unit_of_work(write=write, request_id=request_id)
@@ -223,7 +227,10 @@ class Runtime:
 
         await anyio.to_thread.run_sync(ping, self.engine)
 
+    async def open(self) -> None:
+        """At start, on the event loop that will read: the score reader's connections."""
+        await self.score_reader.open()
+
     async def close(self) -> None:
         self.exports.close()
-        if self.reads is not None:
-            await self.reads.close()
+        await self.score_reader.close()

@@ -78,9 +78,9 @@ class Settings(BaseSettings):
     principal_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
-    # PostgreSQL: connections per process for single-statement reads awaited on the event
-    # loop (score reads; persistence.reads), besides the pool (SQLite: one). 0: those reads
-    # take a unit of work like the rest.
+    # PostgreSQL: connections per process for the score reader, awaited on the event loop
+    # (persistence.score_reader), besides the pool (SQLite: one). 0: the score reader reads
+    # on the engine's pool, in a worker thread.
     db_read_pool_size: int = Field(default=4, ge=0, le=100)
     # Webhook targets that may resolve to private/loopback addresses (exact host names or IPs).
     webhook_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -35,7 +35,7 @@ def normalise_url(url: str) -> str:
 
 def sqlite_pragmas(dbapi_connection: Any, _record: Any = None) -> None:
     """Our settings for every SQLite connection: the engine's, and the ones opened beside it
-    (``persistence.sqlite_reads``)."""
+    (``persistence.score_reader.sqlite``)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -184,7 +184,7 @@ def report_xlsx(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str
     """A unit's report with its scores: what the unit wrote, what each indicator scored, and
     how (the explanation's formula or note), per dimension and overall, and the comments."""
     view = reports.get_report(uow, actor, round_id, unit_code)  # report access rules (404 etc.)
-    raw = scores.unit_score(uow, actor, round_id, unit_code)
+    raw = scores.unit_score_document(uow, actor, round_id, unit_code)
     doc: dict[str, Any] = json.loads(raw) if isinstance(raw, bytes | str) else raw  # JSON bytes
     _rnd, fy = require_round(uow, round_id)
     framework = uow.repos.reference.framework(fy.framework_id)

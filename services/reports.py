@@ -586,7 +586,7 @@ def approve(
         before={"state": before.value},
         after={"state": ctx.report.state},
     )
-    score = orjson.loads(scores.unit_score(uow, actor, round_id, unit_code))
+    score = orjson.loads(scores.unit_score_document(uow, actor, round_id, unit_code))
     events.emit(
         uow,
         "report.approved",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -20,9 +20,10 @@ from domain.scoring import ScoreResult, evaluate
 from domain.summary import summarize
 from domain.values import parse_values
 from persistence.caches import ReadCaches, ValueMemo
-from persistence.reads import Reads
 from persistence.repositories.reference import BoardUnit, RoundUnit
-from persistence.repositories.reporting import SMALL_PAGE, BoardValue, ValueTuple
+from persistence.repositories.reporting import SMALL_PAGE, BoardValue
+from persistence.repositories.score_read import ScoreInputs
+from persistence.score_reader import ScoreReader
 from persistence.unit_of_work import UnitOfWork
 from services.access import check_score_read, scoreboard_scope
 from services.errors import NotFound, Unprocessable
@@ -49,63 +50,67 @@ def score_document(result: ScoreResult, framework: Framework) -> dict[str, Any]:
     return doc
 
 
-def unit_score(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str) -> bytes:
-    """The explained score of one unit in one round, as JSON bytes (see ``unit_score_tagged``)."""
-    return unit_score_tagged(uow, actor, round_id, unit_code)[0]
+class ScoreAnswer(NamedTuple):
+    """A unit's explained score as it is sent: the JSON document and its ETag."""
+
+    body: bytes
+    etag: str
 
 
-def unit_score_tagged(
-    uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str
-) -> tuple[bytes, str]:
-    """The explained score of one unit in one round (SPEC §5), as JSON bytes.
+async def unit_score(
+    reader: ScoreReader, actor: Principal, round_id: int, unit_code: str
+) -> ScoreAnswer:
+    """The explained score of one unit in one round (SPEC §5), as JSON bytes, and its ETag.
 
     The most-read endpoint: one statement (the round, its year and the unit, and every input
-    value; see ``persistence.repositories.score_read``). The document is a pure function of
-    those inputs, so the serialized answer is memoised on them: the inputs are still read on
-    every request, so a change on any app instance is seen at once. Its ETag is a digest of
-    the same inputs, made once with the document and memoised beside it.
-    """
+    value; see ``persistence.repositories.score_read``), read without a unit of work and
+    awaited on the event loop (``persistence.score_reader``). The document is a pure function
+    of those inputs, so the serialized answer is memoised on them: the inputs are still read
+    on every request, so a change on any app instance is seen at once. Its ETag is a digest of
+    the same inputs, made once with the document and memoised beside it. A round or unit that
+    does not exist costs one statement more, to say which."""
     check_score_read(actor, unit_code)
-    ru, own, central, na = uow.repos.reporting.score_read(round_id, unit_code)
-    if ru is None:
+    inputs = await reader.score_inputs(round_id, unit_code)
+    if inputs.head is None:
+        found = await reader.presence(round_id, unit_code)
+        if not found.round:
+            raise NotFound(code="round_not_found", params={"round_id": round_id})
+        if not found.unit:
+            raise NotFound(code="unit_not_found", params={"unit_code": unit_code})
+        raise NotFound(f"no unit '{unit_code}' in round {round_id}")  # pragma: no cover
+    framework = await reader.framework(inputs.head.framework_id)
+    assert framework is not None  # a fiscal year's framework is never deleted
+    return _answer(reader.caches, round_id, inputs.head, inputs, framework)
+
+
+def unit_score_document(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str) -> bytes:
+    """``unit_score``'s document read in a unit of work, for services that show a score among
+    other things they read (a report, a document, an export)."""
+    check_score_read(actor, unit_code)
+    inputs = uow.repos.reporting.score_read(round_id, unit_code)
+    if inputs.head is None:
         require_round(uow, round_id)
         require_unit(uow, unit_code)
         raise NotFound(f"no unit '{unit_code}' in round {round_id}")  # pragma: no cover
-    framework = uow.repos.reference.framework(ru.framework_id)
+    framework = uow.repos.reference.framework(inputs.head.framework_id)
     assert framework is not None
-    return _score_body(uow.caches, round_id, ru, own, central, na, framework)
+    return _answer(uow.caches, round_id, inputs.head, inputs, framework).body
 
 
-async def unit_score_awaited(
-    reads: Reads, actor: Principal, round_id: int, unit_code: str
-) -> tuple[bytes, str] | None:
-    """``unit_score`` with its one statement read without a unit of work, awaited on the
-    event loop (``persistence.reads``). None when the round or the unit does not exist:
-    telling which takes more reads, and the caller then asks ``unit_score`` for the error."""
-    check_score_read(actor, unit_code)
-    ru, own, central, na = await reads.score_read(round_id, unit_code)
-    if ru is None:
-        return None
-    framework = await reads.framework(ru.framework_id)
-    assert framework is not None  # a fiscal year's framework is never deleted
-    return _score_body(reads.caches, round_id, ru, own, central, na, framework)
-
-
-def _score_body(
+def _answer(
     caches: ReadCaches,
     round_id: int,
     ru: RoundUnit,
-    own: list[ValueTuple],
-    central: list[ValueTuple],
-    na: list[int],
+    inputs: ScoreInputs,
     framework: Framework,
-) -> tuple[bytes, str]:
-    """(the document, its ETag). The framework is immutable per id (``ru`` names it), so the
+) -> ScoreAnswer:
+    """The document and its ETag. The framework is immutable per id (``ru`` names it), so the
     key is everything the document depends on, and the same key gives the same ETag on every
     instance."""
+    own, central, na = inputs.own, inputs.central, inputs.not_applicable
     key = (round_id, ru, tuple(sorted(own)), tuple(sorted(central)), tuple(sorted(na)))
     documents = caches.documents
-    cached: tuple[bytes, str] | None = documents.get(key)
+    cached: ScoreAnswer | None = documents.get(key)
     if cached is not None:
         return cached
     values = merge_values(caches.values, sources(framework), own, central)
@@ -117,7 +122,7 @@ def _score_body(
         "unit_code": ru.unit_code,
         "framework_id": ru.framework_id,
     } | score_document(result, framework)
-    answer = (orjson.dumps(doc), etag_of("score", key))
+    answer = ScoreAnswer(orjson.dumps(doc), etag_of("score", key))
     documents.put(key, answer)
     return answer
 

@@ -28,9 +28,8 @@ from sqlmodel import Session, col, select
 
 from persistence.repositories import report_rows
 from persistence.repositories.driver_statement import DriverStatement
-from persistence.repositories.reference import RoundUnit
 from persistence.repositories.report_rows import CommentTuple, EntryTuple, ReportHead
-from persistence.repositories.score_read import ValueTuple, read_score_inputs
+from persistence.repositories.score_read import ScoreInputs, ValueTuple, read_score_inputs
 from persistence.tables import (
     CentralValueRow,
     FiscalYearRow,
@@ -229,9 +228,7 @@ class ReportingRepository:
         return [(r, u) for r, u in self.session.exec(q).all()]
 
     # values for scoring
-    def score_read(
-        self, round_id: int, unit_code: str
-    ) -> tuple[RoundUnit | None, list[ValueTuple], list[ValueTuple], list[int]]:
+    def score_read(self, round_id: int, unit_code: str) -> ScoreInputs:
         """One unit's score inputs and its round, year and unit, in ONE statement
         (``score_read.read_score_inputs``)."""
         return read_score_inputs(self.session.connection(), round_id, unit_code)

@@ -17,7 +17,7 @@ each branch casts its NULLs for the same reason).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, String, bindparam, cast, literal_column, null, union_all
 from sqlalchemy import select as sa_select
@@ -113,8 +113,14 @@ def _statement() -> DriverStatement:
 
 SCORE_READ = _statement()
 
-# (round/year/unit, own entries, central values, not-applicable indicators)
-ScoreInputs = tuple[RoundUnit | None, list[ValueTuple], list[ValueTuple], list[int]]
+
+class ScoreInputs(NamedTuple):
+    """Everything one unit's score in one round depends on (besides its framework)."""
+
+    head: RoundUnit | None  # the round, its year and the unit; None if either is missing
+    own: list[ValueTuple]  # the unit's own entries
+    central: list[ValueTuple]  # the providers' values for the unit
+    not_applicable: list[int]  # indicators marked not applicable to the unit this year
 
 
 def read_score_inputs(conn: Connection, round_id: int, unit_code: str) -> ScoreInputs:
@@ -125,7 +131,7 @@ def read_score_inputs(conn: Connection, round_id: int, unit_code: str) -> ScoreI
 
 
 def score_inputs(rows: list[Any]) -> ScoreInputs:
-    """The statement's rows sorted into what a score needs (also for ``AsyncReads``)."""
+    """The statement's rows sorted into what a score needs (also for the score reader)."""
     head: RoundUnit | None = None
     own: list[ValueTuple] = []
     central: list[ValueTuple] = []
@@ -139,4 +145,4 @@ def score_inputs(rows: list[Any]) -> ScoreInputs:
             na.append(a)
         else:
             head = RoundUnit(a, b, c, e, f, g, d)
-    return head, own, central, na
+    return ScoreInputs(head, own, central, na)

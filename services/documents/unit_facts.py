@@ -1,9 +1,9 @@
 """What a unit's report PDF shows, gathered through the services that answer the same data.
 
-The report is read with ``reports.get_report`` and the score with ``scores.unit_score``, so the
-PDF obeys exactly their access rules (another unit's report is a 404, a viewer's a 403) and
-prints exactly their strings. The forms are designed from what the seed asks each report to
-hold (the seed shows them only as images):
+The report is read with ``reports.get_report`` and the score with
+``scores.unit_score_document``, so the PDF obeys exactly their access rules (another unit's
+report is a 404, a viewer's a 403) and prints exactly their strings. The forms are designed
+from what the seed asks each report to hold (the seed shows them only as images):
 
 - Form 1 (แบบที่ 1, every round): per indicator the value, score, the five criteria with the
   interval reached, the formula, and the unit's narrative, problems and suggestions; overall
@@ -36,7 +36,7 @@ from services.report_views import ReportView
 
 
 def _score_doc(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads(scores.unit_score(uow, actor, round_id, unit_code))
+    doc: dict[str, Any] = json.loads(scores.unit_score_document(uow, actor, round_id, unit_code))
     return doc
 
 

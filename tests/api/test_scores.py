@@ -275,3 +275,17 @@ def test_scores_name_levels_indicators_and_dimensions_in_thai_and_english(client
         json={"framework_id": world.framework_id, "values": []},
     ).json()
     assert simulated["level"] == "incomplete" and simulated["level_name_en"] == "Incomplete"
+
+
+def test_a_missing_round_or_unit_is_named_in_the_404(client, world, make_user):
+    """The score reader says which of the two it did not find (one statement more, no unit
+    of work behind it)."""
+    admin = _admin(client, make_user)
+    url = "/api/v1/rounds/{}/units/{}/score"
+    missing_round = client.get(url.format(10**6, "BKK01"), headers=admin)
+    missing_unit = client.get(url.format(world.r6, "NOPE"), headers=admin)
+    both = client.get(url.format(10**6, "NOPE"), headers=admin)
+    assert [r.status_code for r in (missing_round, missing_unit, both)] == [404, 404, 404]
+    assert str(10**6) in missing_round.json()["detail"]
+    assert "NOPE" in missing_unit.json()["detail"]
+    assert both.json()["detail"] == missing_round.json()["detail"]

@@ -45,9 +45,9 @@ CEILING = 10
 
 
 class StatementCounter:
-    def __init__(self, engine, reads) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, engine, reader) -> None:  # type: ignore[no-untyped-def]
         self.engine = engine
-        self.reads = reads  # the app's reads without a unit of work
+        self.reader = reader  # the app's score reader, which skips the unit of work
         self.statements: list[str] = []
 
     def _count(self, _conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
@@ -60,15 +60,15 @@ class StatementCounter:
     @contextmanager
     def counting(self) -> Iterator[list[str]]:
         """Statements through the engine and those read without a unit of work
-        (persistence.reads), which do not pass through the engine."""
+        (persistence.score_reader), which do not pass through the engine."""
         self.statements = []
         event.listen(self.engine, "before_cursor_execute", self._count)
-        self.reads.observers.append(self._count_awaited)
+        self.reader.observers.append(self._count_awaited)
         try:
             yield self.statements
         finally:
             event.remove(self.engine, "before_cursor_execute", self._count)
-            self.reads.observers.remove(self._count_awaited)
+            self.reader.observers.remove(self._count_awaited)
 
 
 def _add_units(engine, codes: list[str], year_be: int | None) -> None:  # type: ignore[no-untyped-def]
@@ -221,7 +221,7 @@ def _measure(client, counter: StatementCounter, headers, round_id: int) -> dict[
 
 @pytest.mark.slow
 def test_read_statement_counts_do_not_grow_with_the_data(client, engine, make_user):
-    counter = StatementCounter(engine, client.app.state.runtime.reads)
+    counter = StatementCounter(engine, client.app.state.runtime.score_reader)
     # exports run in worker processes with engines of their own: here, on this one, in threads
     exports = client.app.state.runtime.exports
     client.app.state.runtime.exports = ExportLimiter(

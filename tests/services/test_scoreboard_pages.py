@@ -188,7 +188,7 @@ def _expected(engine, round_id: int) -> list[dict[str, Any]]:  # type: ignore[no
         }
         out = []
         for u in units:
-            doc = orjson.loads(scores.unit_score(uow, ADMIN, round_id, u.code))
+            doc = orjson.loads(scores.unit_score_document(uow, ADMIN, round_id, u.code))
             report = reports.get(u.id)
             out.append(
                 {

@@ -58,8 +58,8 @@ async def get_unit_score(
     """The unit's overall, level, per-indicator and per-dimension scores with their working,
     and what separates it from the next level. ``If-None-Match`` with the ``ETag`` you hold
     answers 304 when none of the score's inputs changed."""
-    answer = await run(scores.unit_score_tagged, principal, round_id, unit_code)
-    return with_etag(request, answer[1], answer[0], "application/json")
+    answer = await run(scores.unit_score, principal, round_id, unit_code)
+    return with_etag(request, answer.etag, answer.body, "application/json")
 
 
 State = Literal["draft", "submitted", "returned", "approved"]

@@ -1,6 +1,6 @@
-"""Single-statement reads without a unit of work (persistence.reads), on whichever database
-the suite runs: the same rows as the unit of work's read, what was committed a moment ago,
-and the framework read once."""
+"""The score reader (persistence.score_reader), on whichever database the suite runs: the same
+rows as the unit of work's read, what was committed a moment ago, the framework read once,
+and always a reader, whatever the engine."""
 
 from __future__ import annotations
 
@@ -9,16 +9,20 @@ import sqlite3
 import time
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import literal_column, select, text
 
 from domain.framework import default_framework
 from persistence.caches import ReadCaches
 from persistence.db import BUSY_TIMEOUT_MS, make_engine
-from persistence.reads import make_reads
+from persistence.repositories.driver_statement import DriverStatement
 from persistence.repositories.score_read import read_score_inputs
+from persistence.score_reader import Presence, make_score_reader
+from persistence.score_reader.engine import EngineScoreReader
 from persistence.unit_of_work import UnitOfWork
 from tests.conftest import ON_POSTGRES
 from tests.services.test_scoreboard_pages import board  # noqa: F401 - a fixture
+
+_ONE = DriverStatement(select(literal_column("1")))
 
 
 def _sorted(inputs):  # type: ignore[no-untyped-def]
@@ -26,7 +30,15 @@ def _sorted(inputs):  # type: ignore[no-untyped-def]
     return head, sorted(own), sorted(central), sorted(na)
 
 
-def test_the_read_finds_what_the_unit_of_works_read_finds(engine, board):  # noqa: F811
+def _reader(engine, which: str):  # type: ignore[no-untyped-def]
+    """The reader the factory gives this engine, or the one over the engine's own pool."""
+    if which == "own":
+        return make_score_reader(engine, ReadCaches(), 3)
+    return EngineScoreReader(engine, ReadCaches())
+
+
+@pytest.mark.parametrize("which", ["own", "engine"])
+def test_the_read_finds_what_the_unit_of_works_read_finds(engine, board, which):  # noqa: F811
     with UnitOfWork(engine) as uow:
         conn = uow.session.connection()
         codes = [u.code for u in uow.repos.reference.list_units()] + ["NOPE"]
@@ -38,13 +50,12 @@ def test_the_read_finds_what_the_unit_of_works_read_finds(engine, board):  # noq
     assert sum(head is not None for head, *_ in expected.values()) == 2 * (len(codes) - 1)
 
     async def read_all() -> dict[tuple[int, str], object]:
-        reads = make_reads(engine, 3, ReadCaches())
-        assert reads is not None
+        reader = _reader(engine, which)
         try:
-            found = await asyncio.gather(*(reads.score_read(r, c) for r, c in expected))
+            found = await asyncio.gather(*(reader.score_inputs(r, c) for r, c in expected))
             return {key: _sorted(f) for key, f in zip(expected, found, strict=True)}
         finally:
-            await reads.close()
+            await reader.close()
 
     assert asyncio.run(read_all()) == expected
 
@@ -54,10 +65,9 @@ def test_a_committed_change_is_read_at_once(engine, board):  # noqa: F811
     connection is in the second."""
 
     async def scenario() -> tuple[object, object]:
-        reads = make_reads(engine, 1, ReadCaches())
-        assert reads is not None
+        reader = make_score_reader(engine, ReadCaches(), 1)
         try:
-            before = await reads.score_read(board.r6, "U001")
+            before = await reader.score_inputs(board.r6, "U001")
             with UnitOfWork(engine, write=True) as uow:
                 uow.session.execute(
                     text(
@@ -67,9 +77,9 @@ def test_a_committed_change_is_read_at_once(engine, board):  # noqa: F811
                     ),
                     {"r": board.r6},
                 )
-            return before, await reads.score_read(board.r6, "U001")
+            return before, await reader.score_inputs(board.r6, "U001")
         finally:
-            await reads.close()
+            await reader.close()
 
     (_, own_before, _, _), (_, own_after, _, _) = asyncio.run(scenario())
     assert (4, "12.5", None, None) not in own_before
@@ -84,14 +94,13 @@ def test_the_framework_is_read_once_per_process(engine, board):  # noqa: F811
     seen: list[str] = []
 
     async def twice() -> list[object]:
-        reads = make_reads(engine, 1, ReadCaches())
-        assert reads is not None
-        reads.observers.append(seen.append)
+        reader = make_score_reader(engine, ReadCaches(), 1)
+        reader.observers.append(seen.append)
         try:
-            return [await reads.framework(framework_id), await reads.framework(framework_id)]
+            return [await reader.framework(framework_id), await reader.framework(framework_id)]
         finally:
-            reads.observers.remove(seen.append)
-            await reads.close()
+            reader.observers.remove(seen.append)
+            await reader.close()
 
     first, second = asyncio.run(twice())
     assert first is second
@@ -99,9 +108,36 @@ def test_the_framework_is_read_once_per_process(engine, board):  # noqa: F811
     assert len(seen) == 1
 
 
-def test_none_when_turned_off_or_in_memory(engine):
-    assert make_reads(engine, 0, ReadCaches()) is None
-    assert make_reads(make_engine("sqlite://"), 4, ReadCaches()) is None
+@pytest.mark.parametrize("which", ["own", "engine"])
+def test_the_reader_says_which_of_round_and_unit_exist(engine, board, which):  # noqa: F811
+    async def presence() -> list[Presence]:
+        reader = _reader(engine, which)
+        try:
+            return [
+                await reader.presence(board.r6, "U001"),
+                await reader.presence(10**6, "U001"),
+                await reader.presence(board.r6, "NOPE"),
+                await reader.presence(10**6, "NOPE"),
+            ]
+        finally:
+            await reader.close()
+
+    assert asyncio.run(presence()) == [(True, True), (False, True), (True, False), (False, False)]
+
+
+def test_there_is_always_a_reader(engine):
+    """Turned off (no connections of its own) or in memory (another connection would see
+    another database), the reader reads over the engine's own pool: no caller falls back."""
+    memory = make_engine("sqlite://")
+    assert isinstance(make_score_reader(memory, ReadCaches(), 4), EngineScoreReader)
+    if ON_POSTGRES:
+        assert isinstance(make_score_reader(engine, ReadCaches(), 0), EngineScoreReader)
+
+    async def read() -> object:
+        reader = make_score_reader(memory, ReadCaches(), 4)
+        return await reader.rows(_ONE, {})
+
+    assert asyncio.run(read()) == [(1,)]
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite's locking (this run is on PostgreSQL)")
@@ -114,12 +150,11 @@ def test_sqlite_reads_do_not_wait_for_a_writer(engine, board):  # noqa: F811
         writer.execute("DELETE FROM indicator_entry")
 
         async def read() -> object:
-            reads = make_reads(engine, 1, ReadCaches())
-            assert reads is not None
+            reader = make_score_reader(engine, ReadCaches(), 1)
             try:
-                return await reads.score_read(board.r6, "U001")
+                return await reader.score_inputs(board.r6, "U001")
             finally:
-                await reads.close()
+                await reader.close()
 
         started = time.perf_counter()
         _, own, _, _ = asyncio.run(read())
@@ -137,12 +172,11 @@ def test_sqlite_reads_connection_has_the_engines_settings(engine):
     pragmas = ("busy_timeout", "foreign_keys", "journal_mode")
 
     async def settings() -> list[object]:
-        reads = make_reads(engine, 1, ReadCaches())
-        assert reads is not None
+        reader = make_score_reader(engine, ReadCaches(), 1)
         try:
-            return [(await reads._fetch(f"PRAGMA {p}", ()))[0][0] for p in pragmas]
+            return [(await reader._fetch(f"PRAGMA {p}", ()))[0][0] for p in pragmas]
         finally:
-            await reads.close()
+            await reader.close()
 
     with engine.connect() as conn:
         expected = [conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in pragmas]

@@ -1,11 +1,11 @@
-"""SQLite reads without a unit of work (``persistence.reads``): one connection of their own.
+"""The score reader on a SQLite file: one ``sqlite3`` connection of its own.
 
 Why: a score read through the unit of work on SQLite spent more in the ORM session, BEGIN
 and COMMIT than in its one statement. Here the statement runs on a plain ``sqlite3``
 connection in autocommit: SQLite makes one statement one snapshot, and a WAL reader never
-waits for a writer. It runs on the event loop, as the unit of work's short reads already did
-on SQLite (``api.deps.Run``), so one connection serves every read of the process; a lock
-keeps another thread (a second event loop, in tests) from using it at the same moment.
+waits for a writer. It runs on the event loop (SQLite is in-process), so one connection
+serves every read of the process; a lock keeps another thread (a second event loop, in
+tests) from using it at the same moment.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from sqlalchemy.engine import Dialect
 
 from persistence.caches import ReadCaches
 from persistence.db import sqlite_pragmas
-from persistence.reads import Reads
+from persistence.score_reader.base import ScoreReader
 
 
-class SqliteReads(Reads):
+class SqliteScoreReader(ScoreReader):
     def __init__(self, path: str, dialect: Dialect, caches: ReadCaches) -> None:
         super().__init__(dialect, caches)
         self._path = path
