@@ -8,7 +8,7 @@ only way a route reaches the database; how the call runs is the runtime's choice
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -22,8 +22,6 @@ from services.errors import Unauthorized
 from services.principal import Principal
 
 T = TypeVar("T")
-U = TypeVar("U")
-R = TypeVar("R")
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -65,25 +63,11 @@ class Run:
             request_id=getattr(request.state, "request_id", None),
         )
 
-    async def spooled(
-        self,
-        begin: Callable[..., U],
-        receive: Callable[[U], Awaitable[R]],
-        finish: Callable[[U, R], T],
-        abort: Callable[[U], None],
-        *,
-        caller: str,
-    ) -> T:
-        """An upload that streams its body between transactions of its own
-        (``api.runtime.Runtime.spooled``): the one exception to one call, one unit of work."""
-        return await self.runtime.spooled(
-            begin,
-            receive,
-            finish,
-            abort,
-            caller=caller,
-            request_id=getattr(self._request.state, "request_id", None),
-        )
+    async def spooled(self, *steps: Any, caller: str) -> Any:
+        """An upload that streams its body between transactions of its own: the steps of
+        ``api.runtime.Runtime.spooled``, the one exception to one call, one unit of work."""
+        request_id = getattr(self._request.state, "request_id", None)
+        return await self.runtime.spooled(*steps, caller=caller, request_id=request_id)
 
 
 async def get_run(request: Request) -> Run:

@@ -1,9 +1,9 @@
 """The runtime: everything a request needs to reach the database, owned by one object per app.
 
 ``create_app`` builds one ``Runtime`` (``app.state.runtime``); it owns the engine, the pool's
-request slots, SQLite's write gate, the read caches (``persistence.caches``), the reads
-without a unit of work, the principal cache with its lookups in flight, the limiters of
-exports, documents and uploads, and closes what needs closing at shutdown. Routes never
+request slots, SQLite's write gate, the read caches (``persistence.caches``), the score
+reader, the principal cache with its lookups in flight, the limiters of exports, documents
+and uploads, and opens and closes what needs it at start and shutdown. Routes never
 touch any of it: they get a ``Run`` (``api.deps.RunDep``) and call
 ``await run(service, *args, **kwargs)``, their one way to run a service. How the call runs
 (on the event loop or in a thread, in which kind of transaction, behind which gate, or in an
@@ -15,9 +15,9 @@ How a call runs (``Runtime.run``):
 - An ``async`` service is a read that skips the unit of work: it gets the runtime's score
   reader (``persistence.score_reader``) as its first argument and is awaited on the event
   loop (the reader's statements are awaited, never blocking it).
-- Each other call is one unit of work of its own, committed or rolled back in the same step as the
-  service's body, *before* the response is sent: a client never gets a 2xx for a write that
-  did not commit. The service gets the unit of work as its first argument.
+- Each other call is one unit of work of its own, committed or rolled back in the same step
+  as the service's body, *before* the response is sent: a client never gets a 2xx for a
+  write that did not commit. The service gets the unit of work as its first argument.
 - At most as many calls hold a unit of work as the pool keeps connections (``slots``). Without
   this bound, requests holding connections could wait for worker threads while every thread
   waits for a connection: a deadlock until the pool times out. A slot is taken only once the
@@ -67,7 +67,7 @@ from api.request_body import UploadsInFlight
 from api.security import make_authenticator
 from api.settings import Settings
 from persistence.caches import ReadCaches
-from persistence.db import pool_kept
+from persistence.db import ping, pool_kept
 from persistence.score_reader import make_score_reader
 from persistence.unit_of_work import UnitOfWork
 from services import credential_changes
@@ -76,8 +76,6 @@ from services.cost import is_cheap, is_export
 T = TypeVar("T")
 U = TypeVar("U")
 R = TypeVar("R")
-
-NO_GATE = contextlib.nullcontext()
 
 
 class Runtime:
@@ -121,7 +119,7 @@ class Runtime:
 
     def writing(self) -> contextlib.AbstractAsyncContextManager[Any]:
         """What a write holds while it runs: on SQLite the app's one-writer gate; else nothing."""
-        return self.write_gate if self.write_gate is not None else NO_GATE
+        return self.write_gate if self.write_gate is not None else contextlib.nullcontext()
 
     async def run(
         self,
@@ -223,8 +221,6 @@ class Runtime:
 
     async def ping(self) -> None:
         """Raises when the database does not answer (the readiness check)."""
-        from persistence.db import ping
-
         await anyio.to_thread.run_sync(ping, self.engine)
 
     async def open(self) -> None:

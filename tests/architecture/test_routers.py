@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.architecture.test_layers import _imports
+
 ROOT = Path(__file__).resolve().parents[2]
 ROUTERS = sorted((ROOT / "api" / "v1").rglob("*.py"))
 
@@ -23,16 +25,6 @@ RUNTIME_DECISIONS = frozenset(
         "to_thread",  # a thread hop (anyio)
     }
 )
-
-
-def _imports(tree: ast.AST) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module)
-    return names
 
 
 def _used(tree: ast.AST) -> set[str]:
@@ -51,7 +43,7 @@ def test_routers_import_nothing_from_persistence():
     offenders = [
         f"{f.relative_to(ROOT)} imports {name}"
         for f in ROUTERS
-        for name in _imports(ast.parse(f.read_text(encoding="utf-8")))
+        for name in _imports(f)
         if name == "persistence" or name.startswith("persistence.")
     ]
     assert offenders == []
@@ -67,15 +59,17 @@ def test_routers_leave_how_a_service_runs_to_the_runtime():
     assert offenders == []
 
 
-def test_the_check_sees_a_router_that_decides():
+def test_the_check_sees_a_router_that_decides(tmp_path: Path):
     """The two checks above can fail: a made-up router that does what they forbid."""
-    bad = ast.parse(
+    bad = tmp_path / "router.py"
+    bad.write_text(
         "from persistence.unit_of_work import UnitOfWork\n"
         "async def route(run, request):\n"
         "    if run.reads is not None:\n"
         "        return await run(f, short=True)\n"
         "    with UnitOfWork(request.app.state.engine) as uow:\n"
-        "        return f(uow)\n"
+        "        return f(uow)\n",
+        encoding="utf-8",
     )
     assert "persistence.unit_of_work" in _imports(bad)
-    assert {"UnitOfWork", "engine", "reads", "short="} <= _used(bad)
+    assert {"UnitOfWork", "engine", "reads", "short="} <= _used(ast.parse(bad.read_text()))
