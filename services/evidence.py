@@ -532,26 +532,35 @@ def get_evidence(uow: UnitOfWork, actor: Principal, evidence_id: str) -> Evidenc
 @dataclass(frozen=True)
 class Download:
     view: EvidenceView
-    _store: EvidenceStore
-    _key: str
-
-    def open(self) -> Iterator[bytes]:
-        """The bytes, chunk by chunk; a row whose bytes are gone is a server fault (500)."""
-        try:
-            return self._store.open_reader(self._key)
-        except FileNotFoundError:
-            log.error("evidence %s: stored content %s is missing", self.view.id, self._key)
-            raise AppError(
-                "the stored content of this evidence is missing", kind="evidence_content_missing"
-            ) from None
+    etag: str
+    chunks: Iterator[bytes] | None
+    """The bytes, chunk by chunk; None when the caller holds them already (its ETag)."""
 
 
 def open_download(
-    uow: UnitOfWork, config: StoreConfig, actor: Principal, evidence_id: str
+    uow: UnitOfWork,
+    config: StoreConfig,
+    actor: Principal,
+    evidence_id: str,
+    *,
+    held_etags: frozenset[str] = frozenset(),
 ) -> Download:
+    """The evidence and its bytes, opened in this unit of work (the database store reads its
+    chunk list in the caller's transaction, which ends before the bytes are sent). A row whose
+    bytes are gone is a server fault (500)."""
     p = _find(uow, actor, evidence_id, check_report_read)
     view = _view(p.row, p.unit_code, p.year_be, p.round_id)
-    return Download(view, store_for(config, uow.session), p.row.storage_key)
+    etag = f'"{view.sha256}"'
+    if etag in held_etags:
+        return Download(view, etag, None)
+    try:
+        chunks = store_for(config, uow.session).open_reader(p.row.storage_key)
+    except FileNotFoundError:
+        log.error("evidence %s: stored content %s is missing", view.id, p.row.storage_key)
+        raise AppError(
+            "the stored content of this evidence is missing", kind="evidence_content_missing"
+        ) from None
+    return Download(view, etag, chunks)
 
 
 def list_for_indicator(

@@ -267,22 +267,24 @@ async def get_evidence_content(
 ) -> Response:
     """Download the bytes (streamed). ``ETag`` is the quoted SHA-256; always an attachment and
     ``nosniff``, so a browser never renders a stored file as a page."""
-    download = await run(evidence.open_download, evidence_config(settings), principal, evidence_id)
+    held = frozenset(t.strip().removeprefix("W/") for t in (if_none_match or "").split(","))
+    download = await run(
+        evidence.open_download, evidence_config(settings), principal, evidence_id, held_etags=held
+    )
     view = download.view
-    etag = f'"{view.sha256}"'
     headers = {
-        "ETag": etag,
+        "ETag": download.etag,
         "Cache-Control": "private, no-cache",
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
-    if if_none_match and etag in {t.strip().removeprefix("W/") for t in if_none_match.split(",")}:
+    if download.chunks is None:
         return Response(status_code=304, headers=headers)
     headers |= {
         "Content-Disposition": content_disposition(view.filename),
         "Content-Length": str(view.size),
     }
-    return StreamingResponse(download.open(), media_type=view.content_type, headers=headers)
+    return StreamingResponse(download.chunks, media_type=view.content_type, headers=headers)
 
 
 @router.delete(
