@@ -8,9 +8,9 @@ only way a route reaches the database; how the call runs is the runtime's choice
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, overload
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -52,7 +52,15 @@ class Run:
         self.runtime = runtime_of(request)
         self.write = request.method not in READ_METHODS
 
-    async def __call__(self, service: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    @overload
+    async def __call__(
+        self, service: Callable[..., Coroutine[Any, Any, T]], /, *args: Any, **kwargs: Any
+    ) -> T: ...
+
+    @overload
+    async def __call__(self, service: Callable[..., T], /, *args: Any, **kwargs: Any) -> T: ...
+
+    async def __call__(self, service: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         request = self._request
         await whole_body(request)
         return await self.runtime.run(

@@ -114,7 +114,7 @@ async def _upload(
 
     # Counted per person, whichever of their tokens they use (a portal client: per client)
     caller = principal.subject if principal.user_id is None else f"user:{principal.user_id}"
-    response = await run.spooled(
+    response: Response = await run.spooled(
         partial(evidence.begin_upload, config=config, actor=principal, target=target, clock=clock),
         receive,
         partial(_complete, idem),

@@ -112,8 +112,7 @@ async def get_round_scoreboard(
         updated_since,
     )
     if format == "csv":  # the whole round: an export (api.export_limit)
-        body = await run(exports.scoreboard_csv_export, principal, round_id, query)
-        return _csv(body)
+        return _csv(await run(exports.scoreboard_csv_export, principal, round_id, query))
     size = min(page_size, settings.page_size_max)
     found = await run(
         scoreboard.page,
