@@ -28,7 +28,9 @@ def cmd_export_scores(args: argparse.Namespace) -> int:
             year = get_fiscal_year(uow, args.year)
             found = [r.round_id for r in year.rounds if r.months == args.round]
             if not found:
-                raise NotFound(f"fiscal year {args.year} has no {args.round}-month round")
+                raise NotFound(
+                    code="fiscal_year_no_round", params={"year_be": args.year, "months": args.round}
+                )
             if fmt == "xlsx":
                 data = exports.scoreboard_xlsx(uow, CLI_OPERATOR, found[0])
             else:
@@ -53,7 +55,7 @@ def _round_id(uow, year_be: int, months: int) -> int:  # type: ignore[no-untyped
     year = get_fiscal_year(uow, year_be)
     found = [r.round_id for r in year.rounds if r.months == months]
     if not found:
-        raise NotFound(f"fiscal year {year_be} has no {months}-month round")
+        raise NotFound(code="fiscal_year_no_round", params={"year_be": year_be, "months": months})
     return found[0]
 
 

@@ -48,9 +48,17 @@ def shown(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def console_clause(sentence: str) -> str:
+    """A sentence as the clause after ``sqs <command>:``, as Unix tools write it: its first
+    letter lower-case (not an acronym's: "CSV line 3 …"), no closing full stop."""
+    if len(sentence) > 1 and sentence[0].isupper() and not sentence[1].isupper():
+        sentence = sentence[0].lower() + sentence[1:]
+    return sentence.removesuffix(".")
+
+
 def fail(command: str, error: AppError) -> int:
     """Print a service error (and each problem it lists) to stderr; 2 for bad input, else 1."""
-    print(f"sqs {command}: {error.detail}", file=sys.stderr)
+    print(f"sqs {command}: {console_clause(error.detail)}", file=sys.stderr)
     for problem in error.problems:
         where = f"line {problem['line']}, " if "line" in problem else ""
         print(f"  {where}{problem['field']}: {problem['message']}", file=sys.stderr)

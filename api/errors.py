@@ -59,6 +59,27 @@ _HTTP_KINDS = {
 """The generic problem type of each HTTP status (Starlette's own errors, documentation)."""
 
 
+class WordedHTTPException(StarletteHTTPException):
+    """Starlette's HTTP error, worded by a message ``code`` (``domain.messages``).
+
+    For refusals raised from an ASGI ``receive`` (a body too slow, too large, or gone): FastAPI
+    turns any other exception raised while it reads a body into a 400 of its own words, and
+    lets only this class through to the handler below, which answers in the caller's
+    language."""
+
+    def __init__(
+        self,
+        status_code: int,
+        *,
+        code: str,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.code = code
+        self.params = params or {}
+        super().__init__(status_code, render(code, "en", self.params), headers=headers)
+
+
 class ProblemItem(BaseModel):
     """One entry of ``errors``: a stable ``code`` and a sentence, and where it applies the
     field, the row of a batch and the indicator. Codes: docs/errors.md."""
@@ -188,9 +209,17 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = _allowed_methods(request)
-        code = _STARLETTE_CODES.get(exc.status_code)
+        worded = exc if isinstance(exc, WordedHTTPException) else None
+        code = worded.code if worded else _STARLETTE_CODES.get(exc.status_code)
         return problem_response(
-            request, exc.status_code, kind, title, detail, headers=headers or None, code=code
+            request,
+            exc.status_code,
+            kind,
+            title,
+            detail,
+            headers=headers or None,
+            code=code,
+            params=worded.params if worded else None,
         )
 
     @app.exception_handler(Exception)

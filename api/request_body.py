@@ -21,10 +21,10 @@ import contextlib
 from collections import Counter
 from collections.abc import Iterator
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import WordedHTTPException
 from api.rate_limit_headers import rate_limit_headers
 from services.errors import TooManyRequests
 
@@ -71,18 +71,11 @@ class BodyDeadline:
 
         await self.app(scope, timed, send)
 
-    def _late(self, *, idle: bool) -> HTTPException:
-        if idle:
-            detail = (
-                f"the request body stopped arriving: nothing arrived for {self.idle:g} s; "
-                "send the body without long pauses"
-            )
-        else:
-            detail = (
-                f"the request body did not arrive whole within {self.whole:g} s; "
-                "send it over a faster connection, or send less"
-            )
-        return HTTPException(408, detail, headers={"Connection": "close"})
+    def _late(self, *, idle: bool) -> WordedHTTPException:
+        code, seconds = ("body_idle", self.idle) if idle else ("body_slow", self.whole)
+        return WordedHTTPException(
+            408, code=code, params={"seconds": f"{seconds:g}"}, headers={"Connection": "close"}
+        )
 
 
 async def whole_body(request: Request) -> None:

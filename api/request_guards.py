@@ -23,9 +23,9 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from starlette.datastructures import Headers
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import WordedHTTPException
 from domain.messages import problem
 from services.errors import BadRequest, Unprocessable
 
@@ -62,8 +62,9 @@ def _refuse_unknown(unknown: list[str], declared: set[str]) -> None:
         problems=[
             {
                 "field": f"query.{n}",
-                "message": "not a parameter of this route",
                 "code": "query_unknown",
+                "names": f"'{n}'",
+                "takes": takes,
             }
             for n in unknown
         ],
@@ -138,7 +139,7 @@ class BodyCap:
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length", "")
-        too_large = StarletteHTTPException(413, f"the body is larger than {limit} bytes")
+        too_large = WordedHTTPException(413, code="body_too_large", params={"max_bytes": limit})
         received = 0
 
         async def capped() -> Message:

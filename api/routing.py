@@ -28,10 +28,10 @@ from fastapi import Depends, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.params import Depends as DependsParam
 from fastapi.routing import APIRoute
-from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from api.deps import CurrentPrincipal, _bearer, get_principal
+from api.errors import WordedHTTPException
 from api.request_body import READ_METHODS
 from services.principal import Principal
 
@@ -98,6 +98,6 @@ class GuardedRoute(APIRoute):
                         await request.body()
                 return await handle(request)
             except ClientDisconnect:  # nobody is listening: a 400 for the log, not a 500
-                raise HTTPException(400, "the client went away before its body arrived") from None
+                raise WordedHTTPException(400, code="client_gone") from None
 
         return guarded

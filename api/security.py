@@ -180,7 +180,7 @@ def make_authenticator(settings: Settings) -> Authenticator:
             verified.clear()
         version = claims.get("ver", 0)
         if not isinstance(version, int) or isinstance(version, bool):
-            raise Unauthorized("the token's 'ver' claim is not a number")
+            raise Unauthorized(invalid_token=True)
         found = (str(claims["sub"]), int(claims["exp"]), version)
         verified[token] = found
         return found

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from api.settings_words import problems_of
 from persistence.db import normalise_url
 from services.evidence import StoreConfig
 from services.notice_delivery import SmtpConfig
@@ -123,7 +124,13 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             text = value.strip()
             if text.startswith("["):
-                return json.loads(text)
+                try:
+                    return json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(
+                        f"its JSON list is broken ({exc.msg} at column {exc.colno}): write it "
+                        'as ["a", "b"], or write the values separated by commas: a, b'
+                    ) from None
             return [item.strip() for item in text.split(",") if item.strip()]
         return value
 
@@ -138,8 +145,8 @@ class Settings(BaseSettings):
             backend = None
         if backend not in DATABASE_BACKENDS:
             raise ValueError(
-                "not a database URL this service supports: use sqlite:///path/to/file.db "
-                "or postgresql://user@host/database"
+                "not a database URL this service supports: use "
+                "sqlite:///path/to/file.db or postgresql://user@host/database"
             )
         return absolute_sqlite_path(value)
 
@@ -154,10 +161,10 @@ class Settings(BaseSettings):
             parts = urlsplit(origin)
             if parts.scheme not in ("http", "https") or not parts.netloc or origin.endswith("/"):
                 raise ValueError(
-                    f"{origin!r} is not an origin: write scheme://host[:port] (or *), no path"
+                    f"“{origin}” is not an origin: write scheme://host[:port] (or *), no path"
                 )
             if parts.path or parts.query or parts.fragment:
-                raise ValueError(f"{origin!r} is not an origin: it has a path or a query")
+                raise ValueError(f"“{origin}” is not an origin: it has a path or a query")
         return origins
 
     @field_validator("trusted_proxies")
@@ -171,7 +178,7 @@ class Settings(BaseSettings):
                 ipaddress.ip_network(proxy, strict=False)
             except ValueError:
                 raise ValueError(
-                    f"{proxy!r} is not an IP address or network: write e.g. 10.0.0.5, "
+                    f"“{proxy}” is not an IP address or network: write e.g. 10.0.0.5, "
                     "10.0.0.0/24 or ::1 (or * for any)"
                 ) from None
         return proxies
@@ -180,7 +187,7 @@ class Settings(BaseSettings):
     @classmethod
     def _reminder_days(cls, days: list[int]) -> list[int]:
         if any(d < 1 or d > 365 for d in days):
-            raise ValueError("each reminder is 1 to 365 days before the deadline")
+            raise ValueError("each reminder must be 1 to 365 days before the deadline, e.g. 7,1")
         return sorted(set(days), reverse=True)
 
     @field_validator("public_url")
@@ -188,16 +195,21 @@ class Settings(BaseSettings):
     def _public_url(cls, value: str) -> str:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("write the service's address as seen by people: https://host[/path]")
+            raise ValueError(
+                "not a web address: write the service's address as people see it, "
+                "https://host[/path]"
+            )
         if parts.query or parts.fragment:
-            raise ValueError("the public URL has no query or fragment")
+            raise ValueError("the public URL must have no query (?…) and no fragment (#…)")
         return value.rstrip("/")
 
     @field_validator("smtp_from")
     @classmethod
     def _sender(cls, value: str) -> str:
         if "@" not in value or any(c.isspace() for c in value.strip()):
-            raise ValueError("write the sender's address, e.g. sqs@labour.go.th")
+            raise ValueError(
+                "not an e-mail address: write the sender's address, e.g. sqs@labour.go.th"
+            )
         return value.strip()
 
     @field_validator("smtp_host", "smtp_username", "smtp_password", mode="before")
@@ -241,9 +253,13 @@ class Settings(BaseSettings):
         if self.signs_tokens():
             self._check_signing()
         if bool(self.smtp_username) != bool(self.smtp_password):
-            raise ValueError("SQS_SMTP_USERNAME and SQS_SMTP_PASSWORD go together")
+            raise ValueError(
+                "SQS_SMTP_USERNAME and SQS_SMTP_PASSWORD go together: set both, or neither"
+            )
         if bool(self.admin_username) != bool(self.admin_password):
-            raise ValueError("SQS_ADMIN_USERNAME and SQS_ADMIN_PASSWORD go together")
+            raise ValueError(
+                "SQS_ADMIN_USERNAME and SQS_ADMIN_PASSWORD go together: set both, or neither"
+            )
         return self
 
 
@@ -277,25 +293,13 @@ class InvalidSettings(Exception):
         self.problems = problems
 
 
-def problems_of(exc: ValidationError) -> list[str]:
-    """``SQS_UPLOAD_MAX_BYTES: Input should be a valid integer…`` per error of ``exc``."""
-    lines = []
-    for error in exc.errors(include_url=False, include_input=False):
-        cause = error.get("ctx", {}).get("error")
-        message = str(cause) if error["type"] == "value_error" and cause else error["msg"]
-        if error["loc"]:  # a field; model-level messages name their variables themselves
-            message = f"SQS_{str(error['loc'][0]).upper()}: {message}"
-        lines.append(message)
-    return lines
-
-
 def get_settings() -> Settings:
     """The settings from the environment (and .env), read afresh on each call: the app reads
     them once, in ``create_app``, and keeps them on ``app.state.settings``."""
     try:
         return Settings()
     except ValidationError as exc:
-        raise InvalidSettings(problems_of(exc)) from None
+        raise InvalidSettings(problems_of(exc, Settings.model_fields)) from None
 
 
 def uvicorn_proxy_options(settings: Settings) -> dict[str, Any]:
@@ -331,7 +335,7 @@ def get_offline_settings() -> Settings:
     try:
         return OfflineSettings()
     except ValidationError as exc:
-        raise InvalidSettings(problems_of(exc)) from None
+        raise InvalidSettings(problems_of(exc, Settings.model_fields)) from None
 
 
 def evidence_config(settings: Settings) -> StoreConfig:

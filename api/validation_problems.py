@@ -146,5 +146,12 @@ def validation_problems(errors: Sequence[dict[str, Any]]) -> list[dict[str, Any]
 
 
 _MESSAGES_OF_OUR_OWN = frozenset(
-    {"decimal_text", "text_has_nul", "integer_required", "date_text", "rfc3339_text"}
+    {
+        "decimal_text",
+        "text_has_nul",
+        "integer_required",
+        "date_text",
+        "rfc3339_text",
+        "not_datetime",
+    }
 )

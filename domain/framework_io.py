@@ -33,7 +33,7 @@ from domain.framework import (
     RoundRequirement,
     ValueRule,
 )
-from domain.numbers import NotADecimal, decimal_text, exact_sum, to_decimal
+from domain.numbers import NotADecimal, decimal_text, exact_sum, shown, to_decimal
 
 ALLOWED_ROUND_MONTHS = (6, 9, 12)
 RESERVED_LEVEL_CODES = ("below_standard", "incomplete")
@@ -107,7 +107,7 @@ class _Reader:
             return default
         value = self.obj[key]
         if isinstance(value, bool) or not isinstance(value, int):
-            self._bad(key, f"must be an integer, got {value!r}")
+            self._bad(key, f"must be a whole number, not “{shown(value)}”")
             return None
         return value
 
@@ -116,7 +116,7 @@ class _Reader:
             return default
         value = self.obj[key]
         if not isinstance(value, bool):
-            self._bad(key, f"must be true or false, got {value!r}")
+            self._bad(key, f"must be true or false, not “{shown(value)}”")
             return None
         return value
 
@@ -151,7 +151,7 @@ class _Reader:
             return enum_type(raw)
         except ValueError:
             allowed = ", ".join(str(m.value) for m in enum_type)
-            self._bad(key, f"{raw!r} is not one of {allowed}", rule)
+            self._bad(key, f"“{shown(raw)}” is not one of {allowed}", rule)
             return None
 
     def objects(self, key: str, *, required: bool = True) -> list[Mapping[str, Any]]:
@@ -512,7 +512,7 @@ def _round(
     else:
         for item in raw:
             if isinstance(item, bool) or not isinstance(item, int):
-                r._bad("reported_indicators", f"{item!r} is not an indicator number")
+                r._bad("reported_indicators", f"“{shown(item)}” is not an indicator number")
                 continue
             if item not in known:
                 p.add(
@@ -637,7 +637,7 @@ def framework_from_dict(d: Mapping[str, Any]) -> Framework:
     if UNIT_SOURCE in provider_codes:
         p.add(
             "provider_code_reserved",
-            f"provider code {UNIT_SOURCE!r} is reserved",
+            f"provider code “{UNIT_SOURCE}” is reserved",
             field="providers",
         )
 
@@ -674,14 +674,14 @@ def framework_from_dict(d: Mapping[str, Any]) -> Framework:
         if f["dimension"] is not None and f["dimension"] not in known_dims:
             p.add(
                 "unknown_dimension",
-                f"{f['label']}: dimension {f['dimension']!r} is not defined",
+                f"{f['label']}: dimension “{f['dimension']}” is not defined",
                 field=f"indicators[{f['index']}].dimension",
                 indicator_no=f["no"],
             )
         if f["source"] is not None and f["source"] not in known_sources:
             p.add(
                 "unknown_source",
-                f"{f['label']}: source {f['source']!r} is neither 'unit' nor a provider code",
+                f"{f['label']}: source “{f['source']}” is neither “unit” nor a provider code",
                 field=f"indicators[{f['index']}].source",
                 indicator_no=f["no"],
             )

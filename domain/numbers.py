@@ -8,6 +8,7 @@ rounding and the aggregation exact integer arithmetic.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from decimal import (
@@ -72,10 +73,12 @@ class NotADecimal(ValueError):
 
 
 def shown(raw: object) -> str:
-    """The caller's input as a person reads it: text as typed (shortened), numbers as written."""
-    text = raw if isinstance(raw, str) else str(raw)
-    if isinstance(raw, bool):
-        text = "true" if raw else "false"
+    """The caller's input as a person reads it: text as typed (shortened), numbers as written,
+    anything else as JSON writes it (``true``, ``null``, ``["a"]``), never as Python would."""
+    text = raw if isinstance(raw, str | int | float | Decimal) else None
+    if isinstance(raw, bool) or text is None:
+        text = json.dumps(raw, ensure_ascii=False, default=str)
+    text = str(text)
     return text if len(text) <= 40 else text[:37] + "..."
 
 

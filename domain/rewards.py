@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.errors import ValueInvalid
-from domain.numbers import decimal_text, exact_sum
+from domain.numbers import decimal_text, exact_sum, shown
 
 DEFAULT_BUDGET_PER_UNIT = Decimal(5000)
 NO_AWARD_LEVELS = frozenset({"below_standard", "incomplete"})
@@ -67,8 +67,8 @@ class AwardSummary:
 def _check_amount(amount: Decimal, what: str) -> None:
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0:
         raise ValueInvalid(
-            f"{what} must be a finite non-negative amount, got {amount!r}",
-            [{"rule": "amount_invalid", "message": f"{what}: {amount!r}", "field": what}],
+            f"{what} must be a finite amount of at least 0, not “{shown(amount)}”",
+            [{"rule": "amount_invalid", "message": f"{what}: “{shown(amount)}”", "field": what}],
         )
 
 

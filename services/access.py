@@ -92,7 +92,7 @@ def report_scope(p: Principal) -> frozenset[str] | None:
     """The unit codes whose reports a caller may list; None means every unit (as
     ``check_report_read``: viewers and central providers read no reports)."""
     if p.role in ("viewer", "central_provider"):
-        raise Forbidden(f"the role '{p.role}' does not read unit reports")
+        raise Forbidden(code="role_reads_no_reports", params={"role": p.role})
     if p.role == "admin":
         return None
     if p.role == "inspector":

@@ -60,9 +60,7 @@ def _view(row: ApiTokenRow) -> TokenView:
 
 def _owner(actor: Principal) -> int:
     if actor.user_id is None:
-        raise Forbidden(
-            "personal API tokens belong to users; a portal client uses its own credentials"
-        )
+        raise Forbidden(code="api_token_users_only")
     return actor.user_id
 
 
@@ -71,7 +69,7 @@ def require_creator(actor: Principal) -> int:
     require_write(actor)
     if actor.via_api_token:
         # A token that could mint tokens would let a leaked one outlive its own revocation.
-        raise Forbidden("personal API tokens are created after signing in, not with another token")
+        raise Forbidden(code="api_token_needs_sign_in")
     return _owner(actor)
 
 
@@ -88,9 +86,14 @@ def create_token(
     user_id = require_creator(actor)
     require_confirmed(actor, proof)
     if scope not in SCOPES:
-        raise Unprocessable(f"scope must be one of {', '.join(SCOPES)}")
+        raise Unprocessable(
+            code="not_one_of", params={"name": "scope", "allowed": ", ".join(SCOPES)}
+        )
     if not 1 <= expires_in_days <= MAX_DAYS:
-        raise Unprocessable(f"expires_in_days must be between 1 and {MAX_DAYS}")
+        raise Unprocessable(
+            code="not_between",
+            params={"name": "expires_in_days", "minimum": 1, "maximum": MAX_DAYS},
+        )
     token = PAT_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     row = ApiTokenRow(
@@ -129,7 +132,7 @@ def revoke_token(uow: UnitOfWork, actor: Principal, token_id: int) -> None:
     require_write(actor)
     row = uow.repos.identity.api_token(token_id)
     if row is None or row.user_id != _owner(actor):
-        raise NotFound(f"you have no API token with id {token_id}")
+        raise NotFound(code="api_token_not_found", params={"token_id": token_id})
     if row.revoked_at is not None:
         return
     row.revoked_at = utcnow()

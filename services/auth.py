@@ -54,29 +54,32 @@ class OAuthError(AppError):
             self.status = status
 
 
-def invalid_request(detail: str | None = None, *, code: str | None = None) -> OAuthError:
-    return OAuthError("invalid_request", detail, code=code)
+def invalid_request(code: str, params: dict[str, Any] | None = None) -> OAuthError:
+    return OAuthError("invalid_request", None, code=code, params=params)
 
 
 def unsupported_grant_type(grant_type: str) -> OAuthError:
     return OAuthError(
         "unsupported_grant_type",
-        f"grant_type '{grant_type}' is not supported; "
-        "use password, refresh_token or client_credentials",
+        None,
+        code="grant_type_unsupported",
+        params={"grant_type": grant_type},
     )
 
 
-def invalid_client(
-    detail: str = "the client is unknown, disabled or its secret is wrong",
-) -> OAuthError:
+def invalid_client() -> OAuthError:
     return OAuthError(
-        "invalid_client", detail, status=401, headers={"WWW-Authenticate": 'Basic realm="sqs"'}
+        "invalid_client",
+        None,
+        status=401,
+        headers={"WWW-Authenticate": 'Basic realm="sqs"'},
+        code="client_invalid",
     )
 
 
-def invalid_grant(detail: str) -> OAuthError:
+def invalid_grant(code: str) -> OAuthError:
     """400, as RFC 6749 §5.2 says (issue 19; it was 401): the grant, not the client, is bad."""
-    return OAuthError("invalid_grant", detail)
+    return OAuthError("invalid_grant", None, code=code)
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def password_grant(uow: UnitOfWork, username: str, password: str, *, refresh_day
     # verify_password runs argon2 even for an unknown user, so timing does not reveal names.
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active or user.id is None:
-        raise invalid_grant("the username or password is not correct")
+        raise invalid_grant("sign_in_failed")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         uow.repos.identity.add(user)
@@ -124,19 +127,17 @@ def refresh_grant(uow: UnitOfWork, refresh_token: str, *, refresh_days: int) -> 
     row = uow.repos.identity.refresh_by_hash(token_hash(refresh_token), for_update=True)
     now = utcnow()
     if row is None or row.user_id is None:
-        raise invalid_grant("the refresh token is not valid")
+        raise invalid_grant("refresh_token_invalid")
     if row.revoked_at is not None:
-        raise invalid_grant("the refresh token was revoked")
+        raise invalid_grant("refresh_token_revoked")
     if row.rotated_at is not None:
         revoke_family(uow, row.family_id, actor=f"user:{row.user_id}", reason="reuse")
-        raise invalid_grant(
-            "the refresh token was already used; every token of its sign-in is now revoked"
-        )
+        raise invalid_grant("refresh_token_reused")
     if row.expires_at <= now:
-        raise invalid_grant("the refresh token has expired")
+        raise invalid_grant("refresh_token_expired")
     user = uow.repos.identity.user(row.user_id)
     if user is None or not user.is_active:
-        raise invalid_grant("the account is disabled")
+        raise invalid_grant("sign_in_account_disabled")
     row.rotated_at = now
     uow.repos.identity.add(row)
     token, family = _issue_refresh(uow, row.user_id, refresh_days, family_id=row.family_id)

@@ -37,27 +37,26 @@ def sqlite_path(database_url: str) -> Path:
     url = normalise_url(database_url)
     if not is_sqlite(url):
         raise Unprocessable(
-            f"backup copies SQLite databases only; this is {make_url(url).get_backend_name()}: "
-            "use pg_dump (e.g. pg_dump --format=custom --file=sqs.dump <database URL>)"
+            code="backup_sqlite_only", params={"backend": make_url(url).get_backend_name()}
         )
     database = make_url(url).database
     if not database or database == ":memory:":
-        raise Unprocessable("an in-memory SQLite database has nothing on disk to back up")
+        raise Unprocessable(code="backup_in_memory")
     return Path(database)
 
 
 def backup_sqlite(database_url: str, destination: Path, *, force: bool = False) -> BackupResult:
     source = sqlite_path(database_url)
     if not source.is_file():
-        raise NotFound(f"no database file at {source}")
+        raise NotFound(code="backup_source_missing", params={"path": str(source)})
     if destination.exists() and not force:
-        raise Conflict(f"{destination} already exists (--force replaces it)")
+        raise Conflict(code="backup_destination_exists", params={"path": str(destination)})
     if destination.exists() and not destination.is_file():
-        raise Conflict(f"{destination} is not a file")
+        raise Conflict(code="backup_destination_not_file", params={"path": str(destination)})
     if not destination.parent.is_dir():
-        raise NotFound(f"no directory {destination.parent}")
+        raise NotFound(code="backup_directory_missing", params={"path": str(destination.parent)})
     if destination.resolve() == source.resolve():
-        raise Conflict("the destination is the database itself")
+        raise Conflict(code="backup_onto_itself")
     fd, name = tempfile.mkstemp(prefix=f".{destination.name}.", dir=destination.parent)
     os.close(fd)
     partial = Path(name)
@@ -71,7 +70,7 @@ def backup_sqlite(database_url: str, destination: Path, *, force: bool = False) 
                 pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
                 checked = dst.execute("PRAGMA quick_check").fetchone()[0]
                 if checked != "ok":
-                    raise Unprocessable(f"the copy failed its check: {checked}")
+                    raise Unprocessable(code="backup_check_failed", params={"result": checked})
                 dst.execute("PRAGMA journal_mode=DELETE")
             finally:
                 dst.close()

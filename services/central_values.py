@@ -63,7 +63,7 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for raw in csv_records(reader, lambda: {"row": len(rows) + 1}):
         if None in raw:
-            raise Unprocessable(f"CSV line {reader.line_num} has more fields than the header")
+            raise Unprocessable(code="csv_line_too_many_fields", params={"line": reader.line_num})
         row: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
         for key in ("value", "steps", "score"):
             if row.get(key) in ("", None):
@@ -76,7 +76,7 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
             row["indicator_no"] = int(row["indicator_no"])
         rows.append(row)
         if len(rows) > MAX_ROWS:
-            raise Unprocessable(f"at most {MAX_ROWS} rows per import")
+            raise Unprocessable(code="batch_too_many_rows", params={"max_rows": MAX_ROWS})
     return rows
 
 
@@ -101,9 +101,9 @@ def import_values(
     if rnd.status != "open" and not actor.is_admin:
         raise Conflict(kind="round_closed", code="round_closed")
     if not rows:
-        raise Unprocessable("the batch has no rows")
+        raise Unprocessable(code="batch_empty")
     if len(rows) > MAX_ROWS:
-        raise Unprocessable(f"at most {MAX_ROWS} rows per import")
+        raise Unprocessable(code="batch_too_many_rows", params={"max_rows": MAX_ROWS})
     framework = uow.repos.reference.framework(fy.framework_id)
     assert framework is not None
     indicators = {i.indicator_no: i for i in framework.indicators}

@@ -72,7 +72,7 @@ def _audit_state(v: ClientView) -> dict[str, object]:
 def _require(uow: UnitOfWork, client_id: str) -> ApiClientRow:
     row = uow.repos.identity.client_by_client_id(client_id)
     if row is None:
-        raise NotFound(f"no portal client '{client_id}'")
+        raise NotFound(code="client_not_found", params={"client_id": client_id})
     return row
 
 
@@ -102,14 +102,16 @@ def create_client(
     """The new client and its secret (the only time the secret is ever available)."""
     require_admin(actor)
     if role not in CLIENT_ROLES:
-        raise Unprocessable(f"a portal client's role must be one of {', '.join(CLIENT_ROLES)}")
+        raise Unprocessable(
+            code="not_one_of", params={"name": "role", "allowed": ", ".join(CLIENT_ROLES)}
+        )
     if role == "inspector":  # an inspecting portal is scoped to one unit, stored like an officer's
         found, ids = assignment(uow, role, None, provider_code, [unit_code] if unit_code else [])
     else:
         found, ids = assignment(uow, role, unit_code, provider_code, [])
     client_id = client_id or "sqs_cli_" + secrets.token_hex(8)
     if uow.repos.identity.client_by_client_id(client_id) is not None:
-        raise Conflict(f"a portal client '{client_id}' already exists")
+        raise Conflict(code="client_exists", params={"client_id": client_id})
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     scope = found.unit_code or (found.unit_codes[0] if found.unit_codes else None)
     row = ApiClientRow(

@@ -246,24 +246,29 @@ def check_claims(
         allowed = _ANY_ZIP_KIND
     elif sniffed.content_type is None or sniffed.content_type not in ALLOWED:
         raise UnsupportedMediaType(
-            f"the file is {sniffed.found}; evidence must be one of {ALLOWED_LABELS}",
             kind="evidence_type_not_allowed",
+            code="evidence_type_not_allowed",
+            params={"found": sniffed.found, "allowed": ALLOWED_LABELS},
             extra=facts,
         )
     else:
         allowed = ALLOWED[sniffed.content_type]
     if declared_mt not in UNDECLARED and declared_mt not in allowed.declared:
         raise UnsupportedMediaType(
-            f"the file is {sniffed.found} but was declared as '{declared_mt}'",
             kind="evidence_type_mismatch",
+            code="evidence_type_mismatch",
+            params={"found": sniffed.found, "declared_type": declared_mt},
             extra=facts,
         )
     if ext not in allowed.extensions:
-        shown = f"'{ext}'" if ext else "no extension"
         raise UnsupportedMediaType(
-            f"the file is {sniffed.found} but its name has {shown}; "
-            f"expected {' or '.join(allowed.extensions)}",
             kind="evidence_extension_mismatch",
+            code="evidence_extension_mismatch" if ext else "evidence_extension_missing",
+            params={
+                "found": sniffed.found,
+                "extension": ext,
+                "expected": " or ".join(allowed.extensions),
+            },
             extra=facts,
         )
     return sniffed.content_type or ZIP_CONTAINER
@@ -291,9 +296,7 @@ def clean_filename(raw: str | None) -> str:
     )
     name = _SPACES.sub(" ", name).strip(" .")
     if not name:
-        raise Unprocessable(
-            "the file part needs a filename (with its extension)", kind="evidence_filename_missing"
-        )
+        raise Unprocessable(kind="evidence_filename_missing", code="evidence_filename_missing")
     if len(name) > MAX_FILENAME:
         ext = extension(name)
         ext = ext if 1 < len(ext) <= 10 else ""

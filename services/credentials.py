@@ -41,10 +41,10 @@ class PasswordConfirmed:
 
 def _user_of(uow: UnitOfWork, actor: Principal) -> UserRow:
     if actor.user_id is None:
-        raise Forbidden("only a user has a password; a portal client rotates its secret instead")
+        raise Forbidden(code="password_users_only")
     row = uow.repos.identity.user(actor.user_id)
     if row is None:  # pragma: no cover - the caller was resolved from this row moments ago
-        raise NotFound("your account no longer exists")
+        raise NotFound(code="account_gone")
     return row
 
 
@@ -52,14 +52,14 @@ def confirm_password(uow: UnitOfWork, actor: Principal, password: str) -> Passwo
     """``WrongPassword`` unless ``password`` is the caller's current password."""
     row = _user_of(uow, actor)
     if not verify_password(row.password_hash, password):
-        raise WrongPassword("the current password is not correct")
+        raise WrongPassword(code="current_password_wrong")
     assert row.id is not None
     return PasswordConfirmed(row.id)
 
 
 def require_confirmed(actor: Principal, proof: PasswordConfirmed) -> None:
     if proof.user_id != actor.user_id:
-        raise Forbidden("the password was confirmed for another account")
+        raise Forbidden(code="password_confirmed_elsewhere")
 
 
 def _set_password(
@@ -103,7 +103,7 @@ def change_own_password(
     require_confirmed(actor, proof)
     row = _user_of(uow, actor)
     if current == new:
-        raise Unprocessable("the new password must differ from the current one")
+        raise Unprocessable(code="password_unchanged")
     return _set_password(uow, actor, row, new, keep_api_tokens, "user.password_change")
 
 
@@ -114,10 +114,8 @@ def reset_password(
     sign-in of that user ends, and their API tokens too unless ``keep_api_tokens``."""
     require_admin(actor)
     if actor.user_id == user_id:
-        raise Conflict(
-            "change your own password with POST /me/password, which asks for the current one"
-        )
+        raise Conflict(code="password_own_reset")
     row = uow.repos.identity.user(user_id)
     if row is None:
-        raise NotFound(f"no user with id {user_id}")
+        raise NotFound(code="user_not_found", params={"user_id": user_id})
     return _set_password(uow, actor, row, new, keep_api_tokens, "user.password_reset")

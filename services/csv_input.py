@@ -33,10 +33,7 @@ def csv_records(reader: Iterator[T], locate: Callable[[], dict[str, int]]) -> It
 def unreadable(where: dict[str, int]) -> Unprocessable:
     limit = csv.field_size_limit()
     message = f"a field is longer than {limit} characters, or a quote opened there is never closed"
-    place = ", ".join(f"{name} {number}" for name, number in where.items())
-    problem: dict[str, Any] = {**where, "field": "row", "message": message}
-    return Unprocessable(
-        f"CSV {place} cannot be read: {message}; nothing was written",
-        problems=[problem],
-        kind="csv_unreadable",
-    )
+    code = "csv_unreadable_line" if "line" in where else "csv_unreadable_row"
+    params: dict[str, Any] = {**where, "limit": limit}
+    problem: dict[str, Any] = {**params, "code": code, "field": "row", "message": message}
+    return Unprocessable(problems=[problem], kind="csv_unreadable", code=code, params=params)

@@ -9,6 +9,8 @@ read) and when it completes, under the lock that serialises completions of the s
 
 from __future__ import annotations
 
+import re
+
 from services.errors import Conflict, PayloadTooLarge
 
 
@@ -20,17 +22,37 @@ def check_room(
     ``max_total_bytes``. ``adding``: the new file's size, or -1 before it is known."""
     files, size = totals
     facts = {"files": files, "bytes": size}
+    place = place_of(where)
     if files + 1 > max_files:
         raise Conflict(
-            f"{where} already has {files} evidence files, the most it may have "
-            f"({max_files}); delete one before adding another",
             kind="evidence_files_limit",
+            code=f"evidence_files_limit_{place['of']}",
+            params=place | facts | {"max_files": max_files},
             extra=facts | {"max_files": max_files},
         )
     if size + max(adding, 1) > max_total_bytes:
         raise PayloadTooLarge(
-            f"{where} holds {size} bytes of evidence; one more file would pass the limit of "
-            f"{max_total_bytes} bytes ({max_total_bytes / 1048576:.1f} MiB) for it",
             kind="evidence_total_too_large",
+            code=f"evidence_total_{place['of']}",
+            params=place
+            | facts
+            | {"max_total_bytes": max_total_bytes, "max_mib": f"{max_total_bytes / 1048576:.1f}"},
             extra=facts | {"max_total_bytes": max_total_bytes},
         )
+
+
+_REPORT = re.compile(r"the (?P<months>\d+)-month report of unit '(?P<unit_code>[^']*)'")
+_ORDER = re.compile(r"the working-group order of unit '(?P<unit_code>[^']*)' for (?P<year_be>\d+)")
+
+
+def place_of(where: str) -> dict[str, str]:
+    """The parameters of the sentence naming ``where`` (``of``: ``report`` or ``order``).
+
+    services/evidence.py names the place in English words; until it passes the place itself
+    (it is being split), its two phrasings are read back here so that the refusal's sentence
+    is worded in the caller's language. Any other phrasing is shown as it is."""
+    for of, pattern in (("report", _REPORT), ("order", _ORDER)):
+        found = pattern.fullmatch(where)
+        if found:
+            return {"of": of} | found.groupdict()
+    return {"of": "place", "where": where}

@@ -61,7 +61,7 @@ def begin(
     if not uow.insert_if_free(row):
         existing = repo.get(principal_key, key)
         if existing is None:  # pragma: no cover - the other writer rolled back; client retries
-            raise Conflict("a concurrent request with this Idempotency-Key failed; retry")
+            raise Conflict(code="idempotency_failed_meanwhile")
         return _replay_of(existing, request_hash)
     return row
 

@@ -7,16 +7,13 @@ system's certificate checks and AUTH, takes a timeout per socket operation, is m
 Python itself and adds no dependency; an asyncio client would need a loop of its own inside the
 thread for no gain.
 
-Once per event and recipient, nothing lost:
-
-- the notices are written from the outbox in one transaction with the event's "noticed" mark
-  (``services.notices``), and ``(event_key, user_id)`` is unique;
-- a pass claims due notices (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock on
-  SQLite) and moves their next attempt a lease into the future before committing, so no other
-  worker takes them while this one talks to the mail server — with no transaction open;
-- each result is recorded in its own short transaction: ``sent``, or the next attempt on the
-  back-off schedule (the server is down or answered 4xx), or ``failed`` (a 5xx refusal of the
-  recipient or the message, or the last attempt).
+Once per event and recipient, nothing lost: the notices are written from the outbox in one
+transaction with the event's "noticed" mark (``services.notices``), and ``(event_key,
+user_id)`` is unique; a pass then claims due notices under a lease, mails each with no
+transaction open and records each result in its own short transaction — ``sent``, or the next
+attempt on the back-off schedule (the server is down or answered 4xx), or ``failed`` (a 5xx
+refusal of the recipient or the message, or the last attempt). The lease, the records and the
+back-off are the same as the webhooks' (``services.leased_queue``).
 
 If the process dies between the server accepting a message and the result being recorded, the
 lease runs out and the notice is sent again: a duplicate in that window of milliseconds is the
@@ -25,34 +22,38 @@ price of never losing one. The ``Message-ID`` is the notice's own, so mail clien
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import smtplib
 import ssl
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from domain.calendar import BANGKOK
+from persistence.repositories.notices import NoticesRepository
+from persistence.tables import NoticeRow
 from persistence.types import utcnow
 from persistence.unit_of_work import UnitOfWork
 from services import notices
+from services.leased_queue import BACKOFF, MAX_ATTEMPTS, Attempt, LeasedQueuePass, QueueReport
 from services.notices import NoticeConfig
-from services.webhooks import BACKOFF
+from services.periodic_worker import PeriodicWorker
 
-log = logging.getLogger("sqs.notices")
+__all__ = ["BACKOFF", "MAX_ATTEMPTS", "NoticeReport", "NoticeWorker", "SmtpConfig", "run_pass"]
 
-MAX_ATTEMPTS = len(BACKOFF) + 1
 SMTP_TIMEOUT = 10.0
 LEASE = timedelta(minutes=5)
 """How long claimed notices stay invisible to other workers. A pass stops sending (and hands
 the rest back) after half of it, so a live worker always records its results first."""
 BATCH_SIZE = 50
+STATUS_SENT = "sent"
+NO_ADDRESS = "no_address"
 
 
 @dataclass(frozen=True)
@@ -72,22 +73,19 @@ class SmtpConfig:
 
 
 @dataclass
-class NoticeReport:
+class NoticeReport(QueueReport):
     """What one pass did (for the log, the CLI, the metrics and the tests)."""
 
     scheduled: int = 0
     """Calendar events written (reminders, deadline passed)."""
-    fanned_out: int = 0
     written: int = 0
-    attempted: int = 0
     sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class _Claim:
+class Claim:
+    """A leased notice and the message it carries, read while it was locked."""
+
     notice_id: int
     address: str
     language: str
@@ -96,14 +94,7 @@ class _Claim:
     html: str
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    ok: bool
-    error: str | None = None
-    permanent: bool = False
-
-
-def message_of(claim: _Claim, smtp: SmtpConfig, now: datetime) -> EmailMessage:
+def message_of(claim: Claim, smtp: SmtpConfig, now: datetime) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = smtp.sender
     msg["To"] = claim.address
@@ -135,107 +126,85 @@ def connect(smtp: SmtpConfig) -> smtplib.SMTP:
     return server
 
 
-def _failure(exc: Exception) -> _Outcome:
+def _failure(exc: Exception) -> Attempt:
     """Permanent only when the server refused this recipient or this message (5xx); anything
     else (down, 4xx, a dropped connection, our own configuration) is tried again later."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         text = "; ".join(f"{c} {m.decode('utf-8', 'replace')}" for c, m in exc.recipients.values())
-        return _Outcome(False, f"recipient refused: {text}"[:500], all(c >= 500 for c in codes))
+        return Attempt(False, f"recipient refused: {text}"[:500], all(c >= 500 for c in codes))
     if isinstance(exc, smtplib.SMTPDataError):
         message = exc.smtp_error.decode("utf-8", "replace")
-        return _Outcome(False, f"{exc.smtp_code} {message}"[:500], exc.smtp_code >= 500)
+        return Attempt(False, f"{exc.smtp_code} {message}"[:500], exc.smtp_code >= 500)
     if isinstance(exc, smtplib.SMTPResponseException):
         message = exc.smtp_error.decode("utf-8", "replace")
-        return _Outcome(False, f"{exc.smtp_code} {message}"[:500])
-    return _Outcome(False, f"{type(exc).__name__}: {exc}"[:500])
+        return Attempt(False, f"{exc.smtp_code} {message}"[:500])
+    return Attempt(False, f"{type(exc).__name__}: {exc}"[:500])
 
 
-def _claim(engine: Engine, now: datetime, batch_size: int) -> list[_Claim]:
-    with UnitOfWork(engine, write=True) as uow:
-        rows = uow.repos.notices.claim_due(now, batch_size)
+class MailPass(LeasedQueuePass[Claim]):
+    """One pass over the due notices, over one SMTP session; a dropped session is opened
+    again for the next notice."""
+
+    lease = LEASE
+    done = STATUS_SENT
+    noun = "notice"
+
+    def __init__(
+        self, engine: Engine, report: NoticeReport, *, now: datetime, smtp: SmtpConfig, **kw: Any
+    ) -> None:
+        super().__init__(engine, report, now=now, **kw)
+        self.report: NoticeReport = report
+        self.smtp = smtp
+        self.server: smtplib.SMTP | None = None
+
+    def queue_of(self, uow: UnitOfWork) -> NoticesRepository:
+        return uow.repos.notices
+
+    def claims_of(self, uow: UnitOfWork, rows: Sequence[NoticeRow]) -> list[Claim]:
         claims = []
         for row in rows:
-            row.next_attempt_at = now + LEASE
-            uow.repos.notices.add(row)
             assert row.id is not None
             if not row.address:
-                row.status = "no_address"
+                row.status = NO_ADDRESS
                 continue
             claims.append(
-                _Claim(row.id, row.address, row.language, row.subject, row.body_text, row.body_html)
+                Claim(row.id, row.address, row.language, row.subject, row.body_text, row.body_html)
             )
         return claims
 
+    def row_id(self, claim: Claim) -> int:
+        return claim.notice_id
 
-def _record(
-    engine: Engine, notice_id: int, outcome: _Outcome, now: datetime, report: NoticeReport
-) -> None:
-    with UnitOfWork(engine, write=True) as uow:
-        row = uow.repos.notices.notice_for_update(notice_id)
-        if row is None or row.status != "pending":
-            return
-        row.attempts += 1
-        row.last_attempt_at = now
-        row.last_error = outcome.error
-        if outcome.ok:
-            row.status, row.sent_at = "sent", now
-            report.sent += 1
-        elif outcome.permanent or row.attempts >= MAX_ATTEMPTS:
-            row.status = "failed"
-            report.failed += 1
-        else:
-            row.next_attempt_at = now + BACKOFF[row.attempts - 1]
-            report.retrying += 1
-        uow.repos.notices.add(row)
+    def send(self, claim: Claim) -> Attempt:
+        try:
+            if self.server is None:
+                self.server = connect(self.smtp)
+            message = message_of(claim, self.smtp, self.now)
+            self.server.send_message(message, self.smtp.sender, [claim.address])
+            return Attempt(True)
+        except (OSError, smtplib.SMTPException) as exc:
+            if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
+                self._drop_session()
+            return _failure(exc)
 
+    def _drop_session(self) -> None:
+        if self.server is not None:
+            self.server.close()
+        self.server = None
 
-def _release(engine: Engine, notice_ids: Sequence[int], now: datetime) -> None:
-    """Hand claimed-but-unsent notices back, due again at ``now``."""
-    with UnitOfWork(engine, write=True) as uow:
-        for notice_id in notice_ids:
-            row = uow.repos.notices.notice_for_update(notice_id)
-            if row is not None and row.status == "pending":
-                row.next_attempt_at = now
-                uow.repos.notices.add(row)
+    def recorded(self, uow: UnitOfWork, row: NoticeRow, attempt: Attempt) -> None:
+        if attempt.ok:
+            row.sent_at = self.now
+            self.report.sent += 1
 
-
-def _send_batch(
-    engine: Engine,
-    claims: list[_Claim],
-    smtp: SmtpConfig,
-    now: datetime,
-    report: NoticeReport,
-    stop: Callable[[], bool],
-) -> None:
-    """Send claims over one session; a dropped session is reopened for the next claim."""
-    server: smtplib.SMTP | None = None
-    try:
-        for i, claim in enumerate(claims):
-            if stop():
-                _release(engine, [c.notice_id for c in claims[i:]], now)
-                return
+    def close(self) -> None:
+        if self.server is not None:
             try:
-                if server is None:
-                    server = connect(smtp)
-                server.send_message(message_of(claim, smtp, now), smtp.sender, [claim.address])
-                outcome = _Outcome(True)
-            except (OSError, smtplib.SMTPException) as exc:
-                outcome = _failure(exc)
-                if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
-                    if server is not None:
-                        server.close()
-                    server = None
-            report.attempted += 1
-            if not outcome.ok:
-                report.errors.append(f"notice {claim.notice_id}: {outcome.error}")
-            _record(engine, claim.notice_id, outcome, now, report)
-    finally:
-        if server is not None:
-            try:
-                server.quit()
+                self.server.quit()
             except (OSError, smtplib.SMTPException):
-                server.close()
+                self.server.close()
+            self.server = None
 
 
 def run_pass(
@@ -277,21 +246,17 @@ def run_pass(
         over = time.monotonic() - started > LEASE.total_seconds() / 2
         return over or (stop is not None and stop())
 
-    while True:
-        claims = _claim(engine, now, batch_size)
-        if claims:
-            _send_batch(engine, claims, smtp, now, report, out_of_time)
-        if len(claims) < batch_size or out_of_time():
-            return report
+    MailPass(engine, report, now=now, smtp=smtp, batch_size=batch_size, stop=out_of_time).run()
+    return report
 
 
-class NoticeWorker:
-    """The in-process worker: every ``interval`` seconds, :func:`run_pass` in a thread.
+class NoticeWorker(PeriodicWorker[NoticeReport]):
+    """Mails the notices in the service; ``clock`` is the app's (tests stand it at a
+    deadline). Stopping lets the pass finish the message it is sending and hand the rest of
+    its claims back."""
 
-    Several instances may each run one: claims skip each other's rows. ``on_report`` hears
-    about every pass (the API counts the notices for its metrics with it). ``clock`` is the
-    app's (tests stand it at a deadline).
-    """
+    name = "notice-worker"
+    log = logging.getLogger("sqs.notices")
 
     def __init__(
         self,
@@ -303,48 +268,23 @@ class NoticeWorker:
         clock: Callable[[], datetime] = utcnow,
         on_report: Callable[[NoticeReport], None] | None = None,
     ) -> None:
+        super().__init__(interval=interval, on_report=on_report)
         self.engine = engine
         self.smtp = smtp
         self.config = config
-        self.interval = interval
         self.clock = clock
-        self.on_report = on_report
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="notice-worker")
-
-    async def stop(self) -> None:
-        """End the loop; the pass in progress finishes the message it is sending and hands
-        the rest of its claims back."""
-        self._stop.set()
-        if self._task is not None:
-            await self._task
-
-    async def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                await asyncio.wait_for(self._stop.wait(), timeout=self.interval)
-                return
-            except TimeoutError:
-                pass
-            try:
-                await asyncio.to_thread(self.tick)
-            except Exception:  # a bad pass must not end the loop
-                log.exception("notice pass failed")
-
-    def tick(self) -> NoticeReport:
+    def run_pass(self) -> NoticeReport:
         report = run_pass(
             self.engine,
             now=self.clock(),
             smtp=self.smtp,
             config=self.config,
-            stop=self._stop.is_set,
+            stop=self.stopping,
         )
         if report.attempted or report.written or report.scheduled:
             # counts only: never an address or a body in the log
-            log.info(
+            self.log.info(
                 "notices: %d scheduled, %d written, %d sent, %d retrying, %d failed",
                 report.scheduled,
                 report.written,
@@ -352,6 +292,4 @@ class NoticeWorker:
                 report.retrying,
                 report.failed,
             )
-        if self.on_report is not None:
-            self.on_report(report)
         return report

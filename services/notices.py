@@ -84,11 +84,9 @@ class NoticeConfig:
 
 
 def _own_user(uow: UnitOfWork, actor: Principal) -> UserRow:
-    if actor.user_id is None:
-        raise Forbidden("notices go to people; a portal client has none")
-    row = uow.repos.identity.user(actor.user_id)
+    row = None if actor.user_id is None else uow.repos.identity.user(actor.user_id)
     if row is None:
-        raise Forbidden("notices go to people; a portal client has none")
+        raise Forbidden(code="notices_need_a_person")
     return row
 
 
@@ -149,7 +147,8 @@ def due_calendar_events(
     """
     today = bangkok_date(now)
     wanted: dict[str, tuple[str, dict[str, Any]]] = {}
-    for rnd, fy in uow.repos.notices.open_rounds():
+    for open_round in uow.repos.notices.open_rounds():
+        rnd, fy = open_round.round, open_round.fiscal_year
         base: dict[str, Any] = {
             "round_id": rnd.id,
             "year_be": fy.year_be,
@@ -390,7 +389,7 @@ def fan_out(
     uow: UnitOfWork, config: NoticeConfig, now: datetime, limit: int = BATCH_SIZE
 ) -> tuple[int, int]:
     """Turn a batch of unnoticed outbox events into notices; (events, notices written)."""
-    batch = uow.repos.notices.claim_unnoticed(limit)
+    batch = uow.repos.notices.claim_new_events(limit)
     written = 0
     for event in batch:
         kind = KIND_OF_EVENT.get(event.event_type)

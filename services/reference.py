@@ -83,9 +83,9 @@ def money(text: str | Decimal, field: str) -> str:
     try:
         value = Decimal(str(text))
     except InvalidOperation as exc:
-        raise Unprocessable(f"{field} must be a decimal number") from exc
+        raise Unprocessable(code="amount_not_decimal", params={"name": field}) from exc
     if not value.is_finite() or value < 0:
-        raise Unprocessable(f"{field} must be a finite amount of at least 0")
+        raise Unprocessable(code="amount_negative", params={"name": field})
     return str(value.quantize(Decimal("0.01")))
 
 
@@ -121,9 +121,11 @@ def create_unit(uow: UnitOfWork, actor: Principal | str, data: UnitView) -> Unit
     if isinstance(actor, Principal):
         require_admin(actor)
     if data.kind not in UNIT_KINDS:
-        raise Unprocessable(f"kind must be one of {', '.join(UNIT_KINDS)}")
+        raise Unprocessable(
+            code="not_one_of", params={"name": "kind", "allowed": ", ".join(UNIT_KINDS)}
+        )
     if uow.repos.reference.unit_by_code(data.code) is not None:
-        raise Conflict(f"a unit with code '{data.code}' already exists")
+        raise Conflict(code="unit_exists", params={"unit_code": data.code})
     row = UnitRow(
         code=data.code,
         name_th=data.name_th,
@@ -132,7 +134,7 @@ def create_unit(uow: UnitOfWork, actor: Principal | str, data: UnitView) -> Unit
         province=data.province,
     )
     if not uow.insert_if_free(row):  # a concurrent request took the code after the check
-        raise Conflict(f"a unit with code '{data.code}' already exists")
+        raise Conflict(code="unit_exists", params={"unit_code": data.code})
     audit.record(uow, actor, "unit.create", "unit", data.code, after=data.__dict__)
     return unit_view(row)
 
@@ -195,23 +197,29 @@ def create_fiscal_year(
     if not 2500 <= year_be <= 2700:
         raise year_refused(year_be)
     if uow.repos.reference.fiscal_year(year_be) is not None:
-        raise Conflict(f"fiscal year {year_be} already exists")
+        raise Conflict(code="fiscal_year_exists", params={"year_be": year_be})
     framework = uow.repos.reference.framework(framework_id)
     if framework is None:
-        raise Unprocessable(f"no framework with id {framework_id}")
+        raise Unprocessable(code="framework_not_found", params={"framework_id": framework_id})
     budget = money(budget, "budget")
     deadlines = deadlines or {}
     unknown_rounds = sorted(set(deadlines) - {6, 9, 12})
     if unknown_rounds:
-        raise Unprocessable(f"deadlines name rounds that do not exist: {unknown_rounds}")
+        raise Unprocessable(
+            code="deadline_rounds_unknown",
+            params={"rounds": ", ".join(str(r) for r in unknown_rounds)},
+        )
     fy = FiscalYearRow(year_be=year_be, framework_id=framework_id, default_budget=budget)
     if not uow.insert_if_free(fy):  # a concurrent request took the year after the check
-        raise Conflict(f"fiscal year {year_be} already exists")
+        raise Conflict(code="fiscal_year_exists", params={"year_be": year_be})
     assert fy.id is not None
     for months in (6, 9, 12):
         spec = round_spec(year_be, months, deadlines.get(months))
         if spec.deadline < spec.period_end:
-            raise Unprocessable(f"the {months}-month deadline falls before its period ends")
+            raise Unprocessable(
+                code="deadline_before_period_end",
+                params={"months": months, "period_end": spec.period_end.isoformat()},
+            )
         uow.repos.reference.add(
             RoundRow(
                 fiscal_year_id=fy.id,
@@ -227,7 +235,9 @@ def create_fiscal_year(
         found = uow.repos.reference.units_by_codes(unit_codes)
         missing = sorted(set(unit_codes) - set(found))
         if missing:
-            raise Unprocessable(f"unknown unit codes: {', '.join(missing)}")
+            raise Unprocessable(
+                code="unit_codes_unknown", params={"unit_codes": ", ".join(missing)}
+            )
         units = list(found.values())
     for unit in units:
         assert unit.id is not None
@@ -237,10 +247,12 @@ def create_fiscal_year(
     levels = {rule.code for rule in framework.levels}
     for level, amount in (rewards if rewards is not None else DEFAULT_REWARDS).items():
         if level not in levels:
-            raise Unprocessable(f"reward for unknown level '{level}'")
+            raise Unprocessable(
+                code="level_unknown", params={"level": level, "allowed": ", ".join(sorted(levels))}
+            )
         uow.repos.reference.add(
             RewardRateRow(
-                fiscal_year_id=fy.id, level=level, amount=money(amount, f"reward for {level}")
+                fiscal_year_id=fy.id, level=level, amount=money(amount, f"rewards.{level}")
             )
         )
     uow.repos.reference.flush()
@@ -296,7 +308,10 @@ def set_deadline(uow: UnitOfWork, actor: Principal, round_id: int, deadline: dat
     require_admin(actor)
     rnd, fy = require_round(uow, round_id)
     if deadline < rnd.period_end:
-        raise Unprocessable("a deadline cannot fall before the round's period ends")
+        raise Unprocessable(
+            code="deadline_before_period_end",
+            params={"months": rnd.months, "period_end": rnd.period_end.isoformat()},
+        )
     before = rnd.deadline.isoformat()
     rnd.deadline = deadline
     uow.repos.reference.add(rnd)
@@ -327,9 +342,9 @@ def mark_not_applicable(
     framework = uow.repos.reference.framework(fy.framework_id)
     assert framework is not None
     if indicator_no not in {i.indicator_no for i in framework.indicators}:
-        raise Unprocessable(f"indicator {indicator_no} is not in this fiscal year's framework")
+        raise Unprocessable(code="unknown_indicator", params={"indicator_no": indicator_no})
     if not reason.strip():
-        raise Unprocessable("a reason is required")
+        raise Unprocessable(code="field_missing", params={"name": "reason"})
     existing = uow.repos.reference.not_applicable_row(fy.id, unit.id, indicator_no)
     if existing is not None:
         before = {"reason": existing.reason}
@@ -369,7 +384,10 @@ def clear_not_applicable(
     assert unit.id is not None
     existing = uow.repos.reference.not_applicable_row(fy.id, unit.id, indicator_no)
     if existing is None:
-        raise NotFound(f"indicator {indicator_no} is not marked not applicable for {unit_code}")
+        raise NotFound(
+            code="not_applicable_not_marked",
+            params={"indicator_no": indicator_no, "unit_code": unit_code},
+        )
     uow.repos.reference.delete(existing)
     uow.repos.reference.touch_participation(fy.id, unit.id, utcnow())  # the gone mark's date
     audit.record(

@@ -82,7 +82,9 @@ def _twelve_month_round(uow: UnitOfWork, fy: FiscalYearRow) -> RoundRow:
     for rnd in uow.repos.reference.rounds_of(fy.id):
         if rnd.months == 12:
             return rnd
-    raise NotFound(f"fiscal year {fy.year_be} has no 12-month round")  # pragma: no cover
+    raise NotFound(
+        code="fiscal_year_no_round", params={"year_be": fy.year_be, "months": 12}
+    )  # pragma: no cover
 
 
 def _scope(actor: Principal) -> frozenset[str] | None:

@@ -114,7 +114,7 @@ def _scope(actor: Principal) -> frozenset[str] | None:
         return None if actor.unit_code is None else frozenset({actor.unit_code})
     if actor.role == "admin":
         return None
-    raise Forbidden(f"the role '{actor.role}' does not monitor rounds")  # pragma: no cover
+    raise Forbidden(code="role_monitors_no_rounds", params={"role": actor.role})  # pragma: no cover
 
 
 def monitoring(uow: UnitOfWork, actor: Principal, round_id: int) -> Monitoring:

@@ -99,9 +99,7 @@ def _cursor_key(sort: str, cursor: Any) -> tuple[Any, ...]:
             raise ValueError  # NaN would not even compare
         return _key(sort, overall, level, code)
     except (ValueError, TypeError, ArithmeticError) as exc:
-        raise BadRequest(
-            "the cursor is not one of this sort; start again without one", kind="cursor_invalid"
-        ) from exc
+        raise BadRequest(kind="cursor_invalid", code="cursor_other_sort") from exc
 
 
 SHORT_PAGE = 200

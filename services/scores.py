@@ -77,7 +77,9 @@ async def unit_score(
             raise NotFound(code="round_not_found", params={"round_id": round_id})
         if not found.unit:
             raise NotFound(code="unit_not_found", params={"unit_code": unit_code})
-        raise NotFound(f"no unit '{unit_code}' in round {round_id}")  # pragma: no cover
+        raise NotFound(
+            code="score_not_found", params={"unit_code": unit_code, "round_id": round_id}
+        )
     framework = await reader.framework(inputs.head.framework_id)
     assert framework is not None  # a fiscal year's framework is never deleted
     return _answer(reader.caches, round_id, inputs.head, inputs, framework)
@@ -91,7 +93,9 @@ def unit_score_document(uow: UnitOfWork, actor: Principal, round_id: int, unit_c
     if inputs.head is None:
         require_round(uow, round_id)
         require_unit(uow, unit_code)
-        raise NotFound(f"no unit '{unit_code}' in round {round_id}")  # pragma: no cover
+        raise NotFound(
+            code="score_not_found", params={"unit_code": unit_code, "round_id": round_id}
+        )
     framework = uow.repos.reference.framework(inputs.head.framework_id)
     assert framework is not None
     return _answer(uow.caches, round_id, inputs.head, inputs, framework).body
@@ -311,7 +315,7 @@ def board_head(
     found = uow.repos.reference.round_scoring(round_id)
     if found is None:
         require_round(uow, round_id)  # raises NotFound
-        raise NotFound(f"no round with id {round_id}")  # pragma: no cover
+        raise NotFound(code="round_not_found", params={"round_id": round_id})
     status, fiscal_year_id, framework_id = found
     framework = uow.repos.reference.framework(framework_id)
     assert framework is not None

@@ -25,6 +25,4 @@ def position(cursor: Any, key_type: type[str] | type[int]) -> tuple[datetime, An
             raise ValueError
         return when, key
     except (ValueError, TypeError) as exc:
-        raise BadRequest(
-            "the cursor is not one of this list; start again without one", kind="cursor_invalid"
-        ) from exc
+        raise BadRequest(kind="cursor_invalid", code="cursor_other_list") from exc

@@ -58,7 +58,8 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise Unprocessable(
-            f"line {line} is not UTF-8: save the sheet as 'CSV UTF-8'",
+            code="csv_not_utf8",
+            params={"line": line},
             problems=[_problem(line, "file", "not UTF-8")],
         ) from exc
 
@@ -77,7 +78,8 @@ def _header(header: list[str]) -> list[str]:
         problems.append(_problem(1, "header", f"columns named twice: {', '.join(twice)}"))
     if problems:
         raise Unprocessable(
-            f"the header must name {', '.join(REQUIRED)} and may name province",
+            code="unit_header_invalid",
+            params={"required": ", ".join(REQUIRED)},
             problems=problems,
         )
     return names
@@ -103,7 +105,7 @@ def read_units_csv(data: bytes) -> list[UnitView]:
     reader = csv.reader(io.StringIO(_decode(data), newline=""))
     header = next(csv_records(reader, lambda: {"line": 1}), None)
     if header is None:
-        raise Unprocessable("the file is empty: it needs a header row and one row per unit")
+        raise Unprocessable(code="unit_file_empty")
     names = _header(header)
     units: list[UnitView] = []
     problems: list[dict[str, Any]] = []
@@ -141,10 +143,10 @@ def read_units_csv(data: bytes) -> list[UnitView]:
             )
     if problems:
         bad = len({p["line"] for p in problems})
-        rows = "1 row is" if bad == 1 else f"{bad} rows are"
-        raise Unprocessable(f"{rows} not valid; nothing was written", problems=problems)
+        code = "unit_row_invalid" if bad == 1 else "unit_rows_invalid"
+        raise Unprocessable(code=code, params={"bad": bad}, problems=problems)
     if not units:
-        raise Unprocessable("the file names no units: one row per unit under the header")
+        raise Unprocessable(code="unit_file_no_units")
     return units
 
 

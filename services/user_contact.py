@@ -9,9 +9,12 @@ are one mailbox in practice, so two accounts may not share it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 
+from domain.messages import problem
 from persistence.tables import UserRow
 from persistence.unit_of_work import UnitOfWork
 from services.errors import Conflict, Unprocessable
@@ -24,26 +27,24 @@ MAX_EMAIL_LENGTH = 320
 def normalise_email(raw: str) -> str:
     """The address as stored, or :class:`Unprocessable` saying what is wrong with it."""
     text = raw.strip()
-    problem = [{"field": "email", "message": "not an e-mail address", "code": "invalid_email"}]
     if not text or len(text) > MAX_EMAIL_LENGTH:
-        raise Unprocessable(
-            f"an e-mail address has 1 to {MAX_EMAIL_LENGTH} characters", problems=problem
-        )
-    try:
-        found = validate_email(text, check_deliverability=False)
-    except EmailNotValidError:
-        raise Unprocessable(
-            f"'{text}' is not an e-mail address: write it as name@example.go.th",
-            problems=problem,
-        ) from None
-    return str(found.normalized)
+        params: dict[str, Any] = {"max_length": MAX_EMAIL_LENGTH}
+        code = "email_length"
+    else:
+        try:
+            return str(validate_email(text, check_deliverability=False).normalized)
+        except EmailNotValidError:
+            params, code = {"email": text}, "invalid_email"
+    raise Unprocessable(code=code, params=params, problems=[problem(code, field="email", **params)])
 
 
 def check_language(language: str) -> str:
     if language not in LANGUAGES:
+        allowed = ", ".join(LANGUAGES)
         raise Unprocessable(
-            f"language must be one of {', '.join(LANGUAGES)}",
-            problems=[{"field": "language", "message": "unknown language", "code": "invalid"}],
+            code="not_one_of",
+            params={"name": "language", "allowed": allowed},
+            problems=[problem("not_one_of", field="language", name="language", allowed=allowed)],
         )
     return language
 
@@ -57,9 +58,7 @@ def set_email(uow: UnitOfWork, row: UserRow, email: str | None) -> None:
     key = address.casefold()
     other = uow.repos.identity.user_by_email_key(key)
     if other is not None and other.id != row.id:
-        raise Conflict(
-            "another user has this e-mail address (addresses are compared ignoring case)"
-        )
+        raise Conflict(code="email_taken")
     row.email, row.email_key = address, key
 
 
@@ -74,6 +73,4 @@ def save(uow: UnitOfWork, row: UserRow) -> None:
         savepoint.commit()
     except IntegrityError:
         savepoint.rollback()
-        raise Conflict(
-            "another user has this e-mail address (addresses are compared ignoring case)"
-        ) from None
+        raise Conflict(code="email_taken") from None

@@ -92,7 +92,7 @@ def assignment(
 ) -> tuple[Assignment, dict[str, int]]:
     """Check that the role has what it needs and nothing it cannot use; the unit ids by code."""
     if role not in ROLES:
-        raise Unprocessable(f"role must be one of {', '.join(ROLES)}")
+        raise Unprocessable(code="not_one_of", params={"name": "role", "allowed": ", ".join(ROLES)})
     wants = {
         "admin": set(),
         "unit_officer": {"unit_code"},
@@ -185,7 +185,7 @@ def _audit_state(view: UserView) -> dict[str, object]:
 def _require_user(uow: UnitOfWork, user_id: int) -> UserRow:
     row = uow.repos.identity.user(user_id)
     if row is None:
-        raise NotFound(f"no user with id {user_id}")
+        raise NotFound(code="user_not_found", params={"user_id": user_id})
     return row
 
 
@@ -222,9 +222,7 @@ def create_user(
     check_language(language)
     found, ids = assignment(uow, role, unit_code, provider_code, unit_codes)
     if uow.repos.identity.username_taken(username):
-        raise Conflict(
-            f"the username '{username}' is taken (user names are compared ignoring case)"
-        )
+        raise Conflict(code="username_taken", params={"username": username})
     row = UserRow(
         username=username,
         password_hash=hash_password(password),
@@ -236,7 +234,7 @@ def create_user(
     )
     set_email(uow, row, email)
     if not uow.insert_if_free(row):
-        raise Conflict(f"the username '{username}' or the e-mail address is taken")
+        raise Conflict(code="username_or_email_taken", params={"username": username})
     assert row.id is not None
     _set_assignments(uow, row.id, [ids[c] for c in found.unit_codes])
     view = _views(uow, [row])[0]
@@ -265,7 +263,7 @@ def update_user(uow: UnitOfWork, actor: Principal, user_id: int, change: UserCha
         and row.is_active
         and uow.repos.identity.count_active_admins() <= 1
     ):
-        raise Conflict("the last active admin cannot be given another role")
+        raise Conflict(code="last_admin_role")
 
     def pick(name: str, current: object) -> object:
         if name in change.given:
@@ -307,9 +305,9 @@ def set_active(uow: UnitOfWork, actor: Principal, user_id: int, active: bool) ->
     before = _views(uow, [row])[0]
     if not active and row.is_active:
         if actor.user_id == user_id:
-            raise Conflict("you cannot disable your own account")
+            raise Conflict(code="own_account_disable")
         if row.role == "admin" and uow.repos.identity.count_active_admins() <= 1:
-            raise Conflict("the last active admin cannot be disabled")
+            raise Conflict(code="last_admin_disable")
     if row.is_active == active:
         return before
     row.is_active = active
@@ -335,7 +333,7 @@ def set_active(uow: UnitOfWork, actor: Principal, user_id: int, active: bool) ->
 
 def _own_row(uow: UnitOfWork, actor: Principal) -> UserRow:
     if actor.user_id is None:
-        raise Forbidden("only a user has an e-mail address and a language; a portal has neither")
+        raise Forbidden(code="portal_has_no_contact")
     return _require_user(uow, actor.user_id)
 
 

@@ -156,6 +156,6 @@ async def serve_metrics(request: Request) -> Response:
     if settings.metrics_token and not _token_matches(
         request.headers.get("authorization"), settings.metrics_token
     ):
-        raise Unauthorized("the metrics token is required")
+        raise Unauthorized(code="metrics_token_required")
     encode, content_type = choose_encoder(request.headers.get("accept", ""))
     return Response(encode(app_metrics(request).registry), media_type=content_type)

@@ -2,7 +2,8 @@
 
 WHY: officers work in Thai and integrators read English; the code never changes, the words
 follow the caller's ``Accept-Language``. The translations are data in this one package
-(``rules.py``, ``requests.py``, ``titles.py``): a code
+(``rules.py``, ``requests.py``, ``admin.py``, ``transfers.py``, ``sign_in.py``,
+``webhooks.py``, ``titles.py``): a code
 added anywhere must be added here with both languages (tests/api/test_problem_catalogue.py
 fails otherwise). Templates name their parameters (``{indicator_no}``), which are the members
 of the error item itself, so an ``errors[]`` entry carries what its sentence says.
@@ -18,16 +19,30 @@ from collections.abc import Mapping
 from string import Formatter
 from typing import Any
 
+from domain.messages.admin import ADMIN
 from domain.messages.requests import REQUESTS
 from domain.messages.rules import RULES
+from domain.messages.sign_in import SIGN_IN
 from domain.messages.titles import TITLES
+from domain.messages.transfers import TRANSFERS
+from domain.messages.webhooks import WEBHOOKS
 
 LANGUAGES = ("en", "th")
 
-MESSAGES: dict[str, dict[str, str]] = RULES | REQUESTS
+MESSAGES: dict[str, dict[str, str]] = RULES | REQUESTS | ADMIN | TRANSFERS | SIGN_IN | WEBHOOKS
 """Every sentence by its code; a code defined twice is a mistake (the tests say so)."""
 
-__all__ = ["COMPARISON_WORDS", "LANGUAGES", "MESSAGES", "TITLES", "problem", "render"]
+THEMES: tuple[dict[str, dict[str, str]], ...] = (
+    RULES,
+    REQUESTS,
+    ADMIN,
+    TRANSFERS,
+    SIGN_IN,
+    WEBHOOKS,
+)
+"""The modules' catalogues, each a theme; MESSAGES is their union."""
+
+__all__ = ["COMPARISON_WORDS", "LANGUAGES", "MESSAGES", "THEMES", "TITLES", "problem", "render"]
 
 COMPARISON_WORDS: dict[str, tuple[str, str]] = {
     "<": ("less than", "น้อยกว่า"),

@@ -1,18 +1,17 @@
-"""E-mail notices: the outbox events not yet turned into notices, recipients, and the queue.
+"""E-mail notices: recipients, open rounds, the inbox, and the notice queue.
 
-The claims lock with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several instances can run
-the notice worker at once without waiting for or double-sending each other's rows; on SQLite a
-writing unit of work holds the database's write lock (``BEGIN IMMEDIATE``), which serialises
-the workers instead.
+The queue's own queries (the outbox events not yet noticed, the due notices, one notice locked)
+are the shape every outbox consumer shares (``persistence.repositories.outbox_queue``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from persistence.repositories.outbox_queue import OutboxQueue
 from persistence.tables import (
     FiscalYearRow,
     InspectorAssignmentRow,
@@ -23,26 +22,9 @@ from persistence.tables import (
 )
 
 
-class NoticesRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, row: object) -> None:
-        self.session.add(row)
-
-    def flush(self) -> None:
-        self.session.flush()
-
-    # the outbox, from the notice worker's side
-    def claim_unnoticed(self, limit: int) -> Sequence[OutboxEventRow]:
-        q = (
-            select(OutboxEventRow)
-            .where(col(OutboxEventRow.noticed_at).is_(None))
-            .order_by(col(OutboxEventRow.id))
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        return self.session.exec(q).all()
+class NoticesRepository(OutboxQueue[NoticeRow]):
+    row_type = NoticeRow
+    event_mark = "noticed_at"
 
     def present_event_ids(self, event_ids: Iterable[str]) -> set[str]:
         ids = list(event_ids)
@@ -51,14 +33,14 @@ class NoticesRepository:
         q = select(OutboxEventRow.event_id).where(col(OutboxEventRow.event_id).in_(ids))
         return set(self.session.exec(q).all())
 
-    def open_rounds(self) -> list[tuple[RoundRow, FiscalYearRow]]:
+    def open_rounds(self) -> list[OpenRound]:
         q = (
             select(RoundRow, FiscalYearRow)
             .join(FiscalYearRow, col(FiscalYearRow.id) == RoundRow.fiscal_year_id)
             .where(RoundRow.status == "open")
             .order_by(col(RoundRow.id))
         )
-        return [(r, f) for r, f in self.session.exec(q).all()]
+        return [OpenRound(r, f) for r, f in self.session.exec(q).all()]
 
     # recipients: active users only
     def officers_of_units(self, unit_ids: Sequence[int]) -> Sequence[UserRow]:
@@ -89,31 +71,7 @@ class NoticesRepository:
         )
         return self.session.exec(q.order_by(col(UserRow.id))).all()
 
-    # the queue
-    def has_work(self, now: datetime) -> bool:
-        unnoticed = select(OutboxEventRow.id).where(col(OutboxEventRow.noticed_at).is_(None))
-        due = select(NoticeRow.id).where(
-            NoticeRow.status == "pending", col(NoticeRow.next_attempt_at) <= now
-        )
-        return (
-            self.session.exec(unnoticed.limit(1)).first() is not None
-            or self.session.exec(due.limit(1)).first() is not None
-        )
-
-    def claim_due(self, now: datetime, limit: int) -> Sequence[NoticeRow]:
-        q = (
-            select(NoticeRow)
-            .where(NoticeRow.status == "pending", col(NoticeRow.next_attempt_at) <= now)
-            .order_by(col(NoticeRow.next_attempt_at), col(NoticeRow.id))
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        return self.session.exec(q).all()
-
-    def notice_for_update(self, notice_id: int) -> NoticeRow | None:
-        q = select(NoticeRow).where(NoticeRow.id == notice_id).with_for_update()
-        return self.session.exec(q).first()
-
+    # the inbox
     def page(
         self,
         *,
@@ -134,3 +92,11 @@ class NoticesRepository:
         if before_id is not None:
             q = q.where(col(NoticeRow.id) < before_id)
         return self.session.exec(q.order_by(col(NoticeRow.id).desc()).limit(limit)).all()
+
+
+@dataclass(frozen=True)
+class OpenRound:
+    """An open round and its fiscal year (the calendar of reminders reads both)."""
+
+    round: RoundRow
+    fiscal_year: FiscalYearRow

@@ -47,11 +47,7 @@ def _source(template: str) -> bytes:
 def check_font(font_dir: Path) -> None:
     """Refuse (503) rather than print boxes when the Thai font is not where we read it."""
     if not any(font_dir.glob(f"{FONT_FAMILY}*.[ot]tf")):
-        raise ServiceUnavailable(
-            "PDF documents cannot be made on this server: its Thai font (TLWG Laksaman) is not "
-            "installed; the operator runs scripts/setup-env or sets SQS_DOCUMENT_FONT_DIR",
-            kind="document_font_missing",
-        )
+        raise ServiceUnavailable(kind="document_font_missing", code="document_font_missing")
 
 
 def typeset(template: str, facts: dict[str, Any], font_dir: Path) -> bytes:

@@ -142,3 +142,6 @@ def test_no_code_is_worded_twice():
     from domain.messages.rules import RULES
 
     assert set(RULES) & set(REQUESTS) == set()
+    from domain.messages import THEMES
+
+    assert sum(len(theme) for theme in THEMES) == len(MESSAGES)  # no code in two themes

@@ -289,3 +289,21 @@ def test_a_missing_round_or_unit_is_named_in_the_404(client, world, make_user):
     assert str(10**6) in missing_round.json()["detail"]
     assert "NOPE" in missing_unit.json()["detail"]
     assert both.json()["detail"] == missing_round.json()["detail"]
+
+
+def test_what_a_score_read_remembers_belongs_to_its_app(client, world, make_user, settings, engine):
+    """The app's read caches are its own (persistence.caches): its score reader and its units
+    of work share them, and another app on the same database starts with nothing."""
+    from api.main import create_app
+
+    admin = _admin(client, make_user)
+    supply(client, world)
+    caches = client.app.state.runtime.caches
+    assert client.app.state.runtime.score_reader.caches is caches
+    assert client.get(f"/api/v1/rounds/{world.r6}/units/BKK01/score", headers=admin).is_success
+    assert len(caches.documents.data) == 1 and caches.frameworks.data
+    assert client.get(f"/api/v1/rounds/{world.r6}/scores", headers=admin).is_success
+    assert caches.row_scores.data and caches.values.data
+    other = create_app(settings, engine=engine, migrate=False).state.runtime.caches
+    assert other is not caches
+    assert not (other.documents.data or other.frameworks.data or other.row_scores.data)

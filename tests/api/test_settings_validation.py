@@ -115,8 +115,8 @@ def test_sqs_serve_exits_2_without_a_traceback(tmp_path):
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
-        "sqs: SQS_UPLOAD_MAX_BYTES: Input should be a valid integer, unable to parse string as an "
-        "integer"
+        "sqs: SQS_UPLOAD_MAX_BYTES: must be a whole number (a valid integer); "
+        "unset, it is 20971520."
     ]
 
 

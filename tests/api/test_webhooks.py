@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from standardwebhooks import Webhook
 
 from api.main import create_app
 from persistence.db import make_engine
@@ -160,6 +161,25 @@ def test_ssrf_targets_are_refused(client, world, admin, url):
     assert r.status_code == 422, r.text
     assert r.json()["type"] == "urn:sqs:problem:webhook_url_refused"
     assert client.get("/api/v1/webhooks", headers=admin).json() == []
+
+
+def test_refusals_answer_in_thai_to_a_thai_caller(client, world, admin):
+    thai = admin | {"Accept-Language": "th"}
+    r = client.post(
+        "/api/v1/webhooks",
+        headers=thai,
+        json={"url": "http://10.1.2.3/h", "events": ["round.closed"]},
+    )
+    assert r.status_code == 422 and r.json()["type"] == "urn:sqs:problem:webhook_url_refused"
+    assert "10.1.2.3" in r.json()["detail"] and "ที่อยู่สาธารณะ" in r.json()["detail"]
+    english = client.post(
+        "/api/v1/webhooks",
+        headers=admin,
+        json={"url": "http://10.1.2.3/h", "events": ["round.closed"]},
+    )
+    assert "public addresses" in english.json()["detail"]
+    r = client.get("/api/v1/webhooks/999", headers=thai)
+    assert r.status_code == 404 and "ไม่มีปลายทาง webhook หมายเลข 999" in r.json()["detail"]
 
 
 def test_allow_list_admits_named_hosts_only(client, world, admin, settings):
@@ -349,6 +369,8 @@ def test_the_lifespan_worker_delivers_by_itself(world, make_user, engine, settin
     assert len(receiver.got) == 1
     headers, body = receiver.got[0]
     verify(hook["secret"], headers, body, now=int(time.time()))
+    # and as a receiver using the Standard Webhooks library verifies it
+    assert Webhook(hook["secret"]).verify(body, headers)["type"] == "report.submitted"
 
 
 def test_webhook_routes_are_admin_only(client, world, make_user):

@@ -8,7 +8,6 @@ from collections.abc import Callable
 import pytest
 
 from api.cli import main
-from api.settings import get_settings
 
 
 @pytest.fixture
@@ -19,6 +18,4 @@ def cli(engine, tmp_path, monkeypatch) -> Callable[..., int]:
     monkeypatch.setenv("SQS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
     monkeypatch.setenv("SQS_DEMO_MODE", "true")
     monkeypatch.chdir(tmp_path)
-    get_settings.cache_clear()
     yield lambda *argv: main([str(a) for a in argv])
-    get_settings.cache_clear()

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from api.settings import get_settings
 from persistence.tables import AuditEventRow
 from persistence.unit_of_work import UnitOfWork
 from services.demo import seed_demo
@@ -284,7 +283,6 @@ def test_backup_does_not_overwrite_without_force(cli, sqlite_only, tmp_path, cap
 
 def test_backup_of_postgresql_points_to_pg_dump(cli, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("SQS_DATABASE_URL", "postgresql://sqs@db.example/sqs")
-    get_settings.cache_clear()
     assert cli("backup", tmp_path / "backup.db") == 2
     assert "pg_dump" in capsys.readouterr().err
     assert not (tmp_path / "backup.db").exists()
@@ -293,7 +291,6 @@ def test_backup_of_postgresql_points_to_pg_dump(cli, monkeypatch, tmp_path, caps
 def test_backup_of_a_missing_database_creates_nothing(cli, monkeypatch, tmp_path, capsys):
     missing = tmp_path / "elsewhere" / "sqs.db"
     monkeypatch.setenv("SQS_DATABASE_URL", f"sqlite:///{missing}")
-    get_settings.cache_clear()
     assert cli("backup", tmp_path / "backup.db") == 1
     assert "no database file" in capsys.readouterr().err
     assert not missing.exists() and not (tmp_path / "backup.db").exists()

@@ -65,9 +65,6 @@ def test_send_notices_mails_what_is_pending_once(cli, engine, monkeypatch, capsy
     try:
         monkeypatch.setenv("SQS_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("SQS_SMTP_PORT", str(server.port))
-        from api.settings import get_settings
-
-        get_settings.cache_clear()
         assert cli("send-notices") == 0
         assert "sent 1" in capsys.readouterr().out
         assert cli("send-notices") == 0

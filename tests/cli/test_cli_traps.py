@@ -66,7 +66,6 @@ def test_a_missing_database_is_one_line_naming_migrate_and_creates_nothing(
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, command
 ) -> None:
     monkeypatch.setenv("SQS_DATABASE_URL", "sqlite:///var/sqs.db")  # relative: in tmp_path
-    get_settings.cache_clear()
     assert cli(*command) == 2
     out, err = capsys.readouterr()
     assert out == ""
@@ -81,7 +80,6 @@ def test_a_database_without_schema_is_one_line_naming_migrate(
     empty = tmp_path / "empty.db"
     make_engine(f"sqlite:///{empty}").connect().close()  # the file exists, with no tables
     monkeypatch.setenv("SQS_DATABASE_URL", f"sqlite:///{empty}")
-    get_settings.cache_clear()
     assert cli("import-units", write(tmp_path / "u.csv", HEADER + GOOD_ROWS)) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "has no schema yet: run `sqs migrate` first" in err
@@ -100,7 +98,6 @@ def test_export_needs_no_signing_secret(
     monkeypatch.setenv("SQS_DATABASE_URL", f"sqlite:///{database}")
     monkeypatch.delenv("SQS_DEMO_MODE")
     monkeypatch.delenv("SQS_JWT_SECRET", raising=False)
-    get_settings.cache_clear()
     # no fiscal year yet: a clear "not found", not a complaint about the secret
     assert cli("export-scores", "--year", "2558", "--round", "6") == 1
     assert "no fiscal year 2558" in capsys.readouterr().err

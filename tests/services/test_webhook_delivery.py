@@ -1,13 +1,15 @@
 """The delivery worker without HTTP routes: fan-out, signing on the wire, back-off, give-up,
 410 Gone, DNS re-checks with address pinning, leases and concurrent workers.
 
-Receivers are ``httpx.MockTransport`` handlers; DNS is the module's ``resolve`` replaced by a
-dictionary, so these tests never touch the network.
+Receivers are ``httpx.MockTransport`` handlers; DNS is a resolver over a dictionary, given to
+every ``deliver_due`` of this module, so these tests never touch the network.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -21,6 +23,8 @@ from persistence.types import utcnow
 from persistence.unit_of_work import UnitOfWork
 from services import events, webhooks
 from services.webhooks import BACKOFF, MAX_ATTEMPTS, deliver_due
+from services.webhooks.address_guard import AddressGuard
+from services.webhooks.delivery import DeliveryPass
 from tests.services.test_webhook_signing import verify
 
 HOOK = "https://hooks.example.org/sqs"
@@ -36,7 +40,9 @@ def fake_dns(monkeypatch):
             raise OSError(f"unknown host {host}")
         return answers[host]
 
-    monkeypatch.setattr(webhooks, "resolve", resolve)
+    # every deliver_due below asks this resolver, never the system's
+    injected = functools.partial(webhooks.deliver_due, resolver=resolve)
+    monkeypatch.setattr(sys.modules[__name__], "deliver_due", injected)
     return answers
 
 
@@ -131,6 +137,46 @@ def test_request_is_signed_and_sent_to_the_checked_address(engine):
     assert request.headers["webhook-id"] == event.event_id
     [d] = deliveries(engine)
     assert (d.status, d.attempts, d.last_status_code, d.last_error) == ("delivered", 1, 204, None)
+
+
+def test_a_receiver_verifies_a_delivery_with_the_standardwebhooks_library(engine):
+    """What a receiver runs: the Standard Webhooks reference library, with the secret exactly as
+    the registration answered it (``whsec_`` + padded base64)."""
+    from standardwebhooks import Webhook, WebhookVerificationError
+
+    _, secret = add_endpoint(engine)
+    emit(engine, comment="โปรดแก้ไขตัวชี้วัดที่ 3")
+    receiver = Receiver(200)
+    deliver_due(engine, now=utcnow(), client=receiver.client())
+    [request] = receiver.requests
+    payload = Webhook(secret).verify(request.content, dict(request.headers))
+    assert payload["data"]["comment"] == "โปรดแก้ไขตัวชี้วัดที่ 3"
+    assert request.headers["webhook-signature"].startswith("v1,")
+    with pytest.raises(WebhookVerificationError):
+        Webhook(webhooks.generate_secret()).verify(request.content, dict(request.headers))
+    with pytest.raises(WebhookVerificationError):
+        Webhook(secret).verify(request.content.replace(b"3", b"4"), dict(request.headers))
+
+
+def test_the_worker_asks_the_resolver_it_was_given(engine):
+    """The worker's DNS is a dependency: the resolver it was built with, never a module's."""
+    asked = []
+
+    def resolver(host, port):
+        asked.append(host)
+        return ["10.0.0.9"]  # the name points inside: refused before any connection
+
+    add_endpoint(engine)
+    emit(engine)
+    worker = webhooks.WebhookWorker(engine, allow_hosts=[], interval=60, resolver=resolver)
+    worker.opened()
+    try:
+        report = worker.tick()
+    finally:
+        worker.closed()
+    assert asked == ["hooks.example.org"] and report.attempted == 1
+    [d] = deliveries(engine)
+    assert d.last_error.startswith("refused:") and "10.0.0.9" in d.last_error
 
 
 def test_ipv6_targets_are_pinned_with_brackets(engine):
@@ -228,7 +274,8 @@ def test_a_claim_is_leased_and_retried_if_the_sender_dies(engine):
     emit(engine)
     t = utcnow()
     webhooks.fan_out(engine, now=t)
-    claims = webhooks._claim(engine, t, 10)  # claimed, then the process "dies" before sending
+    leased = DeliveryPass(engine, now=t, client=Receiver(200).client(), guard=AddressGuard())
+    claims = leased.claim()  # claimed, then the process "dies" before sending
     assert len(claims) == 1
     receiver = Receiver(200)
     deliver_due(engine, now=t + timedelta(seconds=30), client=receiver.client())
@@ -287,3 +334,37 @@ def test_an_idle_pass_writes_nothing(engine):
     add_endpoint(engine)
     report = deliver_due(engine, now=utcnow(), client=Receiver(200).client())
     assert (report.fanned_out, report.attempted) == (0, 0)
+
+
+def test_endpoint_refusals_are_message_codes_in_both_languages(engine):
+    """The service's own checks (behind the API's schema) speak through message codes."""
+    from domain.messages import render
+    from services.errors import NotFound, Unprocessable
+    from services.principal import Principal
+
+    admin = Principal(subject="user:1", role="admin")
+    with UnitOfWork(engine, write=True) as uow:
+        with pytest.raises(Unprocessable) as refused:
+            webhooks.create_endpoint(
+                uow, admin, url=HOOK, events=["report.deleted"], allow_hosts=[]
+            )
+        assert refused.value.code == "webhook_events_unknown"
+        assert "report.deleted" in render("webhook_events_unknown", "th", refused.value.params)
+        with pytest.raises(Unprocessable) as refused:
+            webhooks.create_endpoint(uow, admin, url=HOOK, events=[], allow_hosts=[])
+        assert refused.value.code == "webhook_events_empty"
+        with pytest.raises(Unprocessable) as refused:
+            webhooks.create_endpoint(
+                uow,
+                admin,
+                url=HOOK,
+                events=["round.closed"],
+                allow_hosts=[],
+                resolver=lambda host, port: ["192.168.4.4"],
+            )
+        assert refused.value.code == "webhook_address_not_public"
+        assert refused.value.kind == "webhook_url_refused"
+        assert "192.168.4.4" in refused.value.detail
+        with pytest.raises(NotFound) as missing:
+            webhooks.retry_delivery(uow, admin, 999, 1, utcnow())
+        assert missing.value.code == "webhook_not_found"

@@ -146,7 +146,37 @@ def test_idn_hosts_are_resolved_in_their_ascii_form():
     assert target.host == host
 
 
-def test_the_module_resolver_is_what_the_guard_uses(monkeypatch):
-    monkeypatch.setattr(webhooks, "resolve", lambda host, port: ["192.168.0.10"])
+def test_the_injected_resolver_is_what_the_guard_uses():
+    guard = webhooks.AddressGuard(resolver=lambda host, port: ["192.168.0.10"])
     with pytest.raises(TargetRefused, match="private"):
-        check_target("https://printer.example.org/", [])
+        guard.check("https://printer.example.org/")
+
+
+def test_the_system_resolver_is_the_default():
+    assert webhooks.AddressGuard().resolver is webhooks.system_resolve
+    assert webhooks.system_resolve("127.0.0.1", 80) == ["127.0.0.1"]
+
+
+def test_refusals_are_worded_in_english_and_thai():
+    """Each refusal is a message code with its parameters: the API answers it in the caller's
+    language (domain/messages/webhooks.py)."""
+    from domain.messages import render
+
+    with pytest.raises(TargetRefused) as refused:
+        check_target("https://hooks.example.org/x", [], resolver=lambda h, p: ["127.0.0.1"])
+    err = refused.value
+    assert err.code == "webhook_address_not_public"
+    assert err.params["host"] == "hooks.example.org" and err.params["address"] == "127.0.0.1"
+    assert "loopback" in str(err) and "SQS_WEBHOOK_ALLOW_HOSTS" in str(err)
+    thai = render(err.code, "th", err.params)
+    assert "127.0.0.1" in thai and "ที่อยู่วนกลับ" in thai and "ที่อยู่สาธารณะ" in thai
+    for url, code in [
+        ("ftp://93.184.215.14/x", "webhook_url_scheme"),
+        ("https://user:pw@93.184.215.14/x", "webhook_url_credentials"),
+        ("https://93.184.215.14/x#frag", "webhook_url_fragment"),
+        ("https://93.184.215.14/" + "a" * 2000, "webhook_url_too_long"),
+    ]:
+        with pytest.raises(TargetRefused) as refused:
+            check_target(url, [])
+        assert refused.value.code == code
+        assert render(code, "th", refused.value.params) != render(code, "en", refused.value.params)

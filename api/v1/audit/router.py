@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from api.deps import CurrentPrincipal, RunDep, SettingsDep
 from api.errors import problem_responses
@@ -34,7 +35,7 @@ def _iso_only(value: object) -> object:
     """Pydantic would also read ``0.5`` or ``1700000000`` as a Unix time; the parameter is
     documented as an ISO 8601 date-time, so only that is taken."""
     if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}T", value):
-        raise ValueError("an ISO 8601 date-time such as 2015-04-10T00:00:00+07:00 is required")
+        raise PydanticCustomError("not_datetime", "a date-time with its time zone is required")
     return value
 
 

@@ -29,20 +29,20 @@ def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     try:
         raw = base64.b64decode(value.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError) as exc:
-        raise invalid_request("the Basic credentials are not valid base64") from exc
+        raise invalid_request("basic_not_base64") from exc
     client_id, sep, secret = raw.partition(":")
     if not sep:
-        raise invalid_request("the Basic credentials need 'client_id:client_secret'")
+        raise invalid_request("basic_no_colon")
     return unquote_plus(client_id), unquote_plus(secret)
 
 
 def required(name: str, value: str | None) -> str:
     if not value:
-        raise invalid_request(f"the parameter '{name}' is required")
+        raise invalid_request("parameter_missing", {"name": name})
     if len(value) > MAX_FIELD:
-        raise invalid_request(f"the parameter '{name}' is too long")
+        raise invalid_request("parameter_too_long", {"name": name})
     if "\x00" in value:  # before any lookup or sign-in bookkeeping: no column can hold it
-        raise invalid_request(f"the parameter '{name}' contains NUL (U+0000)")
+        raise invalid_request("parameter_nul", {"name": name})
     return value
 
 

@@ -97,9 +97,7 @@ def _ask(request: Request, settings: Settings, form: dict[str, str | None]) -> s
     if grant_type == "client_credentials":
         basic = basic_credentials(request.headers.get("authorization"))
         if basic and (form["client_id"] or form["client_secret"]):
-            raise auth.invalid_request(
-                "send client credentials either with HTTP Basic or in the form, not both"
-            )
+            raise auth.invalid_request("client_credentials_twice")
         client_id, secret = basic or (form["client_id"], form["client_secret"])
         client_id = required("client_id", client_id)
         secret = required("client_secret", secret)
@@ -162,7 +160,7 @@ async def issue_token(
     """
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media and media not in FORM_TYPES:
-        return error_answer(request, auth.invalid_request(code="form_expected"))
+        return error_answer(request, auth.invalid_request("form_expected"))
     form = {
         "grant_type": grant_type,
         "username": username,

@@ -76,7 +76,7 @@ async def _rows(request: Request) -> list[Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadRequest("the body is not valid UTF-8") from exc
+        raise BadRequest(code="body_not_utf8") from exc
     if media == "application/json":
         try:
             data = json.loads(text, parse_float=str, parse_constant=_reject_constant)
@@ -87,11 +87,11 @@ async def _rows(request: Request) -> list[Any]:
         except (ValueError, RecursionError) as exc:
             raise BadRequest(code="body_not_json") from exc
         if not isinstance(data, list):
-            raise Unprocessable("the body must be a JSON list of indicator values with unit_code")
+            raise Unprocessable(code="central_values_not_list")
         return data
     if media in ("text/csv", "application/csv"):
         return central_values.parse_csv(text)
-    raise UnsupportedMediaType("send application/json (a list) or text/csv")
+    raise UnsupportedMediaType(code="central_values_media")
 
 
 def _reject_constant(name: str) -> Any:

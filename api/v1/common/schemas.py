@@ -293,14 +293,12 @@ def decode_cursor(cursor: str | None) -> Any:
     if not cursor:
         return None
     if len(cursor) > CURSOR_MAX_LENGTH or not _CURSOR_TEXT.fullmatch(cursor):
-        raise BadRequest("the cursor is not valid; start again without one", kind="cursor_invalid")
+        raise BadRequest(kind="cursor_invalid", code="cursor_invalid")
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadRequest(
-            "the cursor is not valid; start again without one", kind="cursor_invalid"
-        ) from exc
+        raise BadRequest(kind="cursor_invalid", code="cursor_invalid") from exc
     if _has_nul(value):  # only a forged cursor holds one
-        raise BadRequest("the cursor is not valid; start again without one", kind="cursor_invalid")
+        raise BadRequest(kind="cursor_invalid", code="cursor_invalid")
     return value

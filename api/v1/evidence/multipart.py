@@ -40,10 +40,7 @@ def boundary_of(request: Request) -> bytes:
     media_type, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
     if media_type != b"multipart/form-data" or not boundary:
-        raise UnsupportedMediaType(
-            "send the file as multipart/form-data (field 'file', optional 'title')",
-            kind="multipart_required",
-        )
+        raise UnsupportedMediaType(kind="multipart_required", code="multipart_required")
     return boundary
 
 
@@ -54,7 +51,7 @@ def declared_length(request: Request) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise BadRequest("Content-Length is not a number") from None
+        raise BadRequest(code="content_length_invalid") from None
 
 
 def _decode(raw: bytes) -> str:
@@ -112,7 +109,7 @@ class _Parts:
     def on_part_begin(self) -> None:
         self._parts += 1
         if self._parts > MAX_PARTS:
-            raise Unprocessable(f"at most {MAX_PARTS} form fields are accepted")
+            raise Unprocessable(code="form_too_many_parts", params={"max_parts": MAX_PARTS})
         self._headers = {}
         self._current = None
         self._text = bytearray()
@@ -132,19 +129,20 @@ class _Parts:
         kind, options = parse_options_header(disposition)
         name = _decode(options.get(b"name", b""))
         if kind != b"form-data" or not name:
-            raise BadRequest("every multipart part needs 'Content-Disposition: form-data; name=…'")
+            raise BadRequest(code="multipart_part_unnamed")
         if name == self.file_field:
             if self.file_seen:
                 raise Unprocessable(
-                    f"send one file per request (field '{self.file_field}' given twice)",
                     kind="evidence_one_file",
+                    code="evidence_one_file",
+                    params={"field": self.file_field},
                 )
             self.file_seen = True
             self._current = name
             self.describe = (_filename(disposition, options), self._headers.get("content-type"))
         elif name in self.text_fields:
             if name in self.fields:
-                raise Unprocessable(f"field '{name}' given twice")
+                raise Unprocessable(code="form_field_repeated", params={"field": name})
             self._current = name
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
@@ -156,7 +154,7 @@ class _Parts:
             self.pending += memoryview(data)[start:end]
         elif self._current is not None:
             if len(self._text) + n > MAX_FIELD_BYTES:
-                raise Unprocessable(f"field '{self._current}' is too long")
+                raise Unprocessable(code="form_field_too_long", params={"field": self._current})
             self._text += data[start:end]
 
     def on_part_end(self) -> None:
@@ -164,7 +162,9 @@ class _Parts:
             try:
                 self.fields[self._current] = self._text.decode("utf-8")
             except UnicodeDecodeError:
-                raise Unprocessable(f"field '{self._current}' is not UTF-8 text") from None
+                raise Unprocessable(
+                    code="form_field_not_utf8", params={"field": self._current}
+                ) from None
         self._current = None
 
     def on_end(self) -> None:
@@ -244,10 +244,12 @@ async def receive(
             except FormParserError as exc:
                 raise BadRequest(code="multipart_malformed") from exc
             if not parts.ended:
-                raise BadRequest("the multipart body ended before its closing boundary")
+                raise BadRequest(code="multipart_unterminated")
             if not parts.file_seen:
                 raise Unprocessable(
-                    f"the form needs a file in field '{file_field}'", kind="evidence_file_missing"
+                    kind="evidence_file_missing",
+                    code="evidence_file_missing",
+                    params={"field": file_field},
                 )
             try:
                 await hand_over(final=True)

@@ -117,10 +117,7 @@ async def calendar_principal(
         _user, sep, password = decoded.partition(":")
         token = password if sep and basic is not None else None
     if not token:
-        raise Unauthorized(
-            "a bearer token, or Basic with a personal API token as password, is required",
-            headers=CALENDAR_CHALLENGE,
-        )
+        raise Unauthorized(code="calendar_token_required", headers=CALENDAR_CHALLENGE)
     try:
         principal = await runtime_of(request).principals.get(token)
     except Unauthorized as exc:

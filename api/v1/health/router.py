@@ -64,5 +64,5 @@ async def get_ready(request: Request, mail: Annotated[bool, Depends(_mail)]) -> 
     try:
         await runtime_of(request).ping()
     except Exception as exc:
-        raise ServiceUnavailable("the database does not answer") from exc
+        raise ServiceUnavailable(code="database_unavailable") from exc
     return ReadyOut(status="ok", mail="smtp" if mail else "not_configured")
