@@ -294,8 +294,9 @@ class InvalidSettings(Exception):
 
 
 def get_settings() -> Settings:
-    """The settings from the environment (and .env), read afresh on each call: the app reads
-    them once, in ``create_app``, and keeps them on ``app.state.settings``."""
+    """The settings from the environment and ``.env``, read afresh on each call: the app and
+    each CLI command call it once, and a process-wide memo would outlive the environment it
+    was read from."""
     try:
         return Settings()
     except ValidationError as exc:

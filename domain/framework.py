@@ -6,192 +6,69 @@ inside the dimension — default equal, unit of measure, kind, source), per-roun
 ..., level rules and scoring policies. A fiscal year pins one framework version; changing
 rules means a new version, never silent re-scoring of old years." Hence every type here is a
 frozen dataclass, and the only way in from outside data is :meth:`Framework.from_dict`, which
-validates everything at once.
+validates everything at once (:mod:`domain.framework_reading`). The parts live in
+:mod:`domain.framework_parts` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from enum import Enum
-from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from domain.errors import UnknownIndicator, UnknownRound
+from domain.errors import FrameworkInvalid, UnknownIndicator, UnknownRound
+from domain.framework_parts import (
+    MAX_STEPS,
+    UNIT_SOURCE,
+    Comparison,
+    Dimension,
+    Direction,
+    Indicator,
+    IndicatorKind,
+    LevelRule,
+    MissingValuePolicy,
+    OverallBasis,
+    Provider,
+    RoundRequirement,
+    ValueRule,
+)
+from domain.framework_reading import read_framework
+from domain.numbers import decimal_text
 
-UNIT_SOURCE = "unit"
-"""Source of an indicator whose value the service unit reports itself."""
+__all__ = [
+    "DEFAULT_FRAMEWORK",
+    "DEFAULT_FRAMEWORK_RESOURCE",
+    "MAX_STEPS",
+    "UNIT_SOURCE",
+    "Comparison",
+    "Dimension",
+    "Direction",
+    "Framework",
+    "Indicator",
+    "IndicatorKind",
+    "LevelRule",
+    "MissingValuePolicy",
+    "OverallBasis",
+    "Provider",
+    "RoundRequirement",
+    "ValueRule",
+    "default_framework",
+]
 
 DEFAULT_FRAMEWORK_RESOURCE = "default_framework.json"
-
-MAX_STEPS = 5
-"""Milestone steps run 0..5 and a direct score 0..5 unless the framework narrows them."""
-
-
-class IndicatorKind(str, Enum):  # noqa: UP042 - pinned interface: (str, Enum)
-    """How an indicator's score is obtained (SPEC §2 "Indicator kinds and their score")."""
-
-    QUANTITATIVE = "quantitative"
-    MILESTONE = "milestone"
-    DIRECT = "direct"
-
-
-class Direction(str, Enum):  # noqa: UP042
-    """Which way a quantitative indicator improves; must agree with the criteria order."""
-
-    HIGHER_IS_BETTER = "higher_is_better"
-    LOWER_IS_BETTER = "lower_is_better"
-
-
-class MissingValuePolicy(str, Enum):  # noqa: UP042
-    """What a closed round does with a value that never arrived (SPEC §2 "Missing data")."""
-
-    INCOMPLETE = "incomplete"
-    SCORE_AS = "score_as"
-
-
-class OverallBasis(str, Enum):  # noqa: UP042
-    """Which number the level rules' ``min_overall`` is compared against.
-
-    SPEC §2: "Whether 'overall average' means the weighted overall (default) or the plain mean
-    of indicator scores is a framework setting, because the seed does not say."
-    """
-
-    WEIGHTED = "weighted"
-    PLAIN_MEAN = "plain_mean"
-
-
-@dataclass(frozen=True, slots=True)
-class Provider:
-    """A central provider that supplies values for its indicators (e.g. BLSD, FIN)."""
-
-    code: str
-    name_th: str
-    name_en: str
-
-
-@dataclass(frozen=True, slots=True)
-class Dimension:
-    """A weighted dimension (มิติ); the weights of all dimensions sum to 100."""
-
-    code: str
-    name_th: str
-    name_en: str
-    weight: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class Indicator:
-    """An indicator (ตัวชี้วัด) of one dimension.
-
-    ``criteria`` are L1…L5 for ``quantitative`` indicators, ``None`` for the other kinds.
-    ``source`` is ``"unit"`` or a provider code. ``value_decimals`` is the grid on which
-    values are reported (a value with more decimals is refused); the gap computation rounds
-    required values onto it.
-
-    ``min_value`` / ``max_value`` (``min`` / ``max`` in the JSON form) are the plausible range
-    of what is reported: a physical limit such as 0–100 for a percentage, not a scoring rule.
-    WHY: a typo (150 %, -5 minutes) would otherwise be scored 5 and become a level and a
-    reward. ``None`` is "no limit" for a quantitative value; steps and direct scores are always
-    bounded (see :attr:`lower` and :attr:`upper`).
-    """
-
-    indicator_no: int
-    code: str
-    name_th: str
-    name_en: str
-    dimension: str
-    kind: IndicatorKind
-    direction: Direction | None
-    criteria: tuple[Decimal, ...] | None
-    unit: str
-    source: str
-    relative_weight: Decimal = Decimal(1)
-    value_decimals: int = 2
-    min_value: Decimal | None = None
-    max_value: Decimal | None = None
-
-    @property
-    def lower(self) -> Decimal | None:
-        """The smallest value taken: the declared ``min``, else 0 for steps and scores."""
-        if self.min_value is not None or self.kind is IndicatorKind.QUANTITATIVE:
-            return self.min_value
-        return Decimal(0)
-
-    @property
-    def upper(self) -> Decimal | None:
-        """The largest value taken: the declared ``max``, else 5 for steps and scores."""
-        if self.max_value is not None or self.kind is IndicatorKind.QUANTITATIVE:
-            return self.max_value
-        return Decimal(MAX_STEPS)
-
-
-class Comparison(str, Enum):  # noqa: UP042
-    """How a cross-indicator rule compares two reported values."""
-
-    LT = "<"
-    LE = "<="
-    GT = ">"
-    GE = ">="
-
-    def holds(self, left: Decimal, right: Decimal) -> bool:
-        """True when ``left <op> right``."""
-        if self is Comparison.LT:
-            return left < right
-        if self is Comparison.LE:
-            return left <= right
-        if self is Comparison.GT:
-            return left > right
-        return left >= right
-
-
-@dataclass(frozen=True, slots=True)
-class ValueRule:
-    """A cross-indicator plausibility rule, e.g. indicator 3 ≤ indicator 1.
-
-    WHY: some reported numbers bound each other (cases handled on time cannot exceed cases
-    received). Checked on submit with the other unmet requirements; never a scoring rule.
-    """
-
-    left: int
-    comparison: Comparison
-    right: int
-
-
-@dataclass(frozen=True, slots=True)
-class RoundRequirement:
-    """What units must send in the round of ``months`` (SPEC §1 reporting calendar)."""
-
-    months: int
-    reported_indicators: tuple[int, ...]
-    min_evidence_per_indicator: int
-    working_group_order_required: bool
-
-
-@dataclass(frozen=True, slots=True)
-class LevelRule:
-    """A level of the standard: a minimum per indicator and/or a minimum overall.
-
-    Rules are listed highest first; the first rule a unit satisfies is its level.
-    """
-
-    code: str
-    name_th: str
-    name_en: str
-    min_each: Decimal | None
-    min_overall: Decimal | None
 
 
 @dataclass(frozen=True)
 class Framework:
     """A complete, immutable framework version.
 
-    Not ``slots``: :func:`domain.compiled.compile_framework` stores the pre-computed scoring
-    tables in the instance ``__dict__`` (outside the dataclass fields, so equality, hashing
-    and ``to_dict`` are unaffected) to make :func:`domain.scoring.evaluate` fast.
+    ``compiled_memo`` is not part of the framework's value: :func:`domain.compiled.compiled`
+    sets it once to the pre-computed scoring tables (frameworks are immutable, so they never go
+    stale) and is the only reader. It takes no part in equality, hashing, ``repr``, ``__init__``,
+    ``to_dict`` or pickling, and ``dataclasses.replace`` starts the copy without it.
     """
 
     code: str
@@ -209,12 +86,12 @@ class Framework:
     overall_basis: OverallBasis = OverallBasis.WEIGHTED
     note: str = ""
     value_rules: tuple[ValueRule, ...] = ()
+    compiled_memo: object = field(default=None, init=False, compare=False, repr=False)
+    """Set by :func:`domain.compiled.compiled` only; read it through that function."""
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickle/copy only the fields, never the compiled scoring tables."""
-        state = dict(self.__dict__)
-        state.pop("_sqs_compiled", None)
-        return state
+        """Pickle/copy the framework's value, never the memo of its compiled scoring tables."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.compare}
 
     def indicator(self, no: int) -> Indicator:
         """The indicator numbered ``no``; raises :class:`UnknownIndicator` (a ``KeyError``)."""
@@ -259,42 +136,111 @@ class Framework:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Framework:
         """Parse and validate; raise ONE :class:`FrameworkInvalid` naming every broken rule."""
-        from domain.framework_io import framework_from_dict
-
-        return framework_from_dict(d)
+        return cls(**read_framework(d))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (decimals as strings); ``Framework.from_dict(f.to_dict()) == f``."""
-        from domain.framework_io import framework_to_dict
-
-        return framework_to_dict(self)
+        """JSON-ready dict (decimals as strings, enums as their values);
+        ``Framework.from_dict(f.to_dict()) == f``."""
+        return {
+            "code": self.code,
+            "version": self.version,
+            "name_th": self.name_th,
+            "name_en": self.name_en,
+            "note": self.note,
+            "providers": [
+                {"code": pv.code, "name_th": pv.name_th, "name_en": pv.name_en}
+                for pv in self.providers
+            ],
+            "dimensions": [
+                {
+                    "code": dm.code,
+                    "name_th": dm.name_th,
+                    "name_en": dm.name_en,
+                    "weight": decimal_text(dm.weight),
+                }
+                for dm in self.dimensions
+            ],
+            "indicators": [_indicator_dict(ind) for ind in self.indicators],
+            "rounds": [
+                {
+                    "months": rq.months,
+                    "reported_indicators": list(rq.reported_indicators),
+                    "min_evidence_per_indicator": rq.min_evidence_per_indicator,
+                    "working_group_order_required": rq.working_group_order_required,
+                }
+                for rq in self.rounds
+            ],
+            "levels": [
+                {
+                    "code": lv.code,
+                    "name_th": lv.name_th,
+                    "name_en": lv.name_en,
+                    "min_each": _text(lv.min_each),
+                    "min_overall": _text(lv.min_overall),
+                }
+                for lv in self.levels
+            ],
+            "below_level1_score": decimal_text(self.below_level1_score),
+            "missing_value_policy": self.missing_value_policy.value,
+            "missing_score_as": _text(self.missing_score_as),
+            "overall_basis": self.overall_basis.value,
+            "value_rules": [
+                {"left": vr.left, "comparison": vr.comparison.value, "right": vr.right}
+                for vr in self.value_rules
+            ],
+        }
 
     def problems(self) -> list[dict[str, Any]]:
         """Every rule this framework breaks (empty when valid).
 
         Useful for frameworks built directly with the constructor, which does not validate.
         """
-        from domain.errors import FrameworkInvalid
-        from domain.framework_io import framework_from_dict, framework_to_dict
-
         try:
-            framework_from_dict(framework_to_dict(self))
+            read_framework(self.to_dict())
         except FrameworkInvalid as exc:
             return exc.problems
         return []
 
 
-@lru_cache(maxsize=1)
-def default_framework() -> Framework:
-    """The shipped default framework ``sqs-default`` v1 (package data, parsed once).
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else decimal_text(value)
 
-    WHY: SPEC §1 "the shipped default framework uses clearly labelled typical indicators of
-    Thai service units ... and every one of them is data, editable by an administrator."
-    """
-    text = (
+
+def _indicator_dict(ind: Indicator) -> dict[str, Any]:
+    """One indicator as ``Framework.to_dict`` writes it (``min``/``max`` for the range)."""
+    return {
+        "indicator_no": ind.indicator_no,
+        "code": ind.code,
+        "name_th": ind.name_th,
+        "name_en": ind.name_en,
+        "dimension": ind.dimension,
+        "kind": ind.kind.value,
+        "direction": None if ind.direction is None else ind.direction.value,
+        "criteria": None if ind.criteria is None else [decimal_text(c) for c in ind.criteria],
+        "unit": ind.unit,
+        "source": ind.source,
+        "relative_weight": decimal_text(ind.relative_weight),
+        "value_decimals": ind.value_decimals,
+        "min": _text(ind.min_value),
+        "max": _text(ind.max_value),
+    }
+
+
+DEFAULT_FRAMEWORK = Framework.from_dict(
+    json.loads(
         resources.files("domain")
         .joinpath("data")
         .joinpath(DEFAULT_FRAMEWORK_RESOURCE)
         .read_text(encoding="utf-8")
     )
-    return Framework.from_dict(json.loads(text))
+)
+"""The shipped default framework ``sqs-default`` v1 (package data, parsed once at import).
+
+WHY: SPEC §1 "the shipped default framework uses clearly labelled typical indicators of
+Thai service units ... and every one of them is data, editable by an administrator."
+"""
+
+
+def default_framework() -> Framework:
+    """The shipped default framework, :data:`DEFAULT_FRAMEWORK`."""
+    return DEFAULT_FRAMEWORK

@@ -21,6 +21,7 @@ from decimal import (
     Overflow,
 )
 from fractions import Fraction
+from types import MappingProxyType
 
 SCORE_SCALE = 10_000
 """Scores are integers in units of 0.0001 internally."""
@@ -50,11 +51,6 @@ MAX_ADJUSTED_EXPONENT = 15
 
 MAX_FRACTION_DIGITS = 12
 """At most 12 significant decimals after the point (after removing trailing zeros)."""
-
-DEC4_TABLE: list[Decimal] = []
-"""``DEC4_TABLE[q]`` is the 4-decimal ``Decimal`` of ``q`` for 0 ≤ q ≤ 50 000 (every possible
-rounded score), filled by :func:`fill_dec4_table` before the first evaluation."""
-
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 """Thai digits (U+0E50–U+0E59) read as the ASCII digits they are: officers type ``๙๒.๕``."""
@@ -172,15 +168,6 @@ def q_ceil(value: Decimal) -> int:
     return -((-num * SCORE_SCALE) // den)
 
 
-def fill_dec4_table() -> None:
-    """Pre-build the 50 001 possible rounded scores once (its cost: docs/benchmarks.md).
-
-    WHY: turning an integer score into its ``Decimal`` is then one list index on the hot path.
-    """
-    if not DEC4_TABLE:
-        DEC4_TABLE.extend(scaled(q, -4) for q in range(5 * SCORE_SCALE + 1))
-
-
 def dec4(q: int) -> Decimal:
     """The ``Decimal`` with exactly 4 decimals for ``q`` ten-thousandths."""
     if 0 <= q < len(DEC4_TABLE):
@@ -191,6 +178,13 @@ def dec4(q: int) -> Decimal:
 def scaled(n: int, exponent: int) -> Decimal:
     """``n × 10**exponent`` as a ``Decimal``, exactly (``scaled(35000, -4)`` → ``3.5000``)."""
     return Decimal(n).scaleb(exponent, EXACT)
+
+
+DEC4_TABLE: tuple[Decimal, ...] = tuple([scaled(q, -4) for q in range(5 * SCORE_SCALE + 1)])
+"""``DEC4_TABLE[q]`` is the 4-decimal ``Decimal`` of ``q`` for 0 ≤ q ≤ 50 000: every possible
+rounded score, built once at import (size and time in docs/benchmarks.md, "Domain throughput").
+
+WHY: turning an integer score into its ``Decimal`` is then one tuple index on the hot path."""
 
 
 def exact_sum(values: Iterable[Decimal]) -> Decimal:
@@ -210,22 +204,21 @@ def round4(value: Decimal | Fraction | int) -> Decimal:
     return Decimal(value).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP, context=_ROUNDING)
 
 
-# fmt4's answers by value. Scores repeat (a 1-5 scale in ten-thousandths) and a score
-# document formats about forty of them, so a lookup replaces a quantize and a str() each
-# time. Bounded; zeros are left out (Decimal("-0") == Decimal("0") but prints with its sign).
-_FMT4_TEXT: dict[Decimal, str] = {}
-_FMT4_TEXT_MAX = 100_000
+_DEC4_TEXT: MappingProxyType[Decimal, str] = MappingProxyType({d: str(d) for d in DEC4_TABLE if d})
+"""fmt4's answers for every possible rounded score, built once at import (read-only).
+
+WHY: scores repeat (a 0-5 scale in ten-thousandths) and a score document formats about forty
+of them, so a lookup replaces a quantize and a ``str()`` each time. Zero is left out
+(``Decimal("-0") == Decimal("0")`` but prints with its sign); any other value is formatted."""
 
 
 def fmt4(value: Decimal | None) -> str | None:
     """A score as a string with exactly 4 decimals (SPEC §5 "Scores travel as strings")."""
     if value is None:
         return None
-    text = _FMT4_TEXT.get(value) if value else None
+    text = _DEC4_TEXT.get(value) if value else None
     if text is None:
         text = str(value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP, context=_ROUNDING))
-        if value and value.is_finite() and len(_FMT4_TEXT) < _FMT4_TEXT_MAX:
-            _FMT4_TEXT[value] = text
     return text
 
 

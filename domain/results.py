@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from domain.framework import Framework, IndicatorKind
@@ -25,7 +26,8 @@ from domain.numbers import decimal_text, fmt4
 from domain.values import IndicatorValue
 
 if TYPE_CHECKING:
-    from domain.compiled import CompiledIndicator, DimensionWeights, GapTarget, WeightTable
+    from domain.compiled_indicator import CompiledIndicator, GapTarget
+    from domain.weights import DimensionWeights, WeightTable
 
 STATUS_SCORED = "scored"
 STATUS_MISSING = "missing"
@@ -44,10 +46,12 @@ RULE_SCORED_AS_MISSING = "scored_as_missing"
 LEVEL_BELOW_STANDARD = "below_standard"
 LEVEL_INCOMPLETE = "incomplete"
 # Names of the two levels no framework defines a rule for (a unit is one when it meets none).
-RESERVED_LEVEL_NAMES = {
-    LEVEL_BELOW_STANDARD: ("ต่ำกว่ามาตรฐาน", "Below standard"),
-    LEVEL_INCOMPLETE: ("ข้อมูลไม่ครบถ้วน", "Incomplete"),
-}
+RESERVED_LEVEL_NAMES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
+    {
+        LEVEL_BELOW_STANDARD: ("ต่ำกว่ามาตรฐาน", "Below standard"),
+        LEVEL_INCOMPLETE: ("ข้อมูลไม่ครบถ้วน", "Incomplete"),
+    }
+)
 
 
 def level_names(framework: Framework) -> dict[str, tuple[str, str]]:

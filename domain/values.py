@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from domain.errors import ValueInvalid
@@ -30,11 +31,13 @@ MAX_STEPS = 5
 SCORE_MAX = Decimal(5)
 SCORE_MIN = Decimal(0)
 
-FIELD_OF_KIND: dict[IndicatorKind, str] = {
-    IndicatorKind.QUANTITATIVE: "value",
-    IndicatorKind.MILESTONE: "steps",
-    IndicatorKind.DIRECT: "score",
-}
+FIELD_OF_KIND: MappingProxyType[IndicatorKind, str] = MappingProxyType(
+    {
+        IndicatorKind.QUANTITATIVE: "value",
+        IndicatorKind.MILESTONE: "steps",
+        IndicatorKind.DIRECT: "score",
+    }
+)
 VALUE_FIELDS = ("value", "steps", "score")
 
 

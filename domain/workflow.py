@@ -10,6 +10,7 @@ names the state, the action and the role.
 from __future__ import annotations
 
 from enum import Enum
+from types import MappingProxyType
 
 from domain.errors import TransitionNotAllowed
 
@@ -37,17 +38,21 @@ _EDITORS = frozenset({"unit_officer", "admin"})
 _REVIEWERS = frozenset({"inspector", "admin"})
 _ADMIN = frozenset({"admin"})
 
-TRANSITIONS: dict[tuple[ReportState, ReportAction], tuple[ReportState, frozenset[str]]] = {
-    (_S.DRAFT, _A.EDIT): (_S.DRAFT, _EDITORS),
-    (_S.RETURNED, _A.EDIT): (_S.RETURNED, _EDITORS),
-    (_S.DRAFT, _A.SUBMIT): (_S.SUBMITTED, _EDITORS),
-    (_S.RETURNED, _A.SUBMIT): (_S.SUBMITTED, _EDITORS),
-    (_S.SUBMITTED, _A.RETURN): (_S.RETURNED, _REVIEWERS),
-    (_S.SUBMITTED, _A.APPROVE): (_S.APPROVED, _REVIEWERS),
-    (_S.SUBMITTED, _A.REOPEN): (_S.DRAFT, _ADMIN),
-    (_S.APPROVED, _A.REOPEN): (_S.DRAFT, _ADMIN),
-    (_S.RETURNED, _A.REOPEN): (_S.DRAFT, _ADMIN),
-}
+TRANSITIONS: MappingProxyType[
+    tuple[ReportState, ReportAction], tuple[ReportState, frozenset[str]]
+] = MappingProxyType(
+    {
+        (_S.DRAFT, _A.EDIT): (_S.DRAFT, _EDITORS),
+        (_S.RETURNED, _A.EDIT): (_S.RETURNED, _EDITORS),
+        (_S.DRAFT, _A.SUBMIT): (_S.SUBMITTED, _EDITORS),
+        (_S.RETURNED, _A.SUBMIT): (_S.SUBMITTED, _EDITORS),
+        (_S.SUBMITTED, _A.RETURN): (_S.RETURNED, _REVIEWERS),
+        (_S.SUBMITTED, _A.APPROVE): (_S.APPROVED, _REVIEWERS),
+        (_S.SUBMITTED, _A.REOPEN): (_S.DRAFT, _ADMIN),
+        (_S.APPROVED, _A.REOPEN): (_S.DRAFT, _ADMIN),
+        (_S.RETURNED, _A.REOPEN): (_S.DRAFT, _ADMIN),
+    }
+)
 """(state, action) → (next state, roles allowed). Everything not listed is refused."""
 
 

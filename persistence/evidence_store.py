@@ -39,7 +39,7 @@ import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, NamedTuple, Protocol
 
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.engine import Engine
@@ -153,6 +153,15 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+class StaleFiles(NamedTuple):
+    """Files of the filesystem store last written before a given time."""
+
+    temporary: list[str]
+    """Uploads a crash cut short."""
+    placed: list[str]
+    """Files in place, which an evidence row may or may not name."""
+
+
 def _iter_file(f: BinaryIO, size: int) -> Iterator[bytes]:
     with f:
         while chunk := f.read(size):
@@ -196,13 +205,13 @@ class FilesystemStore:
         else:
             event.listen(self.session, "after_commit", unlink, once=True)
 
-    def stale_files(self, written_before: float) -> tuple[list[str], list[str]]:
+    def stale_files(self, written_before: float) -> StaleFiles:
         """This store's temporary and placed files last written before ``written_before`` (a
         Unix time). Anything else in the directory is not ours and is left alone."""
         temporary: list[str] = []
         placed: list[str] = []
         if not self.root.is_dir():
-            return temporary, placed
+            return StaleFiles(temporary, placed)
         with os.scandir(self.root) as entries:
             for entry in entries:
                 try:
@@ -215,7 +224,7 @@ class FilesystemStore:
                     temporary.append(entry.name)
                 elif _KEY.match(entry.name):
                     placed.append(entry.name)
-        return temporary, placed
+        return StaleFiles(temporary, placed)
 
     def remove(self, names: Iterable[str]) -> None:
         """Remove files found by ``stale_files``."""

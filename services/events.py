@@ -15,6 +15,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from persistence.repositories.report_rows import ReportHead
 from persistence.tables import OutboxEventRow, RoundRow, UnitRow
 from persistence.types import utcnow
 from persistence.unit_of_work import UnitOfWork
@@ -80,5 +81,22 @@ def unit_facts(unit: UnitRow) -> dict[str, Any]:
     }
 
 
+def report_facts(head: ReportHead) -> dict[str, Any]:
+    """``round_facts`` and ``unit_facts`` of a report, from the head it was loaded with."""
+    return {
+        "round_id": head.round_id,
+        "year_be": head.year_be,
+        "months": head.months,
+        "period_start": head.period_start.isoformat(),
+        "period_end": head.period_end.isoformat(),
+        "deadline": head.deadline.isoformat(),
+        "unit_code": head.unit_code,
+        "unit_name_th": head.unit_name_th,
+        "unit_name_en": head.unit_name_en,
+        "unit_kind": head.unit_kind,
+        "province": head.province,
+    }
+
+
 def emit(uow: UnitOfWork, event_type: str, data: dict[str, Any]) -> None:
-    uow.session.add(event_row(event_type, data, now=utcnow()))
+    uow.repos.notifications.add(event_row(event_type, data, now=utcnow()))

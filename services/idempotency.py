@@ -72,7 +72,7 @@ def finish(
     row.status_code = status_code
     row.response_body = json.dumps(body, ensure_ascii=False, default=str)
     row.response_headers = json.dumps(headers)
-    uow.session.add(row)
+    uow.repos.idempotency.save(row)
 
 
 @dataclass(frozen=True)

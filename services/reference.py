@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from domain.calendar import fiscal_year_bounds, round_spec
+from persistence.repositories.reference import RoundOfYear
 from persistence.tables import (
     FiscalYearRow,
     NotApplicableRow,
@@ -267,7 +268,7 @@ def create_fiscal_year(
     return fiscal_year_view(uow, fy)
 
 
-def require_round(uow: UnitOfWork, round_id: int) -> tuple[RoundRow, FiscalYearRow]:
+def require_round(uow: UnitOfWork, round_id: int) -> RoundOfYear:
     found = uow.repos.reference.round_with_year(round_id)
     if found is None:
         raise NotFound(code="round_not_found", params={"round_id": round_id})

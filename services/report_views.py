@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from persistence.repositories.report_rows import CommentTuple, EntryTuple, ReportHead
+from persistence.repositories.report_rows import CommentRecord, EntryRecord, ReportHead
 from services.etags import etag_of
 
 
@@ -68,9 +68,19 @@ class ReportView:
         return f'"{self.version}.{etag_of(others)[1:17]}"'
 
 
-def entry_view(source: str, e: EntryTuple) -> EntryView:
-    no, value, steps, score, narrative, problems, suggestions, by, at, _id = e
-    return EntryView(no, source, value, steps, score, narrative, problems, suggestions, by, at)
+def entry_view(source: str, e: EntryRecord) -> EntryView:
+    return EntryView(
+        e.indicator_no,
+        source,
+        e.value,
+        e.steps,
+        e.score,
+        e.narrative,
+        e.problems,
+        e.suggestions,
+        e.updated_by,
+        e.updated_at,
+    )
 
 
 def written_entry_view(
@@ -96,21 +106,11 @@ def written_entry_view(
 def report_view(
     head: ReportHead,
     entries: Iterable[EntryView],
-    comments: Iterable[CommentTuple],
+    comments: Iterable[CommentRecord],
     not_applicable: list[int],
-    **report: Any,
 ) -> ReportView:
-    """The answer for ``head``; ``report`` overrides the report row's columns with what this
-    request wrote (``version``, ``updated_at``)."""
+    """The answer for ``head`` (a report with no row yet reads as an empty draft, version 0)."""
     exists = head.report_id is not None
-    columns: dict[str, Any] = {
-        "state": head.state if exists else "draft",
-        "version": head.version if exists else 0,
-        "submitted_at": head.submitted_at,
-        "on_time": head.on_time,
-        "approved_at": head.approved_at,
-        "updated_at": head.updated_at,
-    } | report
     return ReportView(
         round_id=head.round_id,
         year_be=head.year_be,
@@ -118,8 +118,13 @@ def report_view(
         unit_code=head.unit_code,
         deadline=head.deadline,
         round_status=head.round_status,
+        state=head.state if exists and head.state else "draft",
+        version=head.version if exists and head.version is not None else 0,
+        submitted_at=head.submitted_at,
+        on_time=head.on_time,
+        approved_at=head.approved_at,
+        updated_at=head.updated_at,
         entries=sorted(entries, key=lambda e: e.indicator_no),
-        comments=[CommentView(c[0], c[1], c[2], c[3]) for c in comments],
+        comments=[CommentView(c.indicator_no, c.comment, c.author, c.created_at) for c in comments],
         not_applicable=not_applicable,
-        **columns,
     )

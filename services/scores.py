@@ -177,11 +177,13 @@ def _score(
         else:
             na.append(row[2])
     values = merge_values(memo, source_of, own, central)
-    overall, level, scores = summarize(framework, values, na, closed)
+    summary = summarize(framework, values, na, closed)
+    overall = summary.overall
+    scores = [None if score is None else str(score) for score in summary.scores]
     return (
         None if overall is None else str(overall),  # already 4 decimals
-        level,
-        dict(zip(keys, [None if score is None else str(score) for score in scores], strict=True)),
+        summary.level,
+        dict(zip(keys, scores, strict=True)),
     )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy.exc import IntegrityError
 
 from domain.messages import problem
 from persistence.tables import UserRow
@@ -66,11 +65,5 @@ def save(uow: UnitOfWork, row: UserRow) -> None:
     """Write ``row`` now, in a savepoint: a concurrent change that took the same address in
     the meantime is a 409, not a failed commit (the check in :func:`set_email` cannot see a
     transaction that has not committed yet)."""
-    savepoint = uow.session.begin_nested()
-    try:
-        uow.session.add(row)
-        uow.session.flush()
-        savepoint.commit()
-    except IntegrityError:
-        savepoint.rollback()
-        raise Conflict(code="email_taken") from None
+    if not uow.insert_if_free(row):  # for a stored row, the flush in the savepoint is its UPDATE
+        raise Conflict(code="email_taken")

@@ -7,7 +7,7 @@ scoring rule: no valid value scores differently with it, so the stored versions 
 it is still the default's (same number, code, kind and unit), states no range of its own and
 its criteria lie inside the range; anything an administrator changed is left alone. Values
 already stored outside a range are not touched: the report holding one cannot be submitted
-until it is corrected (services/reports.py).
+until it is corrected (services/reports/review.py).
 
 The ranges are written out here, not read from domain/data, so the revision means the same
 thing whatever the default framework becomes later.

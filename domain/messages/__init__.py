@@ -3,7 +3,7 @@
 WHY: officers work in Thai and integrators read English; the code never changes, the words
 follow the caller's ``Accept-Language``. The translations are data in this one package
 (``rules.py``, ``requests.py``, ``admin.py``, ``transfers.py``, ``sign_in.py``,
-``webhooks.py``, ``titles.py``): a code
+``webhooks.py``, ``reports.py``, ``titles.py``): a code
 added anywhere must be added here with both languages (tests/api/test_problem_catalogue.py
 fails otherwise). Templates name their parameters (``{indicator_no}``), which are the members
 of the error item itself, so an ``errors[]`` entry carries what its sentence says.
@@ -20,6 +20,7 @@ from string import Formatter
 from typing import Any
 
 from domain.messages.admin import ADMIN
+from domain.messages.reports import REPORTS, STATE_WORDS
 from domain.messages.requests import REQUESTS
 from domain.messages.rules import RULES
 from domain.messages.sign_in import SIGN_IN
@@ -29,7 +30,9 @@ from domain.messages.webhooks import WEBHOOKS
 
 LANGUAGES = ("en", "th")
 
-MESSAGES: dict[str, dict[str, str]] = RULES | REQUESTS | ADMIN | TRANSFERS | SIGN_IN | WEBHOOKS
+MESSAGES: dict[str, dict[str, str]] = (
+    RULES | REQUESTS | ADMIN | TRANSFERS | SIGN_IN | WEBHOOKS | REPORTS
+)
 """Every sentence by its code; a code defined twice is a mistake (the tests say so)."""
 
 THEMES: tuple[dict[str, dict[str, str]], ...] = (
@@ -39,10 +42,20 @@ THEMES: tuple[dict[str, dict[str, str]], ...] = (
     TRANSFERS,
     SIGN_IN,
     WEBHOOKS,
+    REPORTS,
 )
 """The modules' catalogues, each a theme; MESSAGES is their union."""
 
-__all__ = ["COMPARISON_WORDS", "LANGUAGES", "MESSAGES", "THEMES", "TITLES", "problem", "render"]
+__all__ = [
+    "COMPARISON_WORDS",
+    "LANGUAGES",
+    "MESSAGES",
+    "STATE_WORDS",
+    "THEMES",
+    "TITLES",
+    "problem",
+    "render",
+]
 
 COMPARISON_WORDS: dict[str, tuple[str, str]] = {
     "<": ("less than", "น้อยกว่า"),

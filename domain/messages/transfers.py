@@ -113,18 +113,6 @@ TRANSFERS: dict[str, dict[str, str]] = {
         "th": "คำสั่งแต่งตั้งคณะทำงานของหน่วยงาน {unit_code} ปี {year_be} มีไฟล์รวม {bytes} ไบต์ "
         "ไฟล์เพิ่มอีกหนึ่งไฟล์จะเกินขีดจำกัด {max_total_bytes} ไบต์ ({max_mib} MiB)",
     },
-    "evidence_files_limit_place": {
-        "en": "{where} already has {files} evidence files, the most it may have ({max_files}); "
-        "delete one before adding another.",
-        "th": "{where} มีไฟล์หลักฐานแล้ว {files} ไฟล์ ซึ่งเป็นจำนวนสูงสุด ({max_files}) "
-        "กรุณาลบไฟล์หนึ่งก่อนเพิ่มไฟล์ใหม่",
-    },
-    "evidence_total_place": {
-        "en": "{where} holds {bytes} bytes of evidence; one more file would pass the limit of "
-        "{max_total_bytes} bytes ({max_mib} MiB) for it.",
-        "th": "{where} มีหลักฐานรวม {bytes} ไบต์ ไฟล์เพิ่มอีกหนึ่งไฟล์จะเกินขีดจำกัด "
-        "{max_total_bytes} ไบต์ ({max_mib} MiB)",
-    },
     # --- imports (CSV and JSON) -------------------------------------------------------------------
     "csv_unreadable_row": {
         "en": "CSV row {row} cannot be read: a field is longer than {limit} characters, or a "

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from persistence.evidence_store import EvidenceStore, make_store
 from persistence.tables import EvidenceRow, FiscalYearRow, ReportRow, UnitRow
 
 INDICATOR = "indicator"
@@ -24,9 +27,20 @@ class Placed:
     round_id: int | None
 
 
+class EvidenceTotals(NamedTuple):
+    """How much evidence one place holds."""
+
+    files: int
+    bytes: int
+
+
 class EvidenceRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def store(self, backend: str, directory: Path) -> EvidenceStore:
+        """The evidence bytes' store (``SQS_EVIDENCE_BACKEND``), writing in this transaction."""
+        return make_store(backend, directory, self.session)
 
     def add(self, row: EvidenceRow) -> None:
         self.session.add(row)
@@ -100,8 +114,8 @@ class EvidenceRepository:
 
     def totals(
         self, *, report_id: int | None = None, unit_id: int = 0, fiscal_year_id: int = 0
-    ) -> tuple[int, int]:
-        """(files, bytes) of a report's evidence, or (without ``report_id``) of a unit's
+    ) -> EvidenceTotals:
+        """The files and bytes of a report's evidence, or (without ``report_id``) of a unit's
         working-group orders for a fiscal year."""
         q = select(func.count(), func.coalesce(func.sum(EvidenceRow.size), 0))
         if report_id is not None:
@@ -113,7 +127,7 @@ class EvidenceRepository:
                 EvidenceRow.kind == WORKING_GROUP_ORDER,
             )
         files, size = self.session.exec(q).one()
-        return int(files), int(size)
+        return EvidenceTotals(int(files), int(size))
 
     def existing_storage_keys(self, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` an evidence row holds (in batches: SQLite caps bound parameters)."""

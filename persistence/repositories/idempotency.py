@@ -20,3 +20,7 @@ class IdempotencyRepository:
     def add(self, row: IdempotencyRow) -> None:
         self.session.add(row)
         self.session.flush()
+
+    def save(self, row: IdempotencyRow) -> None:
+        """Keep the changes made to ``row`` (written with the transaction)."""
+        self.session.add(row)

@@ -41,6 +41,13 @@ class UnitBrief(NamedTuple):
     province: str | None
 
 
+class RoundOfYear(NamedTuple):
+    """A round and the fiscal year it belongs to."""
+
+    round: RoundRow
+    fiscal_year: FiscalYearRow
+
+
 class RoundUnit(NamedTuple):
     """What a score read needs of a round, its fiscal year and a unit."""
 
@@ -225,14 +232,14 @@ class ReferenceRepository:
         )
         return self.session.exec(q).all()
 
-    def round_with_year(self, round_id: int) -> tuple[RoundRow, FiscalYearRow] | None:
+    def round_with_year(self, round_id: int) -> RoundOfYear | None:
         q = (
             select(RoundRow, FiscalYearRow)
             .join(FiscalYearRow, col(FiscalYearRow.id) == RoundRow.fiscal_year_id)
             .where(RoundRow.id == round_id)
         )
         row = self.session.exec(q).first()
-        return (row[0], row[1]) if row else None
+        return RoundOfYear(row[0], row[1]) if row else None
 
     def round_scoring(self, round_id: int) -> tuple[str, int, int] | None:
         """(round status, fiscal year id, framework id), None for an unknown round: one

@@ -45,17 +45,24 @@ _NOT_APPLICABLE: Table = NotApplicableRow.__table__  # type: ignore[attr-defined
 
 
 class ReportHead(NamedTuple):
-    """A round with its fiscal year, a unit, and the unit's report row if it has one."""
+    """A round with its fiscal year, a unit, and the unit's report row if it has one (the
+    round's dates and the unit's names too: what an event about the report tells)."""
 
     round_id: int
     months: int
     round_status: str
     deadline: date
+    period_start: date
+    period_end: date
     fiscal_year_id: int
     year_be: int
     framework_id: int
     unit_id: int
     unit_code: str
+    unit_name_th: str
+    unit_name_en: str
+    unit_kind: str
+    province: str | None
     report_id: int | None
     state: str | None
     version: int | None
@@ -65,12 +72,41 @@ class ReportHead(NamedTuple):
     updated_at: datetime | None
 
 
-# (indicator_no, value, steps, score, narrative, problems, suggestions, updated_by, updated_at, id)
-EntryTuple = tuple[
-    int, str | None, int | None, str | None, str | None, str | None, str | None, str, datetime, int
-]
-# (indicator_no, comment, author, created_at, id)
-CommentTuple = tuple[int | None, str, str, datetime, int]
+class EntryRecord(NamedTuple):
+    """One indicator entry of a report, as stored."""
+
+    indicator_no: int
+    value: str | None
+    steps: int | None
+    score: str | None
+    narrative: str | None
+    problems: str | None
+    suggestions: str | None
+    updated_by: str
+    updated_at: datetime
+    id: int
+
+
+class CommentRecord(NamedTuple):
+    """One review comment on a report, as stored."""
+
+    indicator_no: int | None
+    comment: str
+    author: str
+    created_at: datetime
+    id: int
+
+
+class ReportContents(NamedTuple):
+    """Everything a report answer shows beyond its head."""
+
+    entries: dict[int, EntryRecord]
+    """By indicator, in ascending order."""
+    comments: list[CommentRecord]
+    """In the order they were made."""
+    not_applicable: list[int]
+    """The indicators marked not applicable to the unit this fiscal year, ascending."""
+
 
 _RP, _RD, _YR, _UN = REPORT.c, _ROUND.c, _YEAR.c, _UNIT.c
 _ROUND_YEAR_UNIT = (
@@ -79,11 +115,17 @@ _ROUND_YEAR_UNIT = (
         _RD.months,
         _RD.status,
         _RD.deadline,
+        _RD.period_start,
+        _RD.period_end,
         _YR.id,
         _YR.year_be,
         _YR.framework_id,
         _UN.id,
         _UN.code,
+        _UN.name_th,
+        _UN.name_en,
+        _UN.kind,
+        _UN.province,
         _RP.id,
         _RP.state,
         _RP.version,
@@ -154,21 +196,20 @@ INSERT_ENTRY = insert(ENTRY)
 UPDATE_ENTRY = update(ENTRY).where(ENTRY.c.id == bindparam("entry_id"))
 
 
-def split_contents(
-    rows: Any,
-) -> tuple[dict[int, EntryTuple], list[CommentTuple], list[int]]:
-    """(entries by indicator, comments in the order they were made, not-applicable indicators
-    in ascending order) from the rows of ``CONTENTS``."""
-    entries: dict[int, EntryTuple] = {}
-    comments: list[CommentTuple] = []
+def split_contents(rows: Any) -> ReportContents:
+    """The report's contents from the rows of ``CONTENTS``."""
+    entries: dict[int, EntryRecord] = {}
+    comments: list[CommentRecord] = []
     na: list[int] = []
     for src, no, value, steps, score, text, problems, suggestions, by, at, row_id in rows:
         if src == 0:
-            entries[no] = (no, value, steps, score, text, problems, suggestions, by, at, row_id)
+            entries[no] = EntryRecord(
+                no, value, steps, score, text, problems, suggestions, by, at, row_id
+            )
         elif src == 1:
-            comments.append((no, text, by, at, row_id))
+            comments.append(CommentRecord(no, text, by, at, row_id))
         else:
             na.append(no)
-    comments.sort(key=lambda c: c[4])
+    comments.sort(key=lambda c: c.id)
     na.sort()
-    return dict(sorted(entries.items())), comments, na
+    return ReportContents(dict(sorted(entries.items())), comments, na)

@@ -7,7 +7,8 @@ of units.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -28,7 +29,7 @@ from sqlmodel import Session, col, select
 
 from persistence.repositories import report_rows
 from persistence.repositories.driver_statement import DriverStatement
-from persistence.repositories.report_rows import CommentTuple, EntryTuple, ReportHead
+from persistence.repositories.report_rows import CommentRecord, ReportContents, ReportHead
 from persistence.repositories.score_read import ScoreInputs, ValueTuple, read_score_inputs
 from persistence.tables import (
     CentralValueRow,
@@ -373,8 +374,8 @@ class ReportingRepository:
 
     def report_contents(
         self, report_id: int | None, fiscal_year_id: int, unit_id: int
-    ) -> tuple[dict[int, EntryTuple], list[CommentTuple], list[int]]:
-        """(entries by indicator, review comments, not-applicable indicators) in one statement."""
+    ) -> ReportContents:
+        """Entries, review comments and not-applicable indicators, in one statement."""
         params = {"report_id": report_id, "fid": fiscal_year_id, "uid": unit_id}
         return report_rows.split_contents(
             self.session.connection().execute(report_rows.CONTENTS, params)
@@ -395,6 +396,32 @@ class ReportingRepository:
 
     def update_entry(self, entry_id: int, values: dict[str, Any]) -> None:
         self.session.connection().execute(report_rows.UPDATE_ENTRY, {"entry_id": entry_id} | values)
+
+    def add_comments(
+        self,
+        report_id: int,
+        comments: Sequence[Mapping[str, Any]],
+        *,
+        author: str,
+        created_at: datetime,
+    ) -> list[CommentRecord]:
+        """Review comments (``indicator_no``, ``comment``) on a report, as now stored."""
+        rows = [
+            ReviewCommentRow(
+                report_id=report_id,
+                indicator_no=c.get("indicator_no"),
+                comment=c["comment"],
+                author=author,
+                created_at=created_at,
+            )
+            for c in comments
+        ]
+        self.session.add_all(rows)
+        self.session.flush()
+        return [
+            CommentRecord(r.indicator_no, r.comment, author, created_at, r.id)  # type: ignore[arg-type]
+            for r in rows
+        ]
 
 
 class EvidenceCounts:

@@ -63,18 +63,21 @@ class PostgresScoreReader(ScoreReader):
     async def _fetch(self, sql: str, args: Any) -> list[Any]:
         if not self._opened:
             await self.open()
+        pool = self.pool
         for attempt in (1, 2):
-            async with self.pool.connection() as conn:
-                try:
-                    cursor = conn.cursor()
-                    await cursor.execute(sql, args)
-                    return await cursor.fetchall()
-                except psycopg.OperationalError:
-                    if attempt == 2 or not conn.broken:
-                        raise
-                    # broken: handed back, the pool drops it and makes another; once more
-                except BaseException:  # cancelled or failed mid-statement: state unknown
-                    with contextlib.suppress(Exception):  # thrown away: nothing else to do
-                        await conn.close()
+            conn = await pool.getconn()  # not pool.connection(): a context manager less per read
+            try:
+                cursor = conn.cursor()
+                await cursor.execute(sql, args)
+                return await cursor.fetchall()
+            except psycopg.OperationalError:
+                if attempt == 2 or not conn.broken:
                     raise
+                # broken: handed back, the pool drops it and makes another; once more
+            except BaseException:  # cancelled or failed mid-statement: state unknown
+                with contextlib.suppress(Exception):  # thrown away: nothing else to do
+                    await conn.close()
+                raise
+            finally:
+                await pool.putconn(conn)
         raise AssertionError("unreachable")  # pragma: no cover

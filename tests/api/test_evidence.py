@@ -549,7 +549,8 @@ def test_another_units_evidence_is_404(client, world, officer, make_user):
     for url in (f"/api/v1/evidence/{body['id']}", f"/api/v1/evidence/{body['id']}/content"):
         r = client.get(url, headers=officer)
         assert r.status_code == 404
-        assert r.json()["detail"] == f"no evidence with id '{body['id']}'"  # as for a missing id
+        # the words of a missing id
+        assert r.json()["detail"] == f"There is no evidence with the id “{body['id']}”."
         assert client.get(url.replace(body["id"], missing), headers=officer).status_code == 404
     assert client.delete(f"/api/v1/evidence/{body['id']}", headers=officer).status_code == 404
     assert client.get(evidence_url(world, unit="CMI"), headers=officer).status_code == 404

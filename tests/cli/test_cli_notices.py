@@ -65,6 +65,7 @@ def test_send_notices_mails_what_is_pending_once(cli, engine, monkeypatch, capsy
     try:
         monkeypatch.setenv("SQS_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("SQS_SMTP_PORT", str(server.port))
+
         assert cli("send-notices") == 0
         assert "sent 1" in capsys.readouterr().out
         assert cli("send-notices") == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -32,12 +33,16 @@ def test_zeros_keep_their_sign_and_are_not_remembered() -> None:
         assert fmt4(Decimal("0")) == "0.0000"
         assert fmt4(Decimal("-0")) == "-0.0000"
         assert fmt4(Decimal("-0.00001")) == "-0.0000"
-    assert Decimal(0) not in numbers._FMT4_TEXT
+    assert Decimal(0) not in numbers._DEC4_TEXT
 
 
-def test_the_memory_is_bounded(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(numbers, "_FMT4_TEXT", {})
-    monkeypatch.setattr(numbers, "_FMT4_TEXT_MAX", 3)
+def test_the_memory_is_bounded() -> None:
+    """The answers are a fixed, read-only map of the 50,000 non-zero rounded scores: formatting
+    other values leaves it as it was."""
+    size = len(numbers._DEC4_TEXT)
+    assert size == 50_000
     for n in range(10):
         assert fmt4(Decimal(n + 1) / 7) == _computed(Decimal(n + 1) / 7)
-    assert len(numbers._FMT4_TEXT) == 3
+    assert len(numbers._DEC4_TEXT) == size
+    with pytest.raises(TypeError):
+        numbers._DEC4_TEXT[Decimal(1)] = "1.0000"  # type: ignore[index]

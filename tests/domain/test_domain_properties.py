@@ -12,8 +12,10 @@ from fractions import Fraction
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from domain.compiled import compile_framework, gap_target
+from domain.compiled import compiled
+from domain.compiled_indicator import gap_target
 from domain.framework import Framework, default_framework
+from domain.reference import weighted_overall
 from domain.scoring import evaluate
 from domain.values import IndicatorValue
 
@@ -221,7 +223,7 @@ def test_exact_and_continuous_at_criteria_points(crit):
 def test_gap_value_reaches_target_and_one_step_worse_does_not(crit, target_q, floor_q):
     criteria, direction = crit
     fw = one_quant(criteria, direction, "1" if floor_q else "0")
-    ci = compile_framework(fw).indicators[0]
+    ci = compiled(fw).indicators[0]
     gt = gap_target(ci, target_q, floor_q)
     target = Decimal(target_q).scaleb(-4)
     if gt.any_value:
@@ -267,23 +269,9 @@ def test_gap_items_of_default_framework_feed_back(seed):
 
 
 def reference_overall(fw: Framework, result, not_applicable=frozenset()) -> Fraction:
-    """Independent oracle: exact Fractions straight from the SPEC formula."""
-    scores = {r.indicator_no: Fraction(r.score) for r in result.indicators if r.score is not None}
-    num = Fraction(0)
-    den = Fraction(0)
-    for dim in fw.dimensions:
-        members = [
-            i
-            for i in fw.indicators
-            if i.dimension == dim.code and i.indicator_no not in not_applicable
-        ]
-        if not members:
-            continue
-        w = sum(Fraction(i.relative_weight) for i in members)
-        dim_score = sum(Fraction(i.relative_weight) * scores[i.indicator_no] for i in members) / w
-        num += Fraction(dim.weight) * dim_score
-        den += Fraction(dim.weight)
-    return num / den
+    """Independent oracle: exact Fractions straight from the SPEC formula (domain.reference)."""
+    scores = {r.indicator_no: r.score for r in result.indicators if r.score is not None}
+    return weighted_overall(fw, scores, not_applicable)
 
 
 def half_up4(x: Fraction) -> Decimal:
