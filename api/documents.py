@@ -2,10 +2,11 @@
 
 Documents are slow beside every other answer (scoring a whole round, typesetting pages), so
 they run off the event loop, on threads of their own bounded by ``SQS_DOCUMENT_CONCURRENCY``
-(``app.state.documents``): a burst of downloads never takes the worker threads that score
+(``api.runtime.Runtime.documents``): a burst of downloads never takes the worker threads that score
 reads and writes need. When every slot is busy the caller gets 429 with ``Retry-After``
 rather than a queue that grows without bound. Gathering holds a pool slot and a read-only
-unit of work; typesetting holds neither, so no database connection waits on the typesetter.
+unit of work (``api.runtime.Runtime.read_for``); typesetting holds neither, so no database
+connection waits on the typesetter.
 
 Every document route calls this and nothing else, so an app-wide export limiter (another
 branch adds one for CSV and XLSX) can take its place here: ``gather`` and ``render`` are
@@ -21,24 +22,13 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 from fastapi import Request
-from sqlalchemy.engine import Engine
 
-from persistence.caches import ReadCaches
+from api.deps import runtime_of
 from persistence.unit_of_work import UnitOfWork
 from services.errors import TooManyRequests
 
 T = TypeVar("T")
 RETRY_AFTER_SECONDS = 5
-
-
-def _read(
-    engine: Engine,
-    caches: ReadCaches,
-    request_id: str | None,
-    gather: Callable[[UnitOfWork], T],
-) -> T:
-    with UnitOfWork(engine, request_id=request_id, caches=caches) as uow:
-        return gather(uow)
 
 
 async def make_document(
@@ -47,7 +37,8 @@ async def make_document(
     render: Callable[[Any], T] | None = None,
 ) -> T:
     """``render(gather(uow))`` (or ``gather(uow)`` alone), on the documents' threads."""
-    limiter: anyio.CapacityLimiter = request.app.state.documents
+    runtime = runtime_of(request)
+    limiter = runtime.documents
     if limiter.borrowed_tokens >= limiter.total_tokens:
         raise TooManyRequests(
             code="documents_busy",
@@ -55,13 +46,9 @@ async def make_document(
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             kind="documents_busy",
         )
-    slots = request.app.state.db_slots
-    request_id = getattr(request.state, "request_id", None)
-    async with slots:
-        facts = await anyio.to_thread.run_sync(
-            partial(_read, request.app.state.engine, request.app.state.caches, request_id, gather),
-            limiter=limiter,
-        )
+    facts = await runtime.read_for(
+        gather, limiter=limiter, request_id=getattr(request.state, "request_id", None)
+    )
     if render is None:
         return facts  # type: ignore[no-any-return]
     return await anyio.to_thread.run_sync(partial(render, facts), limiter=limiter)

@@ -4,7 +4,7 @@ An export of a 10,000-unit round scores every unit and writes it all out: second
 Python work. Run like any request it would take a shared worker thread and, worse, the GIL:
 two exports in threads left the event loop too little of the interpreter, and score reads
 slowed far past the target (bench/exports.py, docs/benchmarks.md). So every whole-round export
-goes through the app's :class:`ExportLimiter` (``app.state.exports``, built in ``create_app``):
+goes through the app's :class:`ExportLimiter` (``api.runtime.Runtime.exports``):
 
 - at most ``SQS_EXPORTS_IN_FLIGHT`` exports run at once per process; one more is refused at
   once with 429 ``exports_busy`` and ``Retry-After`` (queueing it would hold the connection
@@ -14,10 +14,10 @@ goes through the app's :class:`ExportLimiter` (``app.state.exports``, built in `
   its own: the exports take neither the shared threads, nor the GIL of the process serving
   everything else, nor a slot of its connection pool.
 
-A new export is one line in its route: ``await limiter.run(build, principal, round_id, ...)``
-where ``build(uow, principal, ...)`` is a module-level function (it travels to the worker
-process by name) answering bytes. Errors it raises (``AppError``, ``DomainError``) come back
-as they were raised.
+A new export is a module-level function ``build(uow, principal, ...)`` answering bytes (it
+travels to the worker process by name), marked ``@services.cost.export``; its route calls it
+as any service, ``await run(build, principal, round_id, ...)``, and the runtime sends it here.
+Errors it raises (``AppError``, ``DomainError``) come back as they were raised.
 """
 
 from __future__ import annotations
@@ -27,9 +27,8 @@ import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from functools import partial
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 
 from api.export_priority import lower_priority
@@ -146,11 +145,3 @@ class ExportLimiter:
         if self._own_pool and self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
-
-
-async def get_exports(request: Request) -> ExportLimiter:
-    exports: ExportLimiter = request.app.state.exports
-    return exports
-
-
-ExportsDep = Annotated[ExportLimiter, Depends(get_exports)]

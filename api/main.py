@@ -6,7 +6,6 @@ their method names when paths or tags change.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,13 +23,11 @@ from api.observability import install as install_observability
 from api.observability.request_log import flush_access_log
 from api.openapi_contract import install_contract
 from api.problem_docs import install_problem_catalogue
-from api.request_body import UploadsInFlight
+from api.runtime import Runtime
 from api.settings import Settings, evidence_config, get_settings, notice_config, smtp_config
 from api.v1.tags import TAGS
-from persistence.caches import ReadCaches
-from persistence.db import make_engine, pool_capacity, pool_kept
+from persistence.db import make_engine
 from persistence.migrations import current_revision
-from persistence.score_reader import make_score_reader
 from persistence.types import utcnow
 from services.rate_limit import Policy, SignInThrottle
 
@@ -51,9 +48,9 @@ def _operation_id(route: APIRoute) -> str:
 
 def worker_threads(settings: Settings, engine: Engine) -> int:
     """Threads for blocking work. SQLite runs in-process and holds the GIL while it works, so
-    past two threads more only add GIL hand-offs (measured: 624 requests/s with 2 threads, 495
-    with 4, 412 with 8 on the score read). PostgreSQL requests mostly wait on the network, so
-    more threads keep more of them in flight."""
+    past two threads more only add GIL hand-offs (docs/benchmarks.md, "Threads on SQLite").
+    PostgreSQL requests mostly wait on the network, so more threads keep more of them in
+    flight."""
     if settings.worker_threads:
         return settings.worker_threads
     return 2 if engine.dialect.name == "sqlite" else 16
@@ -89,7 +86,7 @@ def create_app(
             migrate_schema=migrate,
         )
         app.state.schema_revision = current_revision(engine)  # reported by /health
-        await app.state.score_reader.open()  # its connections, on the loop that reads
+        await runtime.open()  # the score reader's connections, on the loop that reads
         from services import evidence
 
         # What a killed process left in the evidence directory (files with no row, cut-short
@@ -135,8 +132,7 @@ def create_app(
             await notice_worker.stop()
         if worker is not None:
             await worker.stop()
-        app.state.exports.close()
-        await app.state.score_reader.close()
+        await runtime.close()
         flush_access_log()  # the last requests' lines, written before the app is gone
 
     app = ObservedApp(
@@ -151,42 +147,16 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = engine
-    # Requests in flight at once: as many as the pool keeps connections. Up to its capacity
-    # (size + overflow), a burst of requests would each open an overflow connection and close
-    # it when done, each a new server process and an empty statement cache (figures in
-    # docs/benchmarks.md, "Connection churn"). The overflow stays for callers outside these
-    # slots (the caller lookup, the webhook worker, the readiness check).
-    app.state.db_slots = asyncio.Semaphore(pool_kept(engine))
-    app.state.ending_threads = anyio.CapacityLimiter(pool_capacity(engine))  # see api.deps
-    # SQLite's one writer at a time; None on PostgreSQL (see api.deps.get_uow)
-    app.state.write_gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-    # What the reads remember between requests, handed to every unit of work the app makes
-    # (persistence.caches)
-    app.state.caches = ReadCaches()
-    # The most requested read, without a unit of work (persistence.score_reader)
-    app.state.score_reader = make_score_reader(engine, app.state.caches, settings.db_read_pool_size)
-    from api.export_limit import ExportLimiter
-
-    # whole-round exports: a few at a time, in worker processes of their own
-    app.state.exports = ExportLimiter(
-        settings.exports_in_flight, engine.url.render_as_string(hide_password=False)
-    )
-    app.state.resolving = {}  # credential -> its principal lookup in flight (api.deps)
-    # Each caller's evidence uploads in flight (api.request_body)
-    app.state.uploads = UploadsInFlight(settings.uploads_in_flight_per_caller)
+    # The engine, the pool's request slots, the write gate, the read caches, the score reader,
+    # the principal cache and the limiters of exports, documents and uploads: what a request
+    # needs to reach the database (api.runtime)
+    app.state.runtime = runtime = Runtime(settings, engine)
     app.state.clock = utcnow  # tests replace it to stand at a deadline
-    # PDF documents and charts: made on threads of their own, at most this many at once
-    # (api.documents.make_document), never on the worker threads other routes need.
-    app.state.documents = anyio.CapacityLimiter(settings.document_concurrency)
     # Failed sign-ins: the policy here, the counts in the database (services/rate_limit)
     app.state.sign_in_throttle = SignInThrottle(
         sign_in_policy(settings), clock=lambda: app.state.clock()
     )
     app.state.schema_revision = None  # read at start (lifespan)
-    from api.security import make_authenticator
-
-    app.state.authenticator = make_authenticator(settings)
     install_error_handlers(app)
     install_observability(app, settings)
 

@@ -88,7 +88,7 @@ async def whole_body(request: Request) -> None:
 
 
 class UploadsInFlight:
-    """How many uploads each caller has in flight in this process (``app.state.uploads``).
+    """How many uploads each caller has in flight in this process (``api.runtime.Runtime.uploads``).
 
     Uploads are streamed as they arrive, not read before the route runs, so a caller could
     otherwise open any number of slow ones. Used on the event loop only: no lock needed."""

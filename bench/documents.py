@@ -71,7 +71,7 @@ def client_for(database_url: str):  # type: ignore[no-untyped-def]
     # The summary is a whole-round export (api.export_limit), made in a worker process in the
     # service. Here it runs on a thread of this process instead, so that the peak resident size
     # measured below is the document's own memory, not an idle parent's.
-    app.state.exports = ExportLimiter(
+    app.state.runtime.exports = ExportLimiter(
         2, database_url, executor=ThreadPoolExecutor(2), engine=engine
     )
     client = TestClient(app)

@@ -103,7 +103,7 @@ def measure(database_url: str, units: int) -> dict[str, float]:
             # cold: as after a restart (no parsed framework, no converted values); warm: again
             for state in ("cold", "warm"):
                 if state == "cold":
-                    app.state.caches.clear()
+                    app.state.runtime.caches.clear()
                 counter.count = 0
                 t = time.perf_counter()
                 pages, rows = run()

@@ -8,10 +8,11 @@ from typing import Any
 from persistence.tables import AuditEventRow
 from persistence.types import utcnow
 from persistence.unit_of_work import UnitOfWork
-from services import principal_cache
+from services import credential_changes
 from services.principal import Principal
 
-# Objects whose change alters a principal; recording one clears the principal cache.
+# Objects whose change alters a principal; recording one notes it on the unit of work, and the
+# runtime forgets its cached principals after the commit (services.credential_changes).
 IDENTITY_OBJECTS = frozenset(
     {"user", "client", "api_token", "refresh_token", "refresh_family", "session"}
 )
@@ -38,7 +39,7 @@ def _values(
 ) -> dict[str, Any]:
     if object_type in IDENTITY_OBJECTS and action not in NO_PRINCIPAL_CHANGE:
         # A change to who may do what must not be served from a cached principal.
-        principal_cache.clear()
+        credential_changes.note(uow)
     return {
         "actor": actor if isinstance(actor, str) else actor.subject,
         "action": action,

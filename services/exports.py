@@ -40,6 +40,7 @@ from domain.results import level_names
 from persistence.unit_of_work import UnitOfWork
 from services import reports, scoreboard, scores, xlsx
 from services.access import REFERENCE_READERS, require_role
+from services.cost import export
 from services.principal import Principal
 from services.reference import get_fiscal_year, require_round, require_unit
 
@@ -96,6 +97,7 @@ def scoreboard_csv(rows: list[scores.ScoreRow]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+@export
 def scoreboard_csv_export(
     uow: UnitOfWork, actor: Principal, round_id: int, query: scoreboard.BoardQuery
 ) -> bytes:
@@ -108,6 +110,7 @@ def scoreboard_csv_export(
 # --- the scoreboard ---------------------------------------------------------------------------
 
 
+@export
 def scoreboard_xlsx(uow: UnitOfWork, actor: Principal, round_id: int) -> bytes:
     """The round's scoreboard: the same rows and strings as ``GET /rounds/{id}/scores``."""
     found = scores.board(uow, actor, round_id)

@@ -11,7 +11,7 @@ from domain.framework import Framework
 from persistence.tables import FrameworkRow
 from persistence.unit_of_work import UnitOfWork
 from services import audit
-from services.access import require_admin
+from services.access import require_admin, require_reference_reader
 from services.errors import Conflict, NotFound
 from services.principal import Principal
 
@@ -23,7 +23,8 @@ def framework_document(uow: UnitOfWork, row: FrameworkRow) -> dict[str, Any]:
     return {"id": row.id, "in_use": uow.repos.reference.framework_in_use(row.id)} | fw.to_dict()
 
 
-def list_frameworks(uow: UnitOfWork) -> list[dict[str, Any]]:
+def list_frameworks(uow: UnitOfWork, actor: Principal) -> list[dict[str, Any]]:
+    require_reference_reader(actor)
     rows = uow.repos.reference.list_framework_rows()
     return [
         {
@@ -38,7 +39,8 @@ def list_frameworks(uow: UnitOfWork) -> list[dict[str, Any]]:
     ]
 
 
-def get_framework(uow: UnitOfWork, framework_id: int) -> dict[str, Any]:
+def get_framework(uow: UnitOfWork, actor: Principal, framework_id: int) -> dict[str, Any]:
+    require_reference_reader(actor)
     row = uow.repos.reference.framework_row(framework_id)
     if row is None:
         raise NotFound(code="framework_not_found", params={"framework_id": framework_id})

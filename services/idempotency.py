@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,3 +73,46 @@ def finish(
     row.response_body = json.dumps(body, ensure_ascii=False, default=str)
     row.response_headers = json.dumps(headers)
     uow.repos.idempotency.save(row)
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """Whose key, which key, and the fingerprint of the request that came with it."""
+
+    principal_key: str
+    key: str
+    request_hash: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    body: Any
+    headers: dict[str, str]
+    replayed: bool
+
+
+def once(
+    uow: UnitOfWork,
+    keyed: Keyed | None,
+    status_code: int,
+    work: Callable[[UnitOfWork], Any],
+    encode: Callable[[Any], tuple[Any, dict[str, str]]],
+    *,
+    shown_once: str | None = None,
+) -> Answer:
+    """``work(uow)`` once per key, in the same unit of work as the key's record; a retry gets
+    the stored answer. ``encode``: the result as a JSON-ready body and its headers.
+    ``shown_once``: the field of a secret shown once, stored as null (never kept in plain
+    text: a replay says what was created, and the secret stays where it was first delivered)."""
+    record = None
+    if keyed is not None:
+        found = begin(uow, keyed.principal_key, keyed.key, keyed.request_hash)
+        if isinstance(found, Replay):
+            return Answer(found.status_code, found.body, found.headers, replayed=True)
+        record = found
+    body, headers = encode(work(uow))
+    if record is not None:
+        stored = body | {shown_once: None} if shown_once is not None else body
+        finish(uow, record, status_code, stored, {} if shown_once is not None else headers)
+    return Answer(status_code, body, headers, replayed=False)

@@ -23,7 +23,7 @@ from persistence.tables import (
 from persistence.types import utcnow
 from persistence.unit_of_work import UnitOfWork
 from services import audit, events
-from services.access import require_admin
+from services.access import check_score_read, require_admin, require_reference_reader
 from services.errors import Conflict, NotFound, Unprocessable
 from services.principal import Principal
 
@@ -94,15 +94,17 @@ def money(text: str | Decimal, field: str) -> str:
 
 
 def list_units(
-    uow: UnitOfWork, *, kind: str | None, after: str | None, limit: int
+    uow: UnitOfWork, actor: Principal, *, kind: str | None, after: str | None, limit: int
 ) -> list[UnitView]:
+    require_reference_reader(actor)
     return [
         unit_view(u)
         for u in uow.repos.reference.list_units(kind=kind, after_code=after, limit=limit)
     ]
 
 
-def get_unit(uow: UnitOfWork, code: str) -> UnitView:
+def get_unit(uow: UnitOfWork, actor: Principal, code: str) -> UnitView:
+    require_reference_reader(actor)
     row = uow.repos.reference.unit_by_code(code)
     if row is None:
         raise NotFound(code="unit_not_found", params={"unit_code": code})
@@ -156,6 +158,12 @@ def fiscal_year_view(uow: UnitOfWork, fy: FiscalYearRow) -> FiscalYearView:
     return FiscalYearView(fy.year_be, fy.framework_id, start, end, fy.default_budget, rounds, count)
 
 
+def read_fiscal_year(uow: UnitOfWork, actor: Principal, year_be: int) -> FiscalYearView:
+    """``get_fiscal_year`` for a caller: every role may read reference data."""
+    require_reference_reader(actor)
+    return get_fiscal_year(uow, year_be)
+
+
 def get_fiscal_year(uow: UnitOfWork, year_be: int) -> FiscalYearView:
     if not 2500 <= year_be <= 2700:  # the command line's --year 2015, say
         raise year_refused(year_be)
@@ -165,7 +173,8 @@ def get_fiscal_year(uow: UnitOfWork, year_be: int) -> FiscalYearView:
     return fiscal_year_view(uow, fy)
 
 
-def list_fiscal_years(uow: UnitOfWork) -> list[FiscalYearView]:
+def list_fiscal_years(uow: UnitOfWork, actor: Principal) -> list[FiscalYearView]:
+    require_reference_reader(actor)
     return [fiscal_year_view(uow, fy) for fy in uow.repos.reference.list_fiscal_years()]
 
 
@@ -392,7 +401,10 @@ def clear_not_applicable(
     )
 
 
-def list_not_applicable(uow: UnitOfWork, year_be: int, unit_code: str) -> list[dict[str, object]]:
+def list_not_applicable(
+    uow: UnitOfWork, actor: Principal, year_be: int, unit_code: str
+) -> list[dict[str, object]]:
+    check_score_read(actor, unit_code)
     fy = uow.repos.reference.fiscal_year(year_be)
     if fy is None or fy.id is None:
         raise NotFound(code="fiscal_year_not_found", params={"year_be": year_be})

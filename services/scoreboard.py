@@ -19,6 +19,7 @@ from typing import Any
 
 from domain.framework import Framework
 from persistence.unit_of_work import UnitOfWork
+from services.cost import cheap
 from services.errors import BadRequest
 from services.etags import etag_of
 from services.principal import Principal
@@ -101,6 +102,19 @@ def _cursor_key(sort: str, cursor: Any) -> tuple[Any, ...]:
         raise BadRequest(kind="cursor_invalid", code="cursor_other_sort") from exc
 
 
+SHORT_PAGE = 200
+"""Pages up to this many rows are cheap enough for the event loop (``services.cost``)."""
+
+
+def _short(
+    actor: Principal, round_id: int, query: BoardQuery, *, cursor: Any, size: int | None
+) -> bool:
+    """A short page of plain rows: filters may read several chunks to fill a page, sorts and
+    totals the whole round."""
+    return size is not None and size <= SHORT_PAGE and query == BoardQuery(kind=query.kind)
+
+
+@cheap(when=_short)
 def page(
     uow: UnitOfWork,
     actor: Principal,

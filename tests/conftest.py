@@ -116,9 +116,6 @@ def _empty_all_tables(engine: Engine) -> None:
 
 @pytest.fixture
 def engine(tmp_path: Path, _sqlite_template: Path, _pg_engine: Engine | None) -> Iterator[Engine]:
-    from services import principal_cache
-
-    principal_cache.clear()
     if _pg_engine is not None:
         _empty_all_tables(_pg_engine)
         yield _pg_engine

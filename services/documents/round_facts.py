@@ -22,6 +22,7 @@ from domain.summary import dimension_scorer
 from persistence.unit_of_work import UnitOfWork
 from services import rewards, rounds, scores
 from services.access import require_role
+from services.cost import export
 from services.documents import charts, labels, typeset
 from services.errors import Forbidden
 from services.principal import Principal
@@ -145,6 +146,18 @@ def dimensions_chart(framework: Framework, outcomes: list[UnitOutcome], title_ro
     )
 
 
+def round_chart(uow: UnitOfWork, actor: Principal, round_id: int, which: str) -> str:
+    """The round's ``levels`` or ``dimensions`` chart as SVG. The charts are the round
+    monitoring's data: the same readers (403 for others), the same units."""
+    require_role(actor, *rounds.MONITORS)
+    framework, outcomes = score_round(uow, actor, round_id)
+    rnd, fy = require_round(uow, round_id)
+    title = f"รอบ {rnd.months} เดือน ปีงบประมาณ {fy.year_be}"
+    if which == "levels":
+        return levels_chart(framework, outcomes, title)
+    return dimensions_chart(framework, outcomes, title)
+
+
 def _fmt(value: Decimal | None) -> str:
     return "–" if value is None else f"{value:.4f}"
 
@@ -260,6 +273,7 @@ def _rewards(
     }
 
 
+@export
 def round_summary_pdf(
     uow: UnitOfWork, actor: Principal, round_id: int, now: datetime, font_dir: Path
 ) -> bytes:

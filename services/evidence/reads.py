@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from persistence.evidence_store import EvidenceStore
 from persistence.repositories.evidence import Placed
 from persistence.unit_of_work import UnitOfWork
 from services.access import check_report_read
@@ -56,26 +55,34 @@ def get_evidence(uow: UnitOfWork, actor: Principal, evidence_id: str) -> Evidenc
 @dataclass(frozen=True)
 class Download:
     view: EvidenceView
-    _store: EvidenceStore
-    _key: str
-
-    def open(self) -> Iterator[bytes]:
-        """The bytes, chunk by chunk; a row whose bytes are gone is a server fault (500)."""
-        try:
-            return self._store.open_reader(self._key)
-        except FileNotFoundError:
-            log.error("evidence %s: stored content %s is missing", self.view.id, self._key)
-            raise AppError(
-                kind="evidence_content_missing", code="evidence_content_missing"
-            ) from None
+    etag: str
+    chunks: Iterator[bytes] | None
+    """The bytes, chunk by chunk; None when the caller holds them already (its ETag)."""
 
 
 def open_download(
-    uow: UnitOfWork, config: StoreConfig, actor: Principal, evidence_id: str
+    uow: UnitOfWork,
+    config: StoreConfig,
+    actor: Principal,
+    evidence_id: str,
+    *,
+    held_etags: frozenset[str] = frozenset(),
 ) -> Download:
+    """The evidence and its bytes, opened in this unit of work (the database store reads its
+    chunk list in the caller's transaction, which ends before the bytes are sent). A row whose
+    bytes are gone is a server fault (500)."""
     p = find(uow, actor, evidence_id, check_report_read)
+    view = placed_view(p)
+    etag = f'"{view.sha256}"'
+    if etag in held_etags:
+        return Download(view, etag, None)
     store = uow.repos.evidence.store(config.backend, config.directory)
-    return Download(placed_view(p), store, p.row.storage_key)
+    try:
+        chunks = store.open_reader(p.row.storage_key)
+    except FileNotFoundError:
+        log.error("evidence %s: stored content %s is missing", view.id, p.row.storage_key)
+        raise AppError(kind="evidence_content_missing", code="evidence_content_missing") from None
+    return Download(view, etag, chunks)
 
 
 def list_for_indicator(

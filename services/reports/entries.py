@@ -20,6 +20,7 @@ from domain.workflow import ReportAction
 from persistence.repositories.report_rows import EntryRecord
 from persistence.unit_of_work import UnitOfWork
 from services import audit
+from services.cost import cheap
 from services.errors import NotFound, Unprocessable
 from services.principal import Principal
 from services.report_views import ReportView, entry_view, report_view, written_entry_view
@@ -114,6 +115,7 @@ def _write(
     return _Written(view, before, after)
 
 
+@cheap
 def put_entry(
     uow: UnitOfWork,
     actor: Principal,
@@ -174,6 +176,7 @@ def _changes(framework: Framework, entries: Sequence[Mapping[str, Any]]) -> list
     return changes
 
 
+@cheap
 def put_report(
     uow: UnitOfWork,
     actor: Principal,

@@ -24,6 +24,7 @@ from persistence.repositories.report_rows import ReportContents, ReportHead
 from persistence.unit_of_work import UnitOfWork
 from services import events
 from services.access import check_report_read
+from services.cost import cheap
 from services.errors import NotFound
 from services.principal import Principal
 from services.reference import require_round, require_unit
@@ -119,6 +120,7 @@ def view(uow: UnitOfWork, report: LoadedReport) -> ReportView:
     return report_view(report.head, entries, contents.comments, contents.not_applicable)
 
 
+@cheap  # a few indexed rows: runs on the event loop where that is faster (services.cost)
 def get_report(uow: UnitOfWork, actor: Principal, round_id: int, unit_code: str) -> ReportView:
     """The unit's report; a report never written reads as an empty draft (version 0)."""
     check_report_read(actor, unit_code)

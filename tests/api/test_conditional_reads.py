@@ -62,7 +62,7 @@ def test_the_same_inputs_give_the_same_tag_after_the_memo_is_forgotten(client, w
     supply(client, world)
     url = f"/api/v1/rounds/{world.r6}/units/BKK01/score"
     tag = client.get(url, headers=admin).headers["etag"]
-    client.app.state.caches.clear()
+    client.app.state.runtime.caches.clear()
     assert client.get(url, headers=admin | {"If-None-Match": tag}).status_code == 304
 
 

@@ -197,7 +197,7 @@ def test_round_summary_pdf(client, world, admin, at_now, tmp_path):
 def test_the_round_summary_is_a_whole_round_export(client, world, admin):
     """It scores the whole round, so it counts against SQS_EXPORTS_IN_FLIGHT with the CSV and
     XLSX exports (api.export_limit) and runs where they run, never on the shared threads."""
-    exports = client.app.state.exports
+    exports = client.app.state.runtime.exports
     exports.running = exports.in_flight  # every export slot taken
     try:
         r = client.get(f"/api/v1/rounds/{world.r6}/summary.pdf", headers=admin)
@@ -274,12 +274,14 @@ def test_an_officer_sees_no_round_average_beside_its_unit(client, world, admin, 
 
 
 def test_documents_beyond_the_concurrency_answer_429(client, world, admin, app):
-    limiter = app.state.documents
-    app.state.documents = SimpleNamespace(total_tokens=1, borrowed_tokens=1)  # every slot busy
+    limiter = app.state.runtime.documents
+    app.state.runtime.documents = SimpleNamespace(
+        total_tokens=1, borrowed_tokens=1
+    )  # every slot busy
     try:
         r = client.get(f"/api/v1/rounds/{world.r6}/charts/levels.svg", headers=admin)
     finally:
-        app.state.documents = limiter
+        app.state.runtime.documents = limiter
     assert r.status_code == 429
     assert r.headers["retry-after"] == "5"
     assert r.headers["content-type"] == "application/problem+json"

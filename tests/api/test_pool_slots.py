@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from api.main import create_app
 from persistence.db import make_engine
-from services import principal_cache, reference
+from services import reference
 
 CONCURRENT = 12
 KEPT = 2
@@ -28,7 +28,7 @@ def test_requests_in_flight_hold_only_the_connections_the_pool_keeps(
     )
     app = create_app(settings, engine=small, migrate=False)
     headers = make_user("admin")
-    principal_cache.clear()
+    app.state.runtime.principals.clear()
     held = {"now": 0, "peak": 0}
 
     def checked_out(*_: Any) -> None:

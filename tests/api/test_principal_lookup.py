@@ -9,14 +9,13 @@ import time
 
 import httpx
 
-from services import principal_cache
-
 CONCURRENT = 12
 
 
 def _counting(app, *, delay: float, fail: bool = False):
     calls = []
-    real = app.state.authenticator
+    principals = app.state.runtime.principals
+    real = principals.authenticator
 
     def authenticate(uow, credential):
         calls.append(threading.get_ident())
@@ -27,7 +26,7 @@ def _counting(app, *, delay: float, fail: bool = False):
             raise Unauthorized("revoked")
         return real(uow, credential)
 
-    app.state.authenticator = authenticate
+    principals.authenticator = authenticate
     return calls
 
 
@@ -42,31 +41,33 @@ async def _many(app, headers, path=ME):
 
 def test_concurrent_requests_share_one_lookup(app, make_user):
     headers = make_user("admin")
-    principal_cache.clear()
+    app.state.runtime.principals.clear()
     calls = _counting(app, delay=0.2)
     answers = asyncio.run(_many(app, headers))
     assert [a.status_code for a in answers] == [200] * CONCURRENT, answers[0].text
     assert len(calls) == 1
-    assert app.state.resolving == {}  # nothing left behind
+    assert app.state.runtime.principals.resolving == {}  # nothing left behind
 
 
 def test_a_refusal_is_shared_too(app, make_user):
     headers = make_user("admin")
-    principal_cache.clear()
+    app.state.runtime.principals.clear()
     calls = _counting(app, delay=0.2, fail=True)
     answers = asyncio.run(_many(app, headers))
     assert [a.status_code for a in answers] == [401] * CONCURRENT
     assert len(calls) == 1
-    assert app.state.resolving == {}
+    assert app.state.runtime.principals.resolving == {}
 
 
-def test_no_route_holds_two_units_of_work():
-    """A route takes the request's unit of work either plainly (``UowDep``) or through ``Run``
-    (``RunDep``), never both: they would be two transactions, and on SQLite the plain one
-    takes the write gate that ``Run`` needs for its step."""
+def test_no_route_holds_a_unit_of_work_of_its_own():
+    """Routes have one way to run a service, ``RunDep`` (api.runtime): no route, and no
+    dependency of one, is handed a unit of work (two transactions in one request would, on
+    SQLite, have the plain one take the write gate the runtime needs for its step)."""
+    import typing
+
     from fastapi.routing import APIRoute
 
-    from api.deps import get_run, get_uow
+    from api.deps import get_run
     from api.v1.router import FEATURES
 
     routes = [r for m in FEATURES for r in m.router.routes if isinstance(r, APIRoute)]
@@ -76,8 +77,19 @@ def test_no_route_holds_two_units_of_work():
             yield d.call
             yield from calls(d)
 
-    both = [r.path for r in routes if {get_run, get_uow} <= set(calls(r.dependant))]
-    assert both == []
-    # not vacuous: the most requested routes use Run (the unit score left it for the score
-    # reader, issue 20, so five of the six)
-    assert sum(get_run in set(calls(r.dependant)) for r in routes) >= 5
+    def hands_a_unit_of_work(call) -> bool:
+        try:
+            hints = typing.get_type_hints(call)
+        except Exception:  # a class or a partial: nothing to read
+            return False
+        return "UnitOfWork" in repr(hints.get("return"))
+
+    holding = [
+        r.path
+        for r in routes
+        for call in [r.endpoint, *calls(r.dependant)]
+        if hands_a_unit_of_work(call)
+        or any("UnitOfWork" in repr(t) for t in typing.get_type_hints(r.endpoint).values())
+    ]
+    assert holding == []
+    assert sum(get_run in set(calls(r.dependant)) for r in routes) >= 60

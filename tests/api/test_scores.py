@@ -298,12 +298,12 @@ def test_what_a_score_read_remembers_belongs_to_its_app(client, world, make_user
 
     admin = _admin(client, make_user)
     supply(client, world)
-    caches = client.app.state.caches
-    assert client.app.state.score_reader.caches is caches
+    caches = client.app.state.runtime.caches
+    assert client.app.state.runtime.score_reader.caches is caches
     assert client.get(f"/api/v1/rounds/{world.r6}/units/BKK01/score", headers=admin).is_success
     assert len(caches.documents.data) == 1 and caches.frameworks.data
     assert client.get(f"/api/v1/rounds/{world.r6}/scores", headers=admin).is_success
     assert caches.row_scores.data and caches.values.data
-    other = create_app(settings, engine=engine, migrate=False).state.caches
+    other = create_app(settings, engine=engine, migrate=False).state.runtime.caches
     assert other is not caches
     assert not (other.documents.data or other.frameworks.data or other.row_scores.data)

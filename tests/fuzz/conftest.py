@@ -40,9 +40,6 @@ class Target:
 
 
 def _engine(tmp: Path, template: Path, pg_engine: Engine | None) -> Engine:
-    from services import principal_cache
-
-    principal_cache.clear()
     if pg_engine is not None:
         _empty_all_tables(pg_engine)
         return pg_engine
@@ -71,8 +68,8 @@ def target(
     # exports in threads on this engine: spawning the export processes on a loaded machine can
     # take longer than schemathesis waits for an answer (tests/api/test_export_limit.py tests
     # the processes)
-    app.state.exports = ExportLimiter(
-        2, app.state.exports.database_url, executor=ThreadPoolExecutor(2), engine=engine
+    app.state.runtime.exports = ExportLimiter(
+        2, app.state.runtime.exports.database_url, executor=ThreadPoolExecutor(2), engine=engine
     )
     with TestClient(app, raise_server_exceptions=False) as client:
         world = build_world(client, engine, settings)

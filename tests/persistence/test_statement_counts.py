@@ -29,7 +29,6 @@ from persistence.tables import (
     ReviewCommentRow,
 )
 from persistence.unit_of_work import UnitOfWork
-from services import principal_cache
 from services.bootstrap import ensure_framework
 from services.reference import UnitView, create_fiscal_year, create_unit
 from tests.api.conftest import CENTRAL_VALUES, UNIT_VALUES
@@ -211,8 +210,8 @@ def _measure(client, counter: StatementCounter, headers, round_id: int) -> dict[
     for name, url in _reads(round_id).items():
         for state in ("cold", "warm"):
             if state == "cold":
-                client.app.state.caches.clear()
-                principal_cache.clear()
+                client.app.state.runtime.caches.clear()
+                client.app.state.runtime.principals.clear()
             with counter.counting() as statements:
                 r = client.get(url, headers=headers)
             assert r.status_code == 200, (name, r.text)
@@ -222,15 +221,15 @@ def _measure(client, counter: StatementCounter, headers, round_id: int) -> dict[
 
 @pytest.mark.slow
 def test_read_statement_counts_do_not_grow_with_the_data(client, engine, make_user):
-    counter = StatementCounter(engine, client.app.state.score_reader)
+    counter = StatementCounter(engine, client.app.state.runtime.score_reader)
     # exports run in worker processes with engines of their own: here, on this one, in threads
-    exports = client.app.state.exports
-    client.app.state.exports = ExportLimiter(
+    exports = client.app.state.runtime.exports
+    client.app.state.runtime.exports = ExportLimiter(
         2,
         exports.database_url,
         executor=ThreadPoolExecutor(2),
         engine=engine,
-        caches=client.app.state.caches,
+        caches=client.app.state.runtime.caches,
     )
     small_units = [f"U{i:03d}" for i in range(3)]
     big_units = [f"U{i:03d}" for i in range(3, 30)]

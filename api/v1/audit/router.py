@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from api.deps import CurrentPrincipal, SettingsDep, UowDep
+from api.deps import CurrentPrincipal, RunDep, SettingsDep
 from api.errors import problem_responses
 from api.links import next_link
 from api.routing import GuardedRoute
@@ -43,10 +43,10 @@ IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
 
 
 @router.get("", response_model=Page[AuditEventOut], responses=problem_responses(400, 401, 403, 422))
-def list_audit_events(
+async def list_audit_events(
     request: Request,
     response: Response,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     actor: Annotated[
@@ -81,9 +81,11 @@ def list_audit_events(
         "until": _aware(until),
     }
     if updated_since is not None:
-        return _sync_page(request, response, uow, principal, updated_since, before, size, filters)
-    events = audit_trail.list_events(
-        uow,
+        return await _sync_page(
+            request, response, run, principal, updated_since, before, size, filters
+        )
+    events = await run(
+        audit_trail.list_events,
         principal,
         before_id=before if isinstance(before, int) else None,
         limit=size + 1,
@@ -101,10 +103,10 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
-def _sync_page(
+async def _sync_page(
     request: Request,
     response: Response,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     since: datetime,
     cursor: Any,
@@ -114,8 +116,13 @@ def _sync_page(
     """Oldest first by (time, id), the cursor on both: an event committed while a client pages
     comes after the events it has met (its time is later), never before them."""
     after = position(cursor, int)
-    events = audit_trail.list_events(
-        uow, principal, changed_since=_aware(since), after=after, limit=size + 1, **filters
+    events = await run(
+        audit_trail.list_events,
+        principal,
+        changed_since=_aware(since),
+        after=after,
+        limit=size + 1,
+        **filters,
     )
     last = events[size - 1] if len(events) > size else None
     nxt = encode_cursor(cursor_of(last.occurred_at, last.id)) if last is not None else None

@@ -2,7 +2,8 @@
 
 ``POST /auth/token`` and ``POST /auth/revoke`` need no bearer token: the grant or the token
 being revoked is the credential. Failed sign-ins are answered, not raised, so that the unit of
-work commits the failure counters (``services/rate_limit``) and any family revoked for reuse.
+work commits the failure counters (``services/rate_limit``) and any family revoked for reuse
+(``services.sign_in``, ``services.reauth``).
 
 A successful password sign-in also answers a device token (in the body, and as the cookie
 ``sqs_device`` for browsers); sent back with the next sign-in of the same username, it lets
@@ -18,7 +19,7 @@ from fastapi import APIRouter, Form, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import WithJsonSchema
 
-from api.deps import CurrentPrincipal, SettingsDep, UowDep
+from api.deps import CurrentPrincipal, RunDep, SettingsDep
 from api.errors import problem_responses
 from api.rate_limit_headers import rate_limit_headers
 from api.routing import GuardedRoute, before_body
@@ -26,10 +27,8 @@ from api.security import create_access_token, create_device_token, device_of
 from api.settings import Settings
 from api.v1 import tags
 from api.v1.auth.oauth_form import basic_credentials, error_answer, required
-from api.v1.auth.reauth import reauthenticate
 from api.v1.auth.schemas import MeChangeIn, MeOut, PasswordChangedOut, PasswordChangeIn, TokenOut
-from persistence.unit_of_work import UnitOfWork
-from services import auth, credentials, rate_limit, users
+from services import auth, rate_limit, reauth, sign_in, users
 from services.access import require_write
 from services.auth import OAuthError
 from services.principal import Principal
@@ -54,14 +53,6 @@ def _address(request: Request) -> str | None:
     """The client address: the peer's, or X-Forwarded-For's when the peer is one of
     ``SQS_TRUSTED_PROXIES`` (uvicorn rewrites it before the app sees the request)."""
     return request.client.host if request.client else None
-
-
-def _throttled(
-    request: Request, uow: UnitOfWork, attempt: rate_limit.Attempt, check: Any
-) -> auth.Grant:
-    throttle: rate_limit.SignInThrottle = request.app.state.sign_in_throttle
-    grant: auth.Grant = throttle.guard(uow, attempt, check, OAuthError)
-    return grant
 
 
 def _throttle_headers(request: Request, exc: rate_limit.Throttled) -> dict[str, str]:
@@ -93,24 +84,16 @@ def _password_attempt(
     )
 
 
-def _grant(
-    request: Request, uow: UnitOfWork, settings: Settings, form: dict[str, str | None]
-) -> auth.Grant:
+def _ask(request: Request, settings: Settings, form: dict[str, str | None]) -> sign_in.Ask:
+    """The grant asked for, parsed from the form; malformed asks raise ``OAuthError``."""
     grant_type = required("grant_type", form["grant_type"])
-    days = settings.refresh_token_days
     if grant_type == "password":
         username = required("username", form["username"])
         password = required("password", form["password"])
         attempt = _password_attempt(request, settings, username, form["device_token"])
-        return _throttled(
-            request,
-            uow,
-            attempt,
-            lambda: auth.password_grant(uow, username, password, refresh_days=days),
-        )
+        return sign_in.PasswordAsk(username, password, attempt)
     if grant_type == "refresh_token":
-        token = required("refresh_token", form["refresh_token"])
-        return auth.refresh_grant(uow, token, refresh_days=days)
+        return sign_in.RefreshAsk(required("refresh_token", form["refresh_token"]))
     if grant_type == "client_credentials":
         basic = basic_credentials(request.headers.get("authorization"))
         if basic and (form["client_id"] or form["client_secret"]):
@@ -119,13 +102,23 @@ def _grant(
         client_id = required("client_id", client_id)
         secret = required("client_secret", secret)
         address = rate_limit.address_key(_address(request))
-        return _throttled(
-            request,
-            uow,
-            rate_limit.Attempt(rate_limit.client_key(client_id), address),
-            lambda: auth.client_credentials_grant(uow, client_id, secret),
-        )
+        attempt = rate_limit.Attempt(rate_limit.client_key(client_id), address)
+        return sign_in.ClientAsk(client_id, secret, attempt)
     raise auth.unsupported_grant_type(grant_type)
+
+
+def _refused(request: Request, exc: sign_in.Refusal) -> JSONResponse:
+    """The problem answer of a refused sign-in, returned so that its unit of work commits."""
+    answer = error_answer(request, exc)
+    if isinstance(exc, rate_limit.Throttled):
+        answer.headers.update(_throttle_headers(request, exc))
+    return answer
+
+
+def throttle_of(request: Request) -> rate_limit.SignInThrottle:
+    """The app's sign-in throttle (its policy here, its counts in the database)."""
+    throttle: rate_limit.SignInThrottle = request.app.state.sign_in_throttle
+    return throttle
 
 
 @router.post(
@@ -133,9 +126,9 @@ def _grant(
     response_model=TokenOut,
     responses=problem_responses(400, 401, 429),
 )
-def issue_token(
+async def issue_token(
     request: Request,
-    uow: UowDep,
+    run: RunDep,
     settings: SettingsDep,
     grant_type: GrantType = None,
     username: FormStr = None,
@@ -178,13 +171,14 @@ def issue_token(
         "device_token": device_token,
     }
     try:
-        grant = _grant(request, uow, settings, form)
-    except rate_limit.Throttled as exc:
-        answer = error_answer(request, exc)
-        answer.headers.update(_throttle_headers(request, exc))
-        return answer
+        ask = _ask(request, settings, form)
     except OAuthError as exc:
         return error_answer(request, exc)
+    grant = await run(
+        sign_in.grant, throttle_of(request), ask, refresh_days=settings.refresh_token_days
+    )
+    if not isinstance(grant, auth.Grant):
+        return _refused(request, grant)
     access, lifetime = create_access_token(
         settings, subject=grant.subject, role=grant.role, version=grant.token_version
     )
@@ -217,8 +211,8 @@ def issue_token(
     response_class=Response,
     responses={**problem_responses(400), 200: {"description": "Revoked, or nothing to revoke."}},
 )
-def revoke_token(
-    request: Request, uow: UowDep, token: FormStr = None, token_type_hint: FormStr = None
+async def revoke_token(
+    request: Request, run: RunDep, token: FormStr = None, token_type_hint: FormStr = None
 ) -> Response:
     """Revoke a refresh token (its whole sign-in) or a personal API token (RFC 7009).
 
@@ -226,17 +220,19 @@ def revoke_token(
     attacker nothing. Access tokens are short-lived and are not revoked one by one.
     """
     try:
-        auth.revoke(uow, required("token", token))
+        refused = await run(sign_in.revoke, required("token", token))
     except OAuthError as exc:
         return error_answer(request, exc)
+    if refused is not None:
+        return error_answer(request, refused)
     return Response(status_code=200, headers=NO_STORE)
 
 
 @router.get("/me", response_model=MeOut, responses=problem_responses(401))
-def get_me(principal: CurrentPrincipal, uow: UowDep) -> MeOut:
+async def get_me(principal: CurrentPrincipal, run: RunDep) -> MeOut:
     """Who the token belongs to, with the role and the units or provider it is bound to, and
     (for a user) the e-mail address and language notices use."""
-    return _me(principal, users.get_own(uow, principal))
+    return _me(principal, await run(users.get_own, principal))
 
 
 @router.patch(
@@ -245,10 +241,10 @@ def get_me(principal: CurrentPrincipal, uow: UowDep) -> MeOut:
     responses=problem_responses(401, 403, 409, 422),
     dependencies=[before_body(require_write)],
 )
-def change_me(body: MeChangeIn, uow: UowDep, principal: CurrentPrincipal) -> MeOut:
+async def change_me(body: MeChangeIn, run: RunDep, principal: CurrentPrincipal) -> MeOut:
     """Change your own e-mail address (``null`` removes it) or the language of your notices."""
-    view = users.change_own_contact(
-        uow,
+    view = await run(
+        users.change_own_contact,
         principal,
         email=body.email,
         email_given="email" in body.model_fields_set,
@@ -278,27 +274,26 @@ def _me(principal: Principal, view: users.UserView | None) -> MeOut:
     responses=problem_responses(400, 401, 403, 422, 429),
     dependencies=[before_body(require_write)],
 )
-def change_my_password(
+async def change_my_password(
     request: Request,
     body: PasswordChangeIn,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
 ) -> Any:
     """Change your password (at least 12 characters). Every sign-in ends: your refresh tokens
     are revoked and access tokens made before the change stop working, this one included;
     your personal API tokens are revoked too unless ``keep_api_tokens`` is true. The answer
     says how many were revoked. A wrong current password counts as a failed sign-in."""
-    proof = reauthenticate(request, uow, principal, body.current_password)
-    if isinstance(proof, JSONResponse):
-        return proof
-    revoked = credentials.change_own_password(
-        uow,
+    revoked = await run(
+        reauth.change_password,
+        throttle_of(request),
         principal,
-        proof,
-        body.new_password,
         current=body.current_password,
+        new_password=body.new_password,
         keep_api_tokens=body.keep_api_tokens,
     )
+    if not isinstance(revoked, auth.Revoked):
+        return error_answer(request, revoked)
     return PasswordChangedOut(
         refresh_tokens_revoked=revoked.refresh_tokens, api_tokens_revoked=revoked.api_tokens
     )

@@ -7,9 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
-from api.deps import ClockDep, CurrentPrincipal, UowDep
+from api.deps import ClockDep, CurrentPrincipal, RunDep
 from api.errors import problem_responses
 from api.routing import GuardedRoute, before_body
 from api.v1 import tags
@@ -109,7 +108,7 @@ def _reject_constant(name: str) -> Any:
 async def put_central_values(
     round_id: DbId,
     request: Request,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     clock: ClockDep,
     dry_run: bool = False,
@@ -121,9 +120,7 @@ async def put_central_values(
     per-row errors; `dry_run=true` validates everything and writes nothing.
     """
     rows = await _rows(request)
-    # In a worker thread: the import waits for its round's lock, and the event loop must stay
-    # free meanwhile to let the request holding that lock commit.
-    result = await run_in_threadpool(
-        central_values.import_values, uow, principal, round_id, rows, dry_run=dry_run, clock=clock
+    result = await run(
+        central_values.import_values, principal, round_id, rows, dry_run=dry_run, clock=clock
     )
     return ImportResultOut(**result.__dict__)

@@ -11,18 +11,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import ClockDep, CurrentPrincipal, SettingsDep
+from api.deps import ClockDep, CurrentPrincipal, RunDep, SettingsDep
 from api.documents import make_document
 from api.errors import problem_responses
-from api.export_limit import ExportsDep
 from api.routing import GuardedRoute
 from api.v1 import tags
 from api.v1.common.schemas import DbId, UnitCode
-from services import rounds
-from services.access import require_role
 from services.documents import round_facts, typeset, unit_facts
 from services.documents.charts import SVG_MEDIA_TYPE
-from services.reference import require_round
 
 router = APIRouter(tags=[tags.EXPORTS], route_class=GuardedRoute)
 
@@ -96,10 +92,10 @@ async def get_unit_report_pdf(
 )
 async def get_round_summary_pdf(
     round_id: DbId,
+    run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     clock: ClockDep,
-    export_limiter: ExportsDep,
 ) -> Response:
     """The department's round summary as a PDF: units per level, reporting and on-time rates,
     dimension averages, units below Standard with their largest gaps, rewards at 12 months,
@@ -107,21 +103,10 @@ async def get_round_summary_pdf(
     may follow the round's monitoring may read it, over the units they may see."""
     typeset.check_font(settings.document_font_dir)
     # the whole round: an export (api.export_limit), at most SQS_EXPORTS_IN_FLIGHT at once
-    pdf = await export_limiter.run(
+    pdf = await run(
         round_facts.round_summary_pdf, principal, round_id, clock(), settings.document_font_dir
     )
     return _pdf(pdf, f"summary-round-{round_id}.pdf")
-
-
-def _round_chart(uow: Any, actor: Any, round_id: int, which: str) -> str:
-    """The round's charts are its monitoring's data: the same readers, the same units."""
-    require_role(actor, *rounds.MONITORS)  # the round monitoring's readers (403)
-    framework, outcomes = round_facts.score_round(uow, actor, round_id)
-    rnd, fy = require_round(uow, round_id)
-    title = f"รอบ {rnd.months} เดือน ปีงบประมาณ {fy.year_be}"
-    if which == "levels":
-        return round_facts.levels_chart(framework, outcomes, title)
-    return round_facts.dimensions_chart(framework, outcomes, title)
 
 
 @router.get("/rounds/{round_id}/charts/levels.svg", response_class=Response, responses=ERRORS | SVG)
@@ -131,7 +116,8 @@ async def get_round_levels_svg(
     """Units per level in the round, as an SVG column chart (monitoring readers)."""
     return _svg(
         await make_document(
-            request, partial(_round_chart, actor=principal, round_id=round_id, which="levels")
+            request,
+            partial(round_facts.round_chart, actor=principal, round_id=round_id, which="levels"),
         )
     )
 
@@ -145,7 +131,10 @@ async def get_round_dimensions_svg(
     """The round's dimension averages with the Standard and Best Practice lines, as SVG."""
     return _svg(
         await make_document(
-            request, partial(_round_chart, actor=principal, round_id=round_id, which="dimensions")
+            request,
+            partial(
+                round_facts.round_chart, actor=principal, round_id=round_id, which="dimensions"
+            ),
         )
     )
 

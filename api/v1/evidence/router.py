@@ -19,25 +19,17 @@ from __future__ import annotations
 import re
 import unicodedata
 import urllib.parse
+from functools import partial
 from typing import Annotated, Any
 
-import anyio
 from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from api.conditional import tagged
-from api.deps import (
-    ClockDep,
-    CurrentPrincipal,
-    SettingsDep,
-    UowDep,
-    write_gate,
-)
+from api.deps import ClockDep, CurrentPrincipal, Run, RunDep, SettingsDep
 from api.errors import problem_responses
-from api.idempotency import Idempotency
+from api.idempotency import Idempotency, answer
 from api.observability.metrics import app_metrics
-from api.request_body import UploadsInFlight
 from api.routing import STREAMS_BODY, GuardedRoute, before_body
 from api.settings import Settings, evidence_config
 from api.v1 import tags
@@ -81,26 +73,25 @@ def _out(view: evidence.EvidenceView) -> EvidenceOut:
 
 
 def _complete(
-    request: Request,
-    principal: Principal,
-    key: str | None,
+    idem: Idempotency,
     upload: evidence.EvidenceUpload,
     title: str | None,
 ) -> JSONResponse:
     """The finishing transaction (in a worker thread): duplicate → 200, new → 201."""
     with upload.completing() as done:
         status = 200 if done.duplicate() is not None else 201
-        idem = Idempotency(request, done.uow, principal, key)
-        return idem.run(
+        once = idem.once_with(
             upload.fingerprint(title),
             status,
-            lambda: _out(done.create(title)),
-            headers=lambda out: {"Location": f"{API_PREFIX}/evidence/{out.id}"},
+            shape=_out,
+            headers=lambda view: {"Location": f"{API_PREFIX}/evidence/{view.id}"},
         )
+        return answer(once(done.uow, lambda _uow: done.create(title)))
 
 
 async def _upload(
     request: Request,
+    run: Run,
     principal: Principal,
     target: evidence.Target,
     clock: ClockDep,
@@ -113,34 +104,23 @@ async def _upload(
     if length is not None and length > config.max_bytes + multipart.BODY_OVERHEAD:
         raise too_large  # declared too large: refuse before reading a byte
     multipart.boundary_of(request)
-    uploads: UploadsInFlight = request.app.state.uploads
+    idem = Idempotency(request, run, principal, key)
+
+    async def receive(upload: evidence.EvidenceUpload) -> str | None:
+        fields = await multipart.receive(
+            request, upload, max_file_bytes=config.max_bytes, too_large=too_large
+        )
+        return evidence.clean_title(fields.get("title"))
+
     # Counted per person, whichever of their tokens they use (a portal client: per client)
     caller = principal.subject if principal.user_id is None else f"user:{principal.user_id}"
-    with uploads.hold(caller):  # 429 beyond SQS_UPLOADS_IN_FLIGHT_PER_CALLER
-        upload = await run_in_threadpool(
-            evidence.begin_upload,
-            request.app.state.engine,
-            config,
-            principal,
-            target,
-            clock=clock,
-            request_id=getattr(request.state, "request_id", None),
-        )
-        try:
-            fields = await multipart.receive(
-                request, upload, max_file_bytes=config.max_bytes, too_large=too_large
-            )
-            title = evidence.clean_title(fields.get("title"))
-            # SQLite's one-writer gate (api.deps.get_uow), only for the finishing transaction:
-            # the body is whole by now, in a temporary file.
-            async with write_gate(request):
-                response = await run_in_threadpool(
-                    _complete, request, principal, key, upload, title
-                )
-        except BaseException:
-            with anyio.CancelScope(shield=True):  # a client that went away still gets cleaned up
-                await run_in_threadpool(upload.abort)
-            raise
+    response: Response = await run.spooled(
+        partial(evidence.begin_upload, config=config, actor=principal, target=target, clock=clock),
+        receive,
+        partial(_complete, idem),
+        evidence.EvidenceUpload.abort,
+        caller=caller,
+    )
     if "idempotent-replayed" not in response.headers:  # a replay uploaded nothing
         app_metrics(request).evidence_uploaded(duplicate=response.status_code == 200)
     return response
@@ -159,6 +139,7 @@ async def upload_indicator_evidence(
     unit_code: UnitCode,
     indicator_no: IndicatorNo,
     request: Request,
+    run: RunDep,
     principal: CurrentPrincipal,
     clock: ClockDep,
     idempotency_key: IdempotencyKey = None,
@@ -169,7 +150,7 @@ async def upload_indicator_evidence(
     version (its ETag).
     """
     target = evidence.IndicatorTarget(round_id, unit_code, indicator_no)
-    return await _upload(request, principal, target, clock, idempotency_key)
+    return await _upload(request, run, principal, target, clock, idempotency_key)
 
 
 @router.get(
@@ -177,17 +158,17 @@ async def upload_indicator_evidence(
     response_model=list[EvidenceOut],
     responses=READ_ERRORS,
 )
-def list_indicator_evidence(
+async def list_indicator_evidence(
     round_id: DbId,
     unit_code: UnitCode,
     indicator_no: IndicatorNo,
     request: Request,
     response: Response,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
 ) -> Any:
     """The evidence documents of one indicator of the unit's report, oldest first."""
-    views = evidence.list_for_indicator(uow, principal, round_id, unit_code, indicator_no)
+    views = await run(evidence.list_for_indicator, principal, round_id, unit_code, indicator_no)
     return tagged(request, response, etag_of("evidence", views)) or [_out(v) for v in views]
 
 
@@ -203,6 +184,7 @@ async def upload_working_group_order(
     year_be: YearBE,
     unit_code: UnitCode,
     request: Request,
+    run: RunDep,
     principal: CurrentPrincipal,
     clock: ClockDep,
     idempotency_key: IdempotencyKey = None,
@@ -210,7 +192,7 @@ async def upload_working_group_order(
     """Upload the order appointing the unit's working group (คำสั่งแต่งตั้งคณะทำงาน) for a
     fiscal year; the 12-month round requires it at submission."""
     target = evidence.OrderTarget(year_be, unit_code)
-    return await _upload(request, principal, target, clock, idempotency_key)
+    return await _upload(request, run, principal, target, clock, idempotency_key)
 
 
 @router.get(
@@ -218,29 +200,29 @@ async def upload_working_group_order(
     response_model=list[EvidenceOut],
     responses=READ_ERRORS,
 )
-def list_working_group_orders(
+async def list_working_group_orders(
     year_be: YearBE,
     unit_code: UnitCode,
     request: Request,
     response: Response,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
 ) -> Any:
     """The unit's working-group order documents for the fiscal year, oldest first."""
-    views = evidence.list_orders(uow, principal, year_be, unit_code)
+    views = await run(evidence.list_orders, principal, year_be, unit_code)
     return tagged(request, response, etag_of("evidence", views)) or [_out(v) for v in views]
 
 
 @router.get("/evidence/{evidence_id}", response_model=EvidenceOut, responses=READ_ERRORS)
-def get_evidence(
+async def get_evidence(
     evidence_id: EvidenceId,
     request: Request,
     response: Response,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
 ) -> Any:
     """An evidence document's metadata (the same object rules as the report it belongs to)."""
-    view = evidence.get_evidence(uow, principal, evidence_id)
+    view = await run(evidence.get_evidence, principal, evidence_id)
     return tagged(request, response, etag_of("evidence", view)) or _out(view)
 
 
@@ -276,43 +258,47 @@ DOWNLOAD_RESPONSES = READ_ERRORS | {
     response_class=StreamingResponse,
     responses=DOWNLOAD_RESPONSES,
 )
-def get_evidence_content(
+async def get_evidence_content(
     evidence_id: EvidenceId,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
 ) -> Response:
     """Download the bytes (streamed). ``ETag`` is the quoted SHA-256; always an attachment and
     ``nosniff``, so a browser never renders a stored file as a page."""
-    download = evidence.open_download(uow, evidence_config(settings), principal, evidence_id)
+    held = frozenset(t.strip().removeprefix("W/") for t in (if_none_match or "").split(","))
+    download = await run(
+        evidence.open_download, evidence_config(settings), principal, evidence_id, held_etags=held
+    )
     view = download.view
-    etag = f'"{view.sha256}"'
     headers = {
-        "ETag": etag,
+        "ETag": download.etag,
         "Cache-Control": "private, no-cache",
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
-    if if_none_match and etag in {t.strip().removeprefix("W/") for t in if_none_match.split(",")}:
+    if download.chunks is None:
         return Response(status_code=304, headers=headers)
     headers |= {
         "Content-Disposition": content_disposition(view.filename),
         "Content-Length": str(view.size),
     }
-    return StreamingResponse(download.open(), media_type=view.content_type, headers=headers)
+    return StreamingResponse(download.chunks, media_type=view.content_type, headers=headers)
 
 
 @router.delete(
     "/evidence/{evidence_id}", status_code=204, responses=problem_responses(401, 403, 404, 409)
 )
-def delete_evidence(
+async def delete_evidence(
     evidence_id: EvidenceId,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     clock: ClockDep,
 ) -> Response:
     """Delete while its report is editable (draft or returned, round open); else 409."""
-    evidence.delete_evidence(uow, evidence_config(settings), principal, evidence_id, clock=clock)
+    await run(
+        evidence.delete_evidence, evidence_config(settings), principal, evidence_id, clock=clock
+    )
     return Response(status_code=204)

@@ -23,9 +23,8 @@ from fastapi.security import (
     HTTPBearer,
 )
 
-from api.deps import ClockDep, CurrentPrincipal, UowDep
+from api.deps import ClockDep, CurrentPrincipal, RunDep, runtime_of
 from api.errors import problem_responses
-from api.export_limit import ExportsDep
 from api.routing import GuardedRoute
 from api.v1 import tags
 from api.v1.common.schemas import DbId, UnitCode, YearBE
@@ -67,12 +66,12 @@ def _attachment(filename: str) -> dict[str, str]:
     responses=problem_responses(401, 403, 404, 429) | XLSX,
 )
 async def get_round_scoreboard_xlsx(
-    round_id: DbId, principal: CurrentPrincipal, export_limiter: ExportsDep
+    round_id: DbId, run: RunDep, principal: CurrentPrincipal
 ) -> Response:
     """The round scoreboard as XLSX (same access and same strings as the JSON scoreboard;
     scores are text cells so no float rounding can change them). A whole-round export: a few
     at a time (429 with ``Retry-After`` beyond ``SQS_EXPORTS_IN_FLIGHT``)."""
-    data = await export_limiter.run(exports.scoreboard_xlsx, principal, round_id)
+    data = await run(exports.scoreboard_xlsx, principal, round_id)
     return Response(
         data,
         media_type=exports.XLSX_MEDIA_TYPE,
@@ -85,12 +84,12 @@ async def get_round_scoreboard_xlsx(
     response_class=Response,
     responses=problem_responses(401, 403, 404) | XLSX,
 )
-def get_report_xlsx(
-    round_id: DbId, unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal
+async def get_report_xlsx(
+    round_id: DbId, unit_code: UnitCode, run: RunDep, principal: CurrentPrincipal
 ) -> Response:
     """A unit's report as XLSX: per indicator the unit's texts, the value, the score and how it
     was computed; dimensions, overall and level; the inspector's comments (report access)."""
-    data = exports.report_xlsx(uow, principal, round_id, unit_code)
+    data = await run(exports.report_xlsx, principal, round_id, unit_code)
     safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in unit_code)
     return Response(
         data,
@@ -99,9 +98,8 @@ def get_report_xlsx(
     )
 
 
-def calendar_principal(
+async def calendar_principal(
     request: Request,
-    uow: UowDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     basic: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
 ) -> Principal:
@@ -121,7 +119,7 @@ def calendar_principal(
     if not token:
         raise Unauthorized(code="calendar_token_required", headers=CALENDAR_CHALLENGE)
     try:
-        principal: Principal = request.app.state.authenticator(uow, token)
+        principal = await runtime_of(request).principals.get(token)
     except Unauthorized as exc:
         raise Unauthorized(
             exc.detail, headers=CALENDAR_CHALLENGE, code=exc.code, params=exc.params
@@ -135,16 +133,16 @@ def calendar_principal(
     response_class=Response,
     responses=problem_responses(401, 403, 404) | ICS,
 )
-def get_fiscal_year_calendar(
+async def get_fiscal_year_calendar(
     year_be: YearBE,
-    uow: UowDep,
+    run: RunDep,
     principal: Annotated[Principal, Depends(calendar_principal)],
     clock: ClockDep,
 ) -> Response:
     """The fiscal year's reporting deadlines as an iCalendar feed to subscribe to: one all-day
     event per round, Thai and English summary, stable UIDs (a moved deadline updates the
     event)."""
-    text = exports.calendar_ics(uow, principal, year_be, clock=clock)
+    text = await run(exports.calendar_ics, principal, year_be, clock=clock)
     return Response(
         text.encode("utf-8"),
         media_type=exports.CALENDAR_MEDIA_TYPE,

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 
 from api.conditional import tagged
-from api.deps import CurrentPrincipal, UowDep
+from api.deps import CurrentPrincipal, RunDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.routing import GuardedRoute, before_body
@@ -23,7 +23,7 @@ from api.v1.fiscal_years.schemas import (
     RoundStatusIn,
 )
 from services import reference
-from services.access import REFERENCE_READERS, require_admin, require_role
+from services.access import require_admin
 from services.etags import etag_of
 
 router = APIRouter(tags=[tags.YEARS], route_class=GuardedRoute)
@@ -44,13 +44,12 @@ def _fy_out(view: reference.FiscalYearView) -> FiscalYearOut:
 @router.get(
     "/fiscal-years", response_model=list[FiscalYearOut], responses=problem_responses(401, 403)
 )
-def list_fiscal_years(
-    request: Request, response: Response, uow: UowDep, principal: CurrentPrincipal
+async def list_fiscal_years(
+    request: Request, response: Response, run: RunDep, principal: CurrentPrincipal
 ) -> Any:
     """Every fiscal year, newest first, with its framework and its rounds' deadlines and status
     (tagged: ``If-None-Match`` answers 304 while nothing changed)."""
-    require_role(principal, *REFERENCE_READERS)
-    views = reference.list_fiscal_years(uow)
+    views = await run(reference.list_fiscal_years, principal)
     return tagged(request, response, etag_of("fiscal-years", views)) or [_fy_out(v) for v in views]
 
 
@@ -59,12 +58,11 @@ def list_fiscal_years(
     response_model=FiscalYearOut,
     responses=problem_responses(401, 403, 404),
 )
-def get_fiscal_year(
-    year_be: YearBE, request: Request, response: Response, uow: UowDep, principal: CurrentPrincipal
+async def get_fiscal_year(
+    year_be: YearBE, request: Request, response: Response, run: RunDep, principal: CurrentPrincipal
 ) -> Any:
     """A fiscal year with its framework and its 6-, 9- and 12-month rounds."""
-    require_role(principal, *REFERENCE_READERS)
-    view = reference.get_fiscal_year(uow, year_be)
+    view = await run(reference.read_fiscal_year, principal, year_be)
     return tagged(request, response, etag_of("fiscal-year", view)) or _fy_out(view)
 
 
@@ -75,27 +73,23 @@ def get_fiscal_year(
     responses=problem_responses(401, 403, 409, 422),
     dependencies=[before_body(require_admin)],
 )
-def create_fiscal_year(
-    body: FiscalYearIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep
+async def create_fiscal_year(
+    body: FiscalYearIn, run: RunDep, principal: CurrentPrincipal, idem: IdempotencyDep
 ) -> Any:
     """Create a fiscal year on a framework version (admin); its three rounds open at once."""
-
-    def produce() -> FiscalYearOut:
-        view = reference.create_fiscal_year(
-            uow,
-            principal,
-            year_be=body.year_be,
-            framework_id=body.framework_id,
-            deadlines={int(k): v for k, v in (body.deadlines or {}).items()},
-            unit_codes=body.unit_codes,
-            budget=str(body.budget),
-            rewards={k: str(v) for k, v in body.rewards.items()}
-            if body.rewards is not None
-            else None,
-        )
-        return _fy_out(view)
-
-    return idem.run(body.model_dump(mode="json"), 201, produce)
+    return await idem.run(
+        body.model_dump(mode="json"),
+        201,
+        reference.create_fiscal_year,
+        principal,
+        year_be=body.year_be,
+        framework_id=body.framework_id,
+        deadlines={int(k): v for k, v in (body.deadlines or {}).items()},
+        unit_codes=body.unit_codes,
+        budget=str(body.budget),
+        rewards={k: str(v) for k, v in body.rewards.items()} if body.rewards is not None else None,
+        shape=_fy_out,
+    )
 
 
 @router.put(
@@ -104,11 +98,13 @@ def create_fiscal_year(
     responses=problem_responses(401, 403, 404, 422),
     dependencies=[before_body(require_admin)],
 )
-def set_round_status(
-    round_id: DbId, body: RoundStatusIn, uow: UowDep, principal: CurrentPrincipal
+async def set_round_status(
+    round_id: DbId, body: RoundStatusIn, run: RunDep, principal: CurrentPrincipal
 ) -> RoundOut:
     """Close a round (units can no longer write; the missing-value policy applies) or reopen it."""
-    return RoundOut(**reference.set_round_status(uow, principal, round_id, body.status).__dict__)
+    return RoundOut(
+        **(await run(reference.set_round_status, principal, round_id, body.status)).__dict__
+    )
 
 
 @router.put(
@@ -117,12 +113,14 @@ def set_round_status(
     responses=problem_responses(401, 403, 404, 422),
     dependencies=[before_body(require_admin)],
 )
-def set_round_deadline(
-    round_id: DbId, body: DeadlineIn, uow: UowDep, principal: CurrentPrincipal
+async def set_round_deadline(
+    round_id: DbId, body: DeadlineIn, run: RunDep, principal: CurrentPrincipal
 ) -> RoundOut:
     """Move a round's deadline (administrators). Submissions are on time up to the end of that
     day in Bangkok; a subscribed calendar updates the same event. Audited."""
-    return RoundOut(**reference.set_deadline(uow, principal, round_id, body.deadline).__dict__)
+    return RoundOut(
+        **(await run(reference.set_deadline, principal, round_id, body.deadline)).__dict__
+    )
 
 
 @router.get(
@@ -130,15 +128,15 @@ def set_round_deadline(
     response_model=list[NotApplicableOut],
     responses=problem_responses(401, 403, 404),
 )
-def list_not_applicable(
-    year_be: YearBE, unit_code: UnitCode, uow: UowDep, principal: CurrentPrincipal
+async def list_not_applicable(
+    year_be: YearBE, unit_code: UnitCode, run: RunDep, principal: CurrentPrincipal
 ) -> list[NotApplicableOut]:
     """The indicators marked not applicable for the unit in the fiscal year, with who marked
     them and why; their weight goes to the other indicators of the dimension."""
-    from services.access import check_score_read
-
-    check_score_read(principal, unit_code)
-    return [NotApplicableOut(**r) for r in reference.list_not_applicable(uow, year_be, unit_code)]  # type: ignore[arg-type]
+    return [
+        NotApplicableOut(**r)
+        for r in await run(reference.list_not_applicable, principal, year_be, unit_code)
+    ]  # type: ignore[arg-type]
 
 
 @router.put(
@@ -147,16 +145,18 @@ def list_not_applicable(
     responses=problem_responses(401, 403, 404, 422),
     dependencies=[before_body(require_admin)],
 )
-def set_not_applicable(
+async def set_not_applicable(
     year_be: YearBE,
     unit_code: UnitCode,
     indicator_no: IndicatorNo,
     body: NotApplicableIn,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
 ) -> Response:
     """Mark an indicator not applicable to a unit for the year (admin), with a reason."""
-    reference.mark_not_applicable(uow, principal, year_be, unit_code, indicator_no, body.reason)
+    await run(
+        reference.mark_not_applicable, principal, year_be, unit_code, indicator_no, body.reason
+    )
     return Response(status_code=204)
 
 
@@ -165,13 +165,13 @@ def set_not_applicable(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404),
 )
-def clear_not_applicable(
+async def clear_not_applicable(
     year_be: YearBE,
     unit_code: UnitCode,
     indicator_no: IndicatorNo,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
 ) -> Response:
     """Count the indicator for the unit again (administrators). Audited; scores follow at once."""
-    reference.clear_not_applicable(uow, principal, year_be, unit_code, indicator_no)
+    await run(reference.clear_not_applicable, principal, year_be, unit_code, indicator_no)
     return Response(status_code=204)

@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
+from api.deps import runtime_of
 from api.errors import problem_responses
 from api.routing import GuardedRoute
 from api.v1 import tags
-from persistence.db import ping
 from services.errors import AppError
 
 router = APIRouter(tags=[tags.HEALTH], route_class=GuardedRoute)
@@ -53,22 +53,16 @@ def get_health(request: Request) -> LivenessOut:
     return LivenessOut(status="ok", version=VERSION, schema_revision=revision)
 
 
-def _engine(request: Request):  # type: ignore[no-untyped-def]
-    return request.app.state.engine
-
-
 def _mail(request: Request) -> bool:
     return bool(request.app.state.settings.smtp_host)
 
 
 @router.get("/ready", response_model=ReadyOut, responses=problem_responses(503))
-def get_ready(
-    engine: Annotated[object, Depends(_engine)], mail: Annotated[bool, Depends(_mail)]
-) -> ReadyOut:
+async def get_ready(request: Request, mail: Annotated[bool, Depends(_mail)]) -> ReadyOut:
     """The database answers. Used by load balancers before sending traffic. ``mail`` says
     whether notices are mailed; an instance without mail is still ready."""
     try:
-        ping(engine)  # type: ignore[arg-type]
+        await runtime_of(request).ping()
     except Exception as exc:
         raise ServiceUnavailable(code="database_unavailable") from exc
     return ReadyOut(status="ok", mail="smtp" if mail else "not_configured")

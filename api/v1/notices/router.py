@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentPrincipal, SettingsDep, UowDep
+from api.deps import CurrentPrincipal, RunDep, SettingsDep
 from api.errors import problem_responses
 from api.routing import GuardedRoute, before_body
 from api.v1 import tags
@@ -36,9 +36,9 @@ router = APIRouter(route_class=GuardedRoute)
     tags=[tags.AUTH],
     responses=problem_responses(401, 403),
 )
-def get_my_notifications(uow: UowDep, principal: CurrentPrincipal) -> NoticeSettings:
+async def get_my_notifications(run: RunDep, principal: CurrentPrincipal) -> NoticeSettings:
     """Which kinds of e-mail notice you get (all are on until you turn them off)."""
-    return NoticeSettings(**notices.get_preferences(uow, principal))
+    return NoticeSettings(**await run(notices.get_preferences, principal))
 
 
 @router.put(
@@ -48,12 +48,12 @@ def get_my_notifications(uow: UowDep, principal: CurrentPrincipal) -> NoticeSett
     responses=problem_responses(401, 403, 422),
     dependencies=[before_body(require_write)],
 )
-def put_my_notifications(
-    body: NoticeSettings, uow: UowDep, principal: CurrentPrincipal
+async def put_my_notifications(
+    body: NoticeSettings, run: RunDep, principal: CurrentPrincipal
 ) -> NoticeSettings:
     """Turn kinds of notice on or off. A kind turned off is neither mailed nor kept in your
     inbox, from the next event on."""
-    return NoticeSettings(**notices.set_preferences(uow, principal, body.model_dump()))
+    return NoticeSettings(**await run(notices.set_preferences, principal, body.model_dump()))
 
 
 def _size(settings: SettingsDep, page_size: int) -> int:
@@ -66,8 +66,8 @@ def _size(settings: SettingsDep, page_size: int) -> int:
     tags=[tags.AUTH],
     responses=problem_responses(400, 401, 403),
 )
-def list_my_notices(
-    uow: UowDep,
+async def list_my_notices(
+    run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     cursor: Cursor = None,
@@ -75,8 +75,8 @@ def list_my_notices(
 ) -> NoticePage:
     """The notices written for you, newest first (an app's inbox), mailed or not."""
     before = decode_cursor(cursor)
-    views, nxt = notices.my_notices(
-        uow,
+    views, nxt = await run(
+        notices.my_notices,
         principal,
         before_id=before if isinstance(before, int) else None,
         limit=_size(settings, page_size),
@@ -93,8 +93,8 @@ def list_my_notices(
     tags=[tags.ADMINISTRATION],
     responses=problem_responses(400, 401, 403, 422),
 )
-def list_notices(
-    uow: UowDep,
+async def list_notices(
+    run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     status: NoticeStatus | None = None,
@@ -105,8 +105,8 @@ def list_notices(
     """Every notice, newest first, with its attempts and last error (admin); ``status=failed``
     lists what could not be mailed."""
     before = decode_cursor(cursor)
-    views, nxt = notices.all_notices(
-        uow,
+    views, nxt = await run(
+        notices.all_notices,
         principal,
         status=status,
         kind=kind,

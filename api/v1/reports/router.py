@@ -13,7 +13,7 @@ import orjson
 from fastapi import APIRouter, Header, Request, Response
 
 from api.conditional import not_modified
-from api.deps import ClockDep, CurrentPrincipal, RunDep, UowDep
+from api.deps import ClockDep, CurrentPrincipal, RunDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.observability.metrics import app_metrics
@@ -24,6 +24,7 @@ from api.v1.reports.schemas import EntryIn, ReportIn, ReportOut, ReturnIn
 from services import reports
 from services.access import check_report_edit, check_review
 from services.errors import Unprocessable
+from services.report_views import ReportView
 
 router = APIRouter(
     prefix="/rounds/{round_id}/units/{unit_code}/report",
@@ -38,15 +39,19 @@ IfMatch = Annotated[
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422)
 
 
-def _out(view: reports.ReportView, response: Response) -> ReportOut:
+def _out(view: ReportView, response: Response) -> ReportOut:
     response.headers["ETag"] = view.etag
+    return _model(view)
+
+
+def _model(view: ReportView) -> ReportOut:
     data: dict[str, Any] = {k: v for k, v in view.__dict__.items()}
     data["entries"] = [e.__dict__ for e in view.entries]
     data["comments"] = [c.__dict__ for c in view.comments]
     return ReportOut(**data)
 
 
-def _json(view: reports.ReportView) -> Response:
+def _json(view: ReportView) -> Response:
     """The report as JSON, serialised once by orjson from the view's dataclasses.
 
     Why: validating the view into ``ReportOut`` and letting FastAPI validate and encode it again
@@ -135,12 +140,11 @@ async def put_report_entry(
 
 
 @router.post("/submit", response_model=ReportOut, responses=WRITE_ERRORS)
-def submit_report(
+async def submit_report(
     round_id: DbId,
     unit_code: UnitCode,
     request: Request,
-    response: Response,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     clock: ClockDep,
     idem: IdempotencyDep,
@@ -150,15 +154,21 @@ def submit_report(
 
     Mobile clients on bad networks retry: with an ``Idempotency-Key`` a retry of a submission
     that went through answers the first 200 again instead of a 409 for the submitted state."""
-
-    def produce() -> ReportOut:
-        view = reports.submit(uow, principal, round_id, unit_code, if_match=if_match, clock=clock)
-        app_metrics(request).report_submitted()
-        return _out(view, response)
-
-    return idem.run(
-        {"if_match": if_match}, 200, produce, headers=lambda out: {"ETag": response.headers["ETag"]}
+    found = await idem.run(
+        {"if_match": if_match},
+        200,
+        reports.submit,
+        principal,
+        round_id,
+        unit_code,
+        if_match=if_match,
+        clock=clock,
+        shape=_model,
+        headers=lambda view: {"ETag": view.etag},
     )
+    if "idempotent-replayed" not in found.headers:  # a replay submitted nothing
+        app_metrics(request).report_submitted()
+    return found
 
 
 @router.post(
@@ -167,53 +177,59 @@ def submit_report(
     responses=WRITE_ERRORS,
     dependencies=[before_body(check_review, "unit_code")],
 )
-def return_report(
+async def return_report(
     round_id: DbId,
     unit_code: UnitCode,
     body: ReturnIn,
     response: Response,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     clock: ClockDep,
     if_match: IfMatch = None,
 ) -> ReportOut:
     """Return to the unit with comments per indicator (inspector)."""
     comments = [c.model_dump() for c in body.comments]
-    view = reports.return_report(
-        uow, principal, round_id, unit_code, comments, if_match=if_match, clock=clock
+    view = await run(
+        reports.return_report,
+        principal,
+        round_id,
+        unit_code,
+        comments,
+        if_match=if_match,
+        clock=clock,
     )
     return _out(view, response)
 
 
 @router.post("/approve", response_model=ReportOut, responses=WRITE_ERRORS)
-def approve_report(
+async def approve_report(
     round_id: DbId,
     unit_code: UnitCode,
     response: Response,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     clock: ClockDep,
     if_match: IfMatch = None,
 ) -> ReportOut:
     """Approve and lock the report (inspector)."""
     return _out(
-        reports.approve(uow, principal, round_id, unit_code, if_match=if_match, clock=clock),
+        await run(reports.approve, principal, round_id, unit_code, if_match=if_match, clock=clock),
         response,
     )
 
 
 @router.post("/reopen", response_model=ReportOut, responses=WRITE_ERRORS)
-def reopen_report(
+async def reopen_report(
     round_id: DbId,
     unit_code: UnitCode,
     response: Response,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     clock: ClockDep,
     if_match: IfMatch = None,
 ) -> ReportOut:
     """Reopen a submitted, returned or approved report as a draft (admin)."""
     return _out(
-        reports.reopen(uow, principal, round_id, unit_code, if_match=if_match, clock=clock),
+        await run(reports.reopen, principal, round_id, unit_code, if_match=if_match, clock=clock),
         response,
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from api.deps import CurrentPrincipal, UowDep
+from api.deps import CurrentPrincipal, RunDep
 from api.errors import problem_responses
 from api.routing import GuardedRoute, before_body
 from api.v1 import tags
@@ -27,11 +27,11 @@ router = APIRouter(prefix="/fiscal-years/{year_be}", tags=[tags.YEARS], route_cl
 
 
 @router.get("/rewards", response_model=RewardListOut, responses=problem_responses(401, 403, 404))
-def get_rewards(year_be: YearBE, uow: UowDep, principal: CurrentPrincipal) -> Any:
+async def get_rewards(year_be: YearBE, run: RunDep, principal: CurrentPrincipal) -> Any:
     """Participating units with their budget and, once their 12-month report is approved, their
     final level and award; totals per level (``pending`` for units not approved yet) and for
     the year."""
-    return rewards.reward_list(uow, principal, year_be)
+    return await run(rewards.reward_list, principal, year_be)
 
 
 @router.put(
@@ -40,12 +40,15 @@ def get_rewards(year_be: YearBE, uow: UowDep, principal: CurrentPrincipal) -> An
     responses=problem_responses(401, 403, 404, 422),
     dependencies=[before_body(require_admin)],
 )
-def set_reward_rates(
-    year_be: YearBE, body: RatesIn, uow: UowDep, principal: CurrentPrincipal
+async def set_reward_rates(
+    year_be: YearBE, body: RatesIn, run: RunDep, principal: CurrentPrincipal
 ) -> list[RateOut]:
     """Replace the reward amount per level (admin); audited with before and after."""
-    views = rewards.set_reward_rates(
-        uow, principal, year_be, [(r.level, money_text(r.amount)) for r in body.rates]
+    views = await run(
+        rewards.set_reward_rates,
+        principal,
+        year_be,
+        [(r.level, money_text(r.amount)) for r in body.rates],
     )
     return [RateOut(**v.__dict__) for v in views]
 
@@ -57,17 +60,17 @@ def set_reward_rates(
     | {201: {"model": ParticipantOut, "description": "The unit joined"}},
     dependencies=[before_body(require_admin)],
 )
-def set_participant_budget(
+async def set_participant_budget(
     year_be: YearBE,
     unit_code: UnitCode,
     body: BudgetIn,
     response: Response,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
 ) -> ParticipantOut:
     """Set a unit's budget for the year (admin). A unit not taking part yet joins (201)."""
-    view, created = rewards.set_participant_budget(
-        uow, principal, year_be, unit_code, money_text(body.budget)
+    view, created = await run(
+        rewards.set_participant_budget, principal, year_be, unit_code, money_text(body.budget)
     )
     if created:
         response.status_code = 201

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from api.conditional import tagged
-from api.deps import CurrentPrincipal, SettingsDep, UowDep
+from api.deps import CurrentPrincipal, RunDep, SettingsDep
 from api.errors import problem_responses
 from api.links import next_link
 from api.routing import GuardedRoute
@@ -33,11 +33,13 @@ router = APIRouter(tags=[tags.YEARS], route_class=GuardedRoute)
     response_model=MonitoringOut,
     responses=problem_responses(401, 403, 404),
 )
-def get_round_monitoring(round_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> MonitoringOut:
+async def get_round_monitoring(
+    round_id: DbId, run: RunDep, principal: CurrentPrincipal
+) -> MonitoringOut:
     """Each participating unit's report state, submission time and on-time flag, and the
     reporting rate (reported / participating) and on-time rate (on time / reported), overall
     and per unit kind. An inspector sees, and its rates count, only its assigned units."""
-    view = rounds.monitoring(uow, principal, round_id)
+    view = await run(rounds.monitoring, principal, round_id)
     return MonitoringOut(
         round_id=view.round_id,
         year_be=view.year_be,
@@ -56,11 +58,11 @@ def get_round_monitoring(round_id: DbId, uow: UowDep, principal: CurrentPrincipa
     response_model=ReportListPage,
     responses=problem_responses(400, 401, 403, 404, 422),
 )
-def list_round_reports(
+async def list_round_reports(
     round_id: DbId,
     request: Request,
     response: Response,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     state: Annotated[State | None, Query(description="Only reports in this state")] = None,
@@ -72,8 +74,8 @@ def list_round_reports(
     unit officer: its own), in the order they were last written, oldest first; a report
     written while you page comes again further on. Reports never written are not listed."""
     size = min(page_size, settings.page_size_max)
-    items, nxt = report_list.list_reports(
-        uow,
+    items, nxt = await run(
+        report_list.list_reports,
         principal,
         round_id,
         since=updated_since,

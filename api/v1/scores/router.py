@@ -11,9 +11,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.conditional import not_modified, with_etag
-from api.deps import CurrentPrincipal, RunDep, SettingsDep, UowDep
+from api.deps import CurrentPrincipal, RunDep, SettingsDep
 from api.errors import problem_responses
-from api.export_limit import ExportsDep
 from api.links import next_link
 from api.routing import GuardedRoute, before_body
 from api.v1 import tags
@@ -34,13 +33,10 @@ from api.v1.scores.schemas import (
     SimulationIn,
     UnitScoreOut,
 )
-from services import exports, scoreboard, scores
+from services import exports, scoreboard, scores, simulations
 from services.access import require_reference_reader
 
 router = APIRouter(tags=[tags.SCORES], route_class=GuardedRoute)
-
-# Pages up to this many rows are short enough to build on the event loop on SQLite (api.deps.Run)
-SHORT_PAGE = 200
 
 
 def _json(doc: Any, headers: dict[str, str] | None = None) -> Response:
@@ -57,13 +53,12 @@ def _json(doc: Any, headers: dict[str, str] | None = None) -> Response:
     responses=problem_responses(401, 403, 404),
 )
 async def get_unit_score(
-    round_id: DbId, unit_code: UnitCode, request: Request, principal: CurrentPrincipal
+    round_id: DbId, unit_code: UnitCode, request: Request, run: RunDep, principal: CurrentPrincipal
 ) -> Any:
     """The unit's overall, level, per-indicator and per-dimension scores with their working,
     and what separates it from the next level. ``If-None-Match`` with the ``ETag`` you hold
     answers 304 when none of the score's inputs changed."""
-    reader = request.app.state.score_reader
-    answer = await scores.unit_score(reader, principal, round_id, unit_code)
+    answer = await run(scores.unit_score, principal, round_id, unit_code)
     return with_etag(request, answer.etag, answer.body, "application/json")
 
 
@@ -83,7 +78,6 @@ async def get_round_scoreboard(
     run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
-    export_limiter: ExportsDep,
     level: Literal["best_practice", "standard", "below_standard", "incomplete"] | None = None,
     kind: Literal["central", "regional"] | None = None,
     province: Annotated[
@@ -118,8 +112,7 @@ async def get_round_scoreboard(
         updated_since,
     )
     if format == "csv":  # the whole round: an export (api.export_limit)
-        body = await export_limiter.run(exports.scoreboard_csv_export, principal, round_id, query)
-        return _csv(body)
+        return _csv(await run(exports.scoreboard_csv_export, principal, round_id, query))
     size = min(page_size, settings.page_size_max)
     found = await run(
         scoreboard.page,
@@ -128,8 +121,6 @@ async def get_round_scoreboard(
         query,
         cursor=decode_cursor(cursor),
         size=size,
-        # filters may read several chunks to fill a page, sorts and totals the whole round
-        short=size <= SHORT_PAGE and query == scoreboard.BoardQuery(kind=kind),
     )
     unchanged = not_modified(request, found.etag)
     if unchanged is not None:
@@ -177,13 +168,11 @@ async def get_unit_score_history(
     responses=problem_responses(401, 403, 404, 422),
     dependencies=[before_body(require_reference_reader)],
 )
-def simulate_score(body: SimulationIn, uow: UowDep, principal: CurrentPrincipal) -> Any:
+async def simulate_score(body: SimulationIn, run: RunDep, principal: CurrentPrincipal) -> Any:
     """What-if scoring: values in, the same score document out; nothing is stored."""
-    from services.access import REFERENCE_READERS, require_role
-
-    require_role(principal, *REFERENCE_READERS)
-    doc = scores.simulate(
-        uow,
+    doc = await run(
+        simulations.simulate,
+        principal,
         framework_id=body.framework_id,
         framework_doc=body.framework.model_dump(mode="json") if body.framework else None,
         values=[v.model_dump(mode="json", exclude_none=True) for v in body.values],

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
-from api.deps import CurrentPrincipal, SettingsDep, UowDep
+from api.deps import CurrentPrincipal, RunDep, SettingsDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.links import next_link
@@ -33,39 +33,36 @@ def _out(view: users.UserView) -> UserOut:
     responses=problem_responses(401, 403, 409, 422),
     dependencies=[before_body(require_admin)],
 )
-def create_user(
-    body: UserIn, uow: UowDep, principal: CurrentPrincipal, idem: IdempotencyDep
+async def create_user(
+    body: UserIn, run: RunDep, principal: CurrentPrincipal, idem: IdempotencyDep
 ) -> Any:
     """Create a user with a role and what the role needs (admin).
 
     With an ``Idempotency-Key`` the password is left out of the request fingerprint, so that
     nothing derived from it is stored outside the argon2id hash.
     """
-
-    def produce() -> UserOut:
-        return _out(
-            users.create_user(
-                uow,
-                principal,
-                username=body.username,
-                password=body.password,
-                role=body.role,
-                unit_code=body.unit_code,
-                provider_code=body.provider_code,
-                unit_codes=body.unit_codes,
-                email=body.email,
-                language=body.language,
-            )
-        )
-
-    return idem.run(body.model_dump(exclude={"password"}), 201, produce)
+    return await idem.run(
+        body.model_dump(exclude={"password"}),
+        201,
+        users.create_user,
+        principal,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        unit_code=body.unit_code,
+        provider_code=body.provider_code,
+        unit_codes=body.unit_codes,
+        email=body.email,
+        language=body.language,
+        shape=_out,
+    )
 
 
 @router.get("", response_model=Page[UserOut], responses=problem_responses(400, 401, 403, 422))
-def list_users(
+async def list_users(
     request: Request,
     response: Response,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     role: Role | None = None,
@@ -75,8 +72,8 @@ def list_users(
     """Users in order of creation (admin); cursor pagination."""
     after = decode_cursor(cursor)
     size = min(page_size, settings.page_size_max)
-    views = users.list_users(
-        uow,
+    views = await run(
+        users.list_users,
         principal,
         after_id=after if isinstance(after, int) else None,
         limit=size + 1,
@@ -88,9 +85,9 @@ def list_users(
 
 
 @router.get("/{user_id}", response_model=UserOut, responses=problem_responses(401, 403, 404))
-def get_user(user_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> UserOut:
+async def get_user(user_id: DbId, run: RunDep, principal: CurrentPrincipal) -> UserOut:
     """One user (administrators): role, the units or provider the role is bound to, and state."""
-    return _out(users.get_user(uow, principal, user_id))
+    return _out(await run(users.get_user, principal, user_id))
 
 
 @router.patch(
@@ -99,8 +96,8 @@ def get_user(user_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> UserOut
     responses=problem_responses(401, 403, 404, 409, 422),
     dependencies=[before_body(require_admin)],
 )
-def update_user(
-    user_id: DbId, body: UserPatch, uow: UowDep, principal: CurrentPrincipal
+async def update_user(
+    user_id: DbId, body: UserPatch, run: RunDep, principal: CurrentPrincipal
 ) -> UserOut:
     """Change a user's role, bindings, e-mail address or language (admin). The new role takes
     effect on the next request."""
@@ -115,7 +112,7 @@ def update_user(
         email_given="email" in fields,
         language=body.language,
     )
-    return _out(users.update_user(uow, principal, user_id, change))
+    return _out(await run(users.update_user, principal, user_id, change))
 
 
 @router.post(
@@ -124,15 +121,19 @@ def update_user(
     responses=problem_responses(401, 403, 404, 409, 422),
     dependencies=[before_body(require_admin)],
 )
-def reset_password(
-    user_id: DbId, body: PasswordResetIn, uow: UowDep, principal: CurrentPrincipal
+async def reset_password(
+    user_id: DbId, body: PasswordResetIn, run: RunDep, principal: CurrentPrincipal
 ) -> PasswordChangedOut:
     """Set a user's password (admin), e.g. one they forgot. Every sign-in of theirs ends
     (refresh tokens revoked, access tokens made before stop working) and their personal API
     tokens are revoked unless ``keep_api_tokens`` is true; the answer says how many. Your own
     password is changed with ``POST /me/password`` (409 here)."""
-    revoked = credentials.reset_password(
-        uow, principal, user_id, body.new_password, keep_api_tokens=body.keep_api_tokens
+    revoked = await run(
+        credentials.reset_password,
+        principal,
+        user_id,
+        body.new_password,
+        keep_api_tokens=body.keep_api_tokens,
     )
     return PasswordChangedOut(
         refresh_tokens_revoked=revoked.refresh_tokens, api_tokens_revoked=revoked.api_tokens
@@ -142,15 +143,15 @@ def reset_password(
 @router.post(
     "/{user_id}/disable", response_model=UserOut, responses=problem_responses(401, 403, 404, 409)
 )
-def disable_user(user_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> UserOut:
+async def disable_user(user_id: DbId, run: RunDep, principal: CurrentPrincipal) -> UserOut:
     """Disable a user (admin): their refresh and API tokens are revoked and their access
     tokens stop working at once."""
-    return _out(users.set_active(uow, principal, user_id, False))
+    return _out(await run(users.set_active, principal, user_id, False))
 
 
 @router.post(
     "/{user_id}/enable", response_model=UserOut, responses=problem_responses(401, 403, 404)
 )
-def enable_user(user_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> UserOut:
+async def enable_user(user_id: DbId, run: RunDep, principal: CurrentPrincipal) -> UserOut:
     """Enable a disabled user again (admin); they sign in afresh, old tokens stay revoked."""
-    return _out(users.set_active(uow, principal, user_id, True))
+    return _out(await run(users.set_active, principal, user_id, True))

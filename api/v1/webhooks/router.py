@@ -7,13 +7,12 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response, status
 
-from api.deps import ClockDep, CurrentPrincipal, SettingsDep, UowDep
+from api.deps import ClockDep, CurrentPrincipal, RunDep, SettingsDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyDep
 from api.links import next_link
 from api.routing import GuardedRoute, before_body
 from api.v1 import tags
-from api.v1.auth.shown_once import create_shown_once
 from api.v1.common.schemas import Cursor, DbId, PageSize, decode_cursor, encode_cursor
 from api.v1.webhooks.schemas import (
     DeliveryOut,
@@ -39,9 +38,9 @@ def _out(view: webhooks.EndpointView) -> WebhookOut:
     responses=problem_responses(401, 403, 422),
     dependencies=[before_body(require_admin)],
 )
-def create_webhook(
+async def create_webhook(
     body: WebhookIn,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     idem: IdempotencyDep,
@@ -49,30 +48,29 @@ def create_webhook(
     """Register an endpoint (admin). The answer holds the signing ``secret``, the only time it
     is shown. Deliveries carry ``webhook-id``, ``webhook-timestamp`` and ``webhook-signature``
     (``v1,`` + base64 HMAC-SHA256 of ``{id}.{timestamp}.{body}``)."""
-
-    def produce() -> WebhookCreatedOut:
-        view = webhooks.create_endpoint(
-            uow,
-            principal,
-            url=body.url,
-            events=list(body.events),
-            allow_hosts=settings.webhook_allow_hosts,
-        )
-        return WebhookCreatedOut(**view.__dict__)
-
-    return create_shown_once(idem, body.model_dump(), produce, "secret")
+    return await idem.run(
+        body.model_dump(),
+        201,
+        webhooks.create_endpoint,
+        principal,
+        url=body.url,
+        events=list(body.events),
+        allow_hosts=settings.webhook_allow_hosts,
+        shape=lambda view: WebhookCreatedOut(**view.__dict__),
+        shown_once="secret",
+    )
 
 
 @router.get("", response_model=list[WebhookOut], responses=problem_responses(401, 403))
-def list_webhooks(uow: UowDep, principal: CurrentPrincipal) -> list[WebhookOut]:
+async def list_webhooks(run: RunDep, principal: CurrentPrincipal) -> list[WebhookOut]:
     """Active endpoints, without their secrets (admin)."""
-    return [_out(v) for v in webhooks.list_endpoints(uow, principal)]
+    return [_out(v) for v in await run(webhooks.list_endpoints, principal)]
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut, responses=problem_responses(401, 403, 404))
-def get_webhook(webhook_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> WebhookOut:
+async def get_webhook(webhook_id: DbId, run: RunDep, principal: CurrentPrincipal) -> WebhookOut:
     """One webhook endpoint: its URL, events and whether it is active (never its secret)."""
-    return _out(webhooks.get_endpoint(uow, principal, webhook_id))
+    return _out(await run(webhooks.get_endpoint, principal, webhook_id))
 
 
 @router.delete(
@@ -80,10 +78,10 @@ def get_webhook(webhook_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> W
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404),
 )
-def delete_webhook(webhook_id: DbId, uow: UowDep, principal: CurrentPrincipal) -> Response:
+async def delete_webhook(webhook_id: DbId, run: RunDep, principal: CurrentPrincipal) -> Response:
     """Stop delivering to the endpoint (admin); what it still had pending is cancelled. Its
     delivery history stays readable."""
-    webhooks.delete_endpoint(uow, principal, webhook_id)
+    await run(webhooks.delete_endpoint, principal, webhook_id)
     return Response(status_code=204)
 
 
@@ -92,11 +90,11 @@ def delete_webhook(webhook_id: DbId, uow: UowDep, principal: CurrentPrincipal) -
     response_model=DeliveryPage,
     responses=problem_responses(400, 401, 403, 404, 422),
 )
-def list_webhook_deliveries(
+async def list_webhook_deliveries(
     webhook_id: DbId,
     request: Request,
     response: Response,
-    uow: UowDep,
+    run: RunDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     status: Literal["pending", "delivered", "failed", "cancelled"] | None = None,
@@ -107,8 +105,8 @@ def list_webhook_deliveries(
     and when the next attempt is due (admin)."""
     before = decode_cursor(cursor)
     size = min(page_size, settings.page_size_max)
-    views, nxt = webhooks.list_deliveries(
-        uow,
+    views, nxt = await run(
+        webhooks.list_deliveries,
         principal,
         webhook_id,
         status=status,
@@ -125,9 +123,9 @@ def list_webhook_deliveries(
     response_model=DeliveryOut,
     responses=problem_responses(401, 403, 404, 422),
 )
-def retry_webhook_delivery(
-    webhook_id: DbId, delivery_id: DbId, uow: UowDep, principal: CurrentPrincipal, clock: ClockDep
+async def retry_webhook_delivery(
+    webhook_id: DbId, delivery_id: DbId, run: RunDep, principal: CurrentPrincipal, clock: ClockDep
 ) -> DeliveryOut:
     """Send a failed or cancelled delivery again, with a fresh set of attempts (admin)."""
-    view = webhooks.retry_delivery(uow, principal, webhook_id, delivery_id, clock())
+    view = await run(webhooks.retry_delivery, principal, webhook_id, delivery_id, clock())
     return DeliveryOut(**view.__dict__)
