@@ -22,6 +22,7 @@ RUNTIME_DECISIONS = frozenset(
         "write_gate",  # SQLite's writer gate
         "db_slots",  # the pool's request slots
         "reads",  # a read path chosen by the router
+        "score_reader",  # the same, by its new name
         "to_thread",  # a thread hop (anyio)
     }
 )
