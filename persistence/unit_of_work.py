@@ -43,6 +43,9 @@ class UnitOfWork:
         self.session = Session(bind, expire_on_commit=False, autoflush=False)
         self.repos = Repositories(self.session, self.caches.frameworks)
         self._done = False
+        # What this unit of work changed that whoever commits it must act on once it has
+        # committed (services.credential_changes); it goes with the unit of work.
+        self.notes: set[str] = set()
 
     def begin_write_now(self) -> bool:
         """SQLite: begin the write transaction (its lock) at once without waiting. False, with

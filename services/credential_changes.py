@@ -5,7 +5,7 @@ a credential or a role must not be answered from that memory. A service that mak
 change notes it here on its unit of work, and whoever commits that unit of work (the runtime)
 forgets its principals once the commit has happened. ``services.audit`` notes every audited
 change to an identity object, so a new service that records its change cannot forget it.
-The note lives in the transaction's own ``Session.info``: it goes when the unit of work does.
+The note lives on the unit of work (``UnitOfWork.notes``): it goes when the unit of work does.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ KEY = "sqs.credentials_changed"
 
 def note(uow: UnitOfWork) -> None:
     """This unit of work changes users, clients or tokens."""
-    uow.session.info[KEY] = True
+    uow.notes.add(KEY)
 
 
 def noted(uow: UnitOfWork) -> bool:
-    return bool(uow.session.info.get(KEY))
+    return KEY in uow.notes

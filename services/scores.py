@@ -163,7 +163,7 @@ def _score(
     """Score one unit from its scoreboard rows (see ``ReportingRepository.board_values``).
 
     ``summarize``, not ``evaluate``: a row shows no working, and building it was about half
-    the time of scoring a round from cold (10,000 units: 184 ms against 86 ms). ``source_of``
+    the time of scoring a round from cold (docs/benchmarks.md). ``source_of``
     and ``keys`` (each indicator's number as text) are the framework's, made once per page."""
     own: list[tuple[Any, ...]] = []
     central: list[tuple[Any, ...]] = []
