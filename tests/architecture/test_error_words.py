@@ -16,11 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ("api", "services", "persistence")
 
-BEING_SPLIT = [
-    # Being split by other engineers right now; they convert their own error sites, and the
-    # lead empties this list after merging their branches.
-    "api/deps.py",
-    "api/main.py",
+BEING_SPLIT: list[str] = [
+    # Files exempt while another branch rewrites them and converts their own error sites;
+    # empty once every such branch is merged.
 ]
 
 ALLOWED: dict[str, str] = {
