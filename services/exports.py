@@ -60,9 +60,6 @@ SCOREBOARD_HEADER = [
 # --- XLSX helpers -----------------------------------------------------------------------------
 
 
-SCOREBOARD_CSV_HEADER = SCOREBOARD_HEADER
-
-
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -85,7 +82,7 @@ def scoreboard_csv(rows: list[scores.ScoreRow]) -> bytes:
     buf.write("\ufeff")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(
-        SCOREBOARD_CSV_HEADER + [f"indicator_{n}" for n in numbers] + ["report_state", "on_time"]
+        SCOREBOARD_HEADER + [f"indicator_{n}" for n in numbers] + ["report_state", "on_time"]
     )
     for r in rows:
         writer.writerow(

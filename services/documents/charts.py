@@ -96,6 +96,30 @@ def _text(parent: ET.Element, x: float, y: float, text: str, **attrs: str) -> No
     ET.SubElement(parent, "text", {"x": f"{x:.1f}", "y": f"{y:.1f}", **attrs}).text = text
 
 
+def _line(
+    svg: ET.Element,
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    stroke: str,
+    width: str,
+    dash: str | None = None,
+) -> None:
+    """A straight line: an axis, a grid line, or (dashed) a level's threshold."""
+    attributes = {
+        "x1": f"{x1:.1f}",
+        "x2": f"{x2:.1f}",
+        "y1": f"{y1:.1f}",
+        "y2": f"{y2:.1f}",
+        "stroke": stroke,
+        "stroke-width": width,
+    }
+    if dash is not None:
+        attributes["stroke-dasharray"] = dash
+    ET.SubElement(svg, "line", attributes)
+
+
 def _bar(parent: ET.Element, x: float, y: float, w: float, h: float, style: int) -> None:
     fill, pattern = FILLS[style % len(FILLS)]
     box = {"x": f"{x:.1f}", "y": f"{y:.1f}", "width": f"{max(w, 0):.1f}", "height": f"{h:.1f}"}
@@ -144,18 +168,7 @@ def score_bars(
 
     for tick in range(int(maximum) + 1):  # the axis: 0, 1, … 5
         x = at(Decimal(tick))
-        ET.SubElement(
-            svg,
-            "line",
-            {
-                "x1": f"{x:.1f}",
-                "x2": f"{x:.1f}",
-                "y1": f"{plot_top:.1f}",
-                "y2": f"{plot_bottom:.1f}",
-                "stroke": "#c8c8c8",
-                "stroke-width": "1",
-            },
-        )
+        _line(svg, x, plot_top, x, plot_bottom, "#c8c8c8", "1")
         _text(svg, x, plot_bottom + 18, str(tick), **{"text-anchor": "middle"})
     for c, label in enumerate(categories):
         y = plot_top + c * group_h
@@ -171,19 +184,7 @@ def score_bars(
             _text(svg, end + 6, by + 15, f"{value:.4f}", **HALO)
     for n, line in enumerate(lines):
         x = at(line.value)
-        ET.SubElement(
-            svg,
-            "line",
-            {
-                "x1": f"{x:.1f}",
-                "x2": f"{x:.1f}",
-                "y1": f"{plot_top - 4:.1f}",
-                "y2": f"{plot_bottom:.1f}",
-                "stroke": INK,
-                "stroke-width": "2",
-                "stroke-dasharray": "6 4",
-            },
-        )
+        _line(svg, x, plot_top - 4, x, plot_bottom, INK, "2", dash="6 4")
         below = plot_bottom + 38 + 16 * (n % 2)  # neighbouring lines' labels on two rows
         _text(svg, x, below, line.label, **{"text-anchor": "middle", "font-size": "14"})
     return _done(svg)
@@ -197,18 +198,7 @@ def count_columns(title: str, desc: str, labels: Sequence[str], counts: Sequence
     peak = max([*counts, 1])
     svg = _svg(height, title, desc)
     width = (WIDTH - left - 20) / max(len(labels), 1)
-    ET.SubElement(
-        svg,
-        "line",
-        {
-            "x1": f"{left:.1f}",
-            "x2": f"{WIDTH - 20:.1f}",
-            "y1": f"{bottom:.1f}",
-            "y2": f"{bottom:.1f}",
-            "stroke": INK,
-            "stroke-width": "1.5",
-        },
-    )
+    _line(svg, left, bottom, WIDTH - 20, bottom, INK, "1.5")
     for i, (label, count) in enumerate(zip(labels, counts, strict=True)):
         x = left + i * width + width * 0.2
         h = (bottom - top) * count / peak
@@ -241,34 +231,11 @@ def trend_line(
 
     for tick in range(int(maximum) + 1):
         y = y_of(Decimal(tick))
-        ET.SubElement(
-            svg,
-            "line",
-            {
-                "x1": f"{left:.1f}",
-                "x2": f"{right:.1f}",
-                "y1": f"{y:.1f}",
-                "y2": f"{y:.1f}",
-                "stroke": "#c8c8c8",
-                "stroke-width": "1",
-            },
-        )
+        _line(svg, left, y, right, y, "#c8c8c8", "1")
         _text(svg, left - 10, y + 5, str(tick), **{"text-anchor": "end"})
     for line in lines:
         y = y_of(line.value)
-        ET.SubElement(
-            svg,
-            "line",
-            {
-                "x1": f"{left:.1f}",
-                "x2": f"{right:.1f}",
-                "y1": f"{y:.1f}",
-                "y2": f"{y:.1f}",
-                "stroke": INK,
-                "stroke-width": "1.5",
-                "stroke-dasharray": "6 4",
-            },
-        )
+        _line(svg, left, y, right, y, INK, "1.5", dash="6 4")
         _text(svg, right + 6, y + 5, line.label, **{"font-size": "14"})
     points: list[str] = []
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
